@@ -1,0 +1,134 @@
+"""The `pantau` command line. Every command is documented in the README (a test checks it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pantau.registry import RegistryError, load_registry
+from pantau.settings import SettingsError, load_settings
+
+app = typer.Typer(
+    help="Pantau PPID: memantau kepatuhan publikasi informasi publik badan publik (PPID).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+registry_app = typer.Typer(help="Registry files: check before importing.", no_args_is_help=True)
+db_app = typer.Typer(help="The DuckDB warehouse: migrate, export.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
+SettingsOption = Annotated[
+    Path | None, typer.Option("--settings", help="A settings YAML file (see README, Configuration).")
+]
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def not_built_yet(what: str, issue: str) -> None:
+    fail(f"{what} is not built yet ({issue}); nothing was done.", code=3)
+
+
+def settings_or_exit(path: Path | None):
+    try:
+        return load_settings(path)
+    except SettingsError as exc:
+        fail(f"settings: {exc}", 2)
+
+
+@app.command()
+def crawl(
+    registry: Annotated[Path, typer.Option("--registry", help="Registry file (YAML or CSV).")],
+    db: DbOption,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", help="Pages per site (default from settings: 300).")] = None,
+    settings: SettingsOption = None,
+) -> None:
+    """One full crawl run over every agency in the registry, committed to the DuckDB file."""
+    not_built_yet("`pantau crawl`", "issue: crawler and flows")
+
+
+@app.command()
+def dashboard(
+    db: DbOption,
+    port: Annotated[int | None, typer.Option("--port", help="Port (default 8501).")] = None,
+) -> None:
+    """The Streamlit dashboard on that database."""
+    not_built_yet("`pantau dashboard`", "issue: dashboard")
+
+
+@app.command()
+def remind(
+    db: DbOption,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; send nothing.")] = False,
+    settings: SettingsOption = None,
+) -> None:
+    """Reminders for what the latest run found missing, broken or stale."""
+    not_built_yet("`pantau remind`", "issue: reminders")
+
+
+@app.command()
+def serve(settings: SettingsOption = None) -> None:
+    """The long-running scheduler: weekly crawl, reminders after it (Prefect deployments)."""
+    not_built_yet("`pantau serve`", "issue: flows")
+
+
+@app.command()
+def demo() -> None:
+    """Bundled sample PPID sites on loopback, crawled into a local database, and the dashboard."""
+    not_built_yet("`pantau demo`", "issue: flows")
+
+
+@registry_app.command("check")
+def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAML or CSV).")]) -> None:
+    """Validate a registry file; lists every bad row."""
+    try:
+        registry = load_registry(file)
+    except RegistryError as exc:
+        fail(str(exc))
+    utama = sum(1 for a in registry if a.role == "utama")
+    typer.echo(f"{file}: OK — {len(registry)} badan publik ({utama} PPID Utama, "
+               f"{len(registry) - utama} PPID Pelaksana)")
+
+
+@db_app.command("migrate")
+def db_migrate(db: DbOption) -> None:
+    """Create or upgrade the database schema."""
+    from warehouse import db as warehouse_db
+
+    try:
+        with warehouse_db.writing(db) as con:
+            version = warehouse_db.schema_version(con)
+    except warehouse_db.SchemaError as exc:
+        fail(str(exc))
+    typer.echo(f"{db}: schema version {version}")
+
+
+@db_app.command("export")
+def db_export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the exported files.")],
+    db: DbOption,
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+) -> None:
+    """Export every analyst view (and agencies, categories, runs) as Parquet or CSV files."""
+    from warehouse import db as warehouse_db
+    from warehouse.export import FORMATS, export
+
+    if fmt not in FORMATS:
+        fail(f"--format must be one of: {', '.join(FORMATS)}", 2)
+    try:
+        with warehouse_db.read_only(db) as con:
+            files = export(con, out_dir, fmt)
+    except (FileNotFoundError, warehouse_db.SchemaError) as exc:
+        fail(str(exc))
+    for path in files:
+        typer.echo(str(path))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Pantau PPID: scrapers."""

@@ -1,0 +1,413 @@
+"""HTML → :class:`~scrapers.model.Page`: the title, headings and every link with the text around it.
+
+Pure (no I/O) and one parse: lxml builds the tree once and a single start/end walk over it
+tracks, for each link, the nearest heading above it, the block it sits in (table row, list item,
+card, paragraph) and whether it is inside a menu. Detection later reads only these fields, so a
+passing mention in body prose never reaches it (a long prose paragraph gives no context).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import lxml.etree
+
+from scrapers.model import Link, Page
+
+CONTEXT_LIMIT = 300
+"""Characters of a link's block text kept as its context."""
+HEADING_LIMIT = 200
+"""Characters of a heading kept."""
+MAX_HEADINGS = 300
+"""Headings kept per page (a page with thousands is a listing, not a document)."""
+CARD_TEXT_LIMIT = 1500
+"""A 'card-ish' div with more text than this is a layout container, not one item's card."""
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "summary", "dt", "legend"})
+HEADING_CLASS_RE = re.compile(
+    r"panel-title|panel-heading|accordion-button|accordion-header|accordion-title|"
+    r"elementor-tab-title|elementor-accordion-title|tab-title|card-title|card-header|widget-title|"
+    r"toggle-title|collapse-title"
+)
+CARD_CLASS_RE = re.compile(r"card|item|post|entry|download|wpdm|document|attachment")
+CONTAINER_CLASS_RE = re.compile(
+    r"content|body|list|wrap|container|grid|row|items|posts|entries|area|section|footer|header"
+)
+NAV_ATTR_RE = re.compile(r"menu|nav")
+INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "code", "em", "font", "i", "mark", "q", "s", "small",
+     "span", "strong", "sub", "sup", "time", "u", "var", "label"}
+)
+SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+SCOPED_HEADING_TAGS = frozenset({"nav", "header", "footer", "aside", "table", "dl", "details"})
+"""A heading inside these applies only to links inside them: a menu's group titles or a table's
+caption must not label the page content that follows."""
+LANDMARK_TAGS = frozenset({"article", "main"})
+BLOCK_TAGS = frozenset({"tr", "li", "p"})
+CARD_TAGS = frozenset({"div", "article", "section"})
+EMBED_ATTRS = {"iframe": "src", "embed": "src", "object": "data", "frame": "src", "area": "href"}
+VIEWER_PARAMS = ("url", "file", "src")
+"""Query parameters through which document viewers (Google Docs, Office, pdf.js) get the file."""
+DOCUMENT_EXT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|csv|zip|rar)$", re.I)
+TOGGLE_ATTRS = ("data-bs-target", "data-target", "aria-controls")
+TOGGLE_XPATH = lxml.etree.XPath(
+    "//*[@data-bs-target or @data-target or @aria-controls] | //a[starts-with(@href, '#')]"
+)
+_PARSERS = threading.local()
+"""One parser per thread (an lxml parser must not be used by two threads at once)."""
+
+
+def fold(text: str | None) -> str:
+    """Collapse every run of whitespace (including NBSP) to one space and strip."""
+    return " ".join(text.split()) if text else ""
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at a word boundary so the kept text stays readable."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return (cut or text[:limit]) + "…"
+
+
+def element_text(el, skip_nested_lists: bool = False) -> str:
+    """Visible text of an element; block children are separated by a space.
+
+    ``skip_nested_lists`` drops sub-lists, so a menu item's context is its own label and not
+    every entry of its submenu.
+    """
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            skip = tag in SKIP_TEXT_TAGS or (skip_nested_lists and tag in ("ul", "ol"))
+            if tag and not skip:
+                if tag not in INLINE_TAGS:
+                    parts.append(" ")
+                if tag == "img" and child.get("alt"):
+                    parts.append(child.get("alt"))
+                walk(child)
+                if tag not in INLINE_TAGS:
+                    parts.append(" ")
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return fold("".join(parts))
+
+
+def row_text(tr) -> str:
+    """A table row as ``cell | cell | cell`` (the shape of a DIP table row)."""
+    cells = [element_text(cell) for cell in tr if cell.tag in ("td", "th")]
+    return " | ".join(cell for cell in cells if cell)
+
+
+def clean_url(raw: str, base: str) -> str | None:
+    """The absolute http(s) URL of an href, without fragment; None for nothing to follow.
+
+    Tabs and newlines inside an href are dropped and spaces escaped, as browsers do; pure
+    fragment links (``#top``) and ``javascript:``/``mailto:``/``tel:``/``data:`` are skipped.
+    """
+    raw = raw.strip()
+    if not raw or raw.startswith("#"):
+        return None
+    if "\t" in raw or "\n" in raw or "\r" in raw:
+        raw = re.sub(r"[\t\r\n]", "", raw)
+    raw = raw.replace(" ", "%20")
+    absolute = _fast_join(base, raw)
+    if absolute is None:
+        try:
+            absolute = urljoin(base, raw)
+            scheme = urlsplit(absolute).scheme.lower()
+        except ValueError:  # malformed (e.g. an unbalanced IPv6 bracket)
+            return None
+        if scheme not in ("http", "https"):
+            return None
+    return absolute.split("#", 1)[0]
+
+
+def _fast_join(base: str, href: str) -> str | None:
+    """urljoin for the two common shapes (absolute http URL, root-relative path), else None.
+
+    urljoin is the costliest step of extraction; these shapes need no dot-segment handling.
+    """
+    if "./" in href:
+        return None
+    lowered = href[:8].lower()
+    if lowered.startswith(("http://", "https://")):
+        return href
+    if href.startswith("/") and not href.startswith("//"):
+        scheme_end = base.find("://")
+        if scheme_end < 0:
+            return None
+        host_end = base.find("/", scheme_end + 3)
+        host_end = len(base) if host_end < 0 else host_end
+        origin = base[:host_end]
+        cut = min((i for i in (origin.find("?"), origin.find("#")) if i >= 0), default=len(origin))
+        return origin[:cut] + href
+    return None
+
+
+def unwrap_viewer(url: str) -> str:
+    """The document behind a viewer URL (``docs.google.com/viewer?url=X.pdf`` → ``X.pdf``)."""
+    query = parse_qs(urlsplit(url).query)
+    for name in VIEWER_PARAMS:
+        for value in query.get(name, []):
+            if DOCUMENT_EXT_RE.search(urlsplit(value).path):
+                return clean_url(value, url) or url
+    return url
+
+
+def _is_heading(el, tag: str, classes: str) -> bool:
+    if tag in HEADING_TAGS or el.get("role") == "heading":
+        return True
+    return bool(classes) and bool(HEADING_CLASS_RE.search(classes))
+
+
+def _is_card(classes: str) -> bool:
+    """A class token naming one item (``card``, ``post-item``), not a container (``card-body``)."""
+    return bool(classes) and any(
+        CARD_CLASS_RE.search(tok) and not CONTAINER_CLASS_RE.search(tok) for tok in classes.split()
+    )
+
+
+def _toggle_labels(root) -> dict[str, str]:
+    """Tab and accordion titles by the id of the pane they open.
+
+    Tab titles sit together above all the panes, so "the nearest heading above" a link in the
+    third pane would wrongly be the last tab title; the pane's own title is used instead.
+    """
+    labels: dict[str, str] = {}
+    for el in TOGGLE_XPATH(root):
+        target = next((el.get(a) for a in TOGGLE_ATTRS if el.get(a)), None)
+        href = el.get("href", "")
+        if target is None and href.startswith("#") and len(href) > 1:
+            toggle = el.get("data-toggle") or el.get("data-bs-toggle") or el.get("role") == "tab"
+            if toggle or "tab" in el.get("class", "").lower():
+                target = href
+        if target:
+            text = truncate(element_text(el), HEADING_LIMIT)
+            for one in target.split():
+                if text and one.lstrip("#") not in labels:
+                    labels[one.lstrip("#")] = text
+    return labels
+
+
+@dataclass
+class _Frame:
+    """What entering one element changed, so leaving it can undo it."""
+
+    nav: bool = False
+    block: object = None
+    scoped_heading: bool = False
+    saved_heading: str = ""
+    landmark: bool = False
+
+
+@dataclass
+class _Walk:
+    """Mutable state of the document walk."""
+
+    base: str
+    toggle_labels: dict[str, str]
+    heading: str = ""
+    nav_depth: int = 0
+    landmark_depth: int = 0
+    blocks: list = field(default_factory=list)
+    """Open context blocks, innermost last: ``[tag, element, text or None until needed]``."""
+    title: str = ""
+    h1: str = ""
+    headings: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    stack: list[_Frame] = field(default_factory=list)
+
+    def enter(self, el, tag: str) -> None:
+        """Open an element: note what it starts (menu, landmark, block, heading scope)."""
+        classes = (el.get("class") or "").lower()
+        ident = el.get("id") or ""
+        is_landmark = tag in LANDMARK_TAGS
+        is_nav = self._is_nav(el, tag, classes, ident)
+        is_block = tag in BLOCK_TAGS or (tag in CARD_TAGS and _is_card(classes))
+        pane_label = self.toggle_labels.get(ident) if ident else None
+        scopes_heading = (
+            tag in SCOPED_HEADING_TAGS or (is_block and tag != "tr" and tag != "p") or pane_label
+        )
+        if not (is_landmark or is_nav or is_block or scopes_heading):
+            self.stack.append(None)  # the common case: nothing to undo on leaving
+        else:
+            frame = _Frame(nav=is_nav, landmark=is_landmark)
+            self.landmark_depth += is_landmark
+            self.nav_depth += is_nav
+            if scopes_heading:
+                frame.scoped_heading, frame.saved_heading = True, self.heading
+                if pane_label:
+                    self.heading = pane_label
+            if is_block:
+                frame.block = el
+                self.blocks.append([tag, el, None])
+            self.stack.append(frame)
+        self._read(el, tag, classes)
+
+    def leave(self) -> None:
+        frame = self.stack.pop()
+        if frame is None:
+            return
+        self.landmark_depth -= frame.landmark
+        self.nav_depth -= frame.nav
+        if frame.scoped_heading:
+            self.heading = frame.saved_heading
+        if frame.block is not None:
+            self.blocks.pop()
+
+    def _is_nav(self, el, tag: str, classes: str, ident: str) -> bool:
+        if tag == "nav" or el.get("role") == "navigation":
+            return True
+        if tag == "header":
+            return self.landmark_depth == 0  # an article's own header holds its title, not a menu
+        return bool(
+            (classes and NAV_ATTR_RE.search(classes)) or (ident and NAV_ATTR_RE.search(ident.lower()))
+        )
+
+    def _read(self, el, tag: str, classes: str) -> None:
+        if tag == "title" and not self.title:
+            self.title = truncate(fold("".join(el.itertext())), HEADING_LIMIT)
+        if _is_heading(el, tag, classes):
+            text = truncate(element_text(el), HEADING_LIMIT)
+            if text:
+                self.heading = text
+                if tag == "h1" and not self.h1:
+                    self.h1 = text
+                if len(self.headings) < MAX_HEADINGS and (not self.headings or self.headings[-1] != text):
+                    self.headings.append(text)
+        if tag == "a" and el.get("href") is not None:
+            self._add_link(el, el.get("href"), self._anchor_text(el))
+        elif tag in EMBED_ATTRS and el.get(EMBED_ATTRS[tag]):
+            self._add_embed(el, tag)
+
+    @staticmethod
+    def _anchor_text(el) -> str:
+        text = element_text(el)
+        if not text:
+            text = fold(el.get("aria-label"))
+        return truncate(text, HEADING_LIMIT)
+
+    def _add_embed(self, el, tag: str) -> None:
+        text = fold(el.get("alt") if tag == "area" else el.get("title") or el.get("name"))
+        url = clean_url(el.get(EMBED_ATTRS[tag]), self.base)
+        if url and tag != "area":
+            url = unwrap_viewer(url)
+        self._append(url, el, truncate(text, HEADING_LIMIT))
+
+    def _add_link(self, el, href: str, text: str) -> None:
+        self._append(clean_url(href, self.base), el, text)
+
+    def _append(self, url: str | None, el, text: str) -> None:
+        if not url:
+            return
+        self.links.append(
+            Link(
+                url=url,
+                text=text,
+                title=truncate(fold(el.get("title")), HEADING_LIMIT),
+                context=self._context(),
+                heading=self.heading,
+                in_nav=self.nav_depth > 0,
+            )
+        )
+
+    def _context(self) -> str:
+        """Text of the innermost row / list item / card; a paragraph only when short.
+
+        A paragraph longer than the limit is prose, and prose is not evidence.
+        """
+        paragraph = None
+        for block in reversed(self.blocks):
+            if block[0] == "p":
+                paragraph = paragraph or block
+                continue
+            text = self._text_of(block)
+            if block[0] in ("div", "article", "section") and len(text) > CARD_TEXT_LIMIT:
+                break
+            return truncate(text, CONTEXT_LIMIT)
+        if paragraph is not None:
+            text = self._text_of(paragraph)
+            return text if len(text) <= CONTEXT_LIMIT else ""
+        return ""
+
+    @staticmethod
+    def _text_of(block: list) -> str:
+        """The block's text, computed once however many links it holds."""
+        if block[2] is None:
+            tag, el = block[0], block[1]
+            block[2] = row_text(el) if tag == "tr" else element_text(el, skip_nested_lists=(tag == "li"))
+        return block[2]
+
+
+def _html_parser() -> lxml.etree.HTMLParser:
+    """Plain etree elements: lxml.html's element classes cost a lookup per node and add nothing."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True)
+    return parser
+
+
+def parse_html(html: str | bytes):
+    """The lxml root of a document, or None when there is nothing to parse.
+
+    Bytes that are valid UTF-8 are decoded; other bytes go to lxml, which reads the meta charset.
+    """
+    if isinstance(html, bytes):
+        try:
+            html = html.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if not html.strip():
+        return None
+    if isinstance(html, str) and html.lstrip().startswith("<?xml"):
+        # lxml refuses str input that carries an XML encoding declaration.
+        html = html.encode("utf-8")
+    try:
+        root = lxml.etree.fromstring(html, _html_parser())
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def base_url(root, url: str) -> str:
+    """The page URL, or the document's ``<base href>`` resolved against it."""
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href and href.strip():
+            joined = clean_url(href, url)
+            if joined:
+                return joined
+    return url
+
+
+def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
+    """Parse one HTML page into a Page: title, first H1, headings and links with context.
+
+    ``status`` is 200 and ``final_url`` is ``url``; the crawler overwrites the fetch fields.
+    """
+    size = len(html.encode("utf-8", "replace")) if isinstance(html, str) else len(html)
+    page = Page(url=url, status=200, final_url=url, depth=depth, bytes=size)
+    root = parse_html(html)
+    if root is None:
+        return page
+    walk = _Walk(base=base_url(root, url), toggle_labels=_toggle_labels(root))
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):  # comments and processing instructions
+            continue
+        if event == "start":
+            walk.enter(el, tag.lower())
+        else:
+            walk.leave()
+    page.title, page.h1, page.headings, page.links = walk.title, walk.h1, walk.headings, walk.links
+    return page

@@ -1,0 +1,134 @@
+"""The records that pass between crawler, detection and warehouse.
+
+Plain dataclasses: picklable (Dask ships them between processes) and convertible to and
+from JSON dicts (the warehouse keeps a page's extracted links so that a 304 answer on the
+next run can reuse them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Finding statuses, as in the contract.
+FOUND = "found"
+STALE = "stale"
+BROKEN = "broken"
+MISSING = "missing"
+UNREACHABLE = "unreachable"
+STATUSES = (FOUND, STALE, BROKEN, MISSING, UNREACHABLE)
+
+
+@dataclass
+class Link:
+    """A link on a page with the text around it that may name what it points to."""
+
+    url: str
+    """Absolute URL, fragment removed."""
+    text: str = ""
+    """Anchor text (whitespace folded), or an image's alt text."""
+    title: str = ""
+    """The title attribute."""
+    context: str = ""
+    """Text of the enclosing table row, list item or card (``Jenis Informasi | Tahun | Unduh``)."""
+    heading: str = ""
+    """The nearest heading above the link (h1–h6, a table caption, an accordion title)."""
+    in_nav: bool = False
+    """The link sits in a menu (nav, header, a menu list)."""
+
+
+@dataclass
+class Page:
+    """One fetched HTML page, reduced to what detection needs."""
+
+    url: str
+    status: int
+    final_url: str = ""
+    content_type: str = ""
+    title: str = ""
+    h1: str = ""
+    headings: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    depth: int = 0
+    bytes: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    from_cache: bool = False
+    fetched_at: datetime | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["fetched_at"] = self.fetched_at.isoformat() if self.fetched_at else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Page:
+        data = dict(data)
+        data["links"] = [Link(**link) for link in data.get("links", [])]
+        if data.get("fetched_at"):
+            data["fetched_at"] = datetime.fromisoformat(data["fetched_at"])
+        return cls(**data)
+
+
+@dataclass
+class DocumentCheck:
+    """The verification of one linked document (PDF, Office file, archive, drive link)."""
+
+    url: str
+    ok: bool
+    status: int | None = None
+    content_type: str = ""
+    bytes: int | None = None
+    """Content-Length, or the bytes read when the server sends none."""
+    last_modified: str | None = None
+    etag: str | None = None
+    reason: str = ""
+    """Why it is not ok: ``http 404``, ``empty``, ``html instead of pdf``, ``timeout`` …"""
+    checked_at: datetime | None = None
+    from_cache: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["checked_at"] = self.checked_at.isoformat() if self.checked_at else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentCheck:
+        data = dict(data)
+        if data.get("checked_at"):
+            data["checked_at"] = datetime.fromisoformat(data["checked_at"])
+        return cls(**data)
+
+
+@dataclass
+class SiteCrawl:
+    """Everything one crawl of one agency's site produced."""
+
+    start_url: str
+    reachable: bool
+    error: str | None = None
+    """Why the site is unreachable (DNS, refused, timeout, 5xx, TLS), or None."""
+    pages: list[Page] = field(default_factory=list)
+    documents: dict[str, DocumentCheck] = field(default_factory=dict)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    requests: int = 0
+    body_bytes: int = 0
+    """Response body bytes received over the network (cached 304 pages add nothing)."""
+    notes: list[str] = field(default_factory=list)
+    """What the crawler left out and why (robots, traps, limits), for the run summary."""
+
+
+@dataclass
+class Finding:
+    """The verdict on one category for one agency in one run."""
+
+    category_id: str
+    status: str
+    evidence_url: str | None = None
+    evidence_text: str | None = None
+    page_url: str | None = None
+    document_year: int | None = None
+    matched_rule: str | None = None

@@ -1,0 +1,94 @@
+"""robots.txt per RFC 9309, parsed with protego.
+
+What an answer means (RFC 9309 §2.3.1):
+
+- 2xx: the rules apply (the first ``ROBOTS_MAX_BYTES`` of the file are read);
+- 4xx (except 429): "unavailable", so every URL is allowed;
+- 5xx, 429 or no answer at all: "unreachable", so every URL is disallowed, and the
+  crawl notes why: a site whose robots.txt is down is not crawled rather than crawled blind;
+- redirects are followed (``max_redirects`` hops); too many make the file unavailable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from protego import Protego
+
+from scrapers.charset import decode_html
+from scrapers.fetch import Fetcher, FetchError
+from scrapers.urls import normalize_url
+
+ROBOTS_MAX_BYTES = 500 * 1024
+"""RFC 9309 §2.5: crawlers must parse at least the first 500 KiB."""
+
+
+@dataclass
+class RobotsPolicy:
+    """The rules of one origin's robots.txt, reduced to what the crawler asks."""
+
+    rules: Protego | None = None
+    allow_all: bool = True
+    note: str | None = None
+    """Set when the file could not be used as written (why everything is allowed/disallowed)."""
+    sitemaps: list[str] = field(default_factory=list)
+
+    @classmethod
+    def allowing_all(cls, note: str | None = None) -> RobotsPolicy:
+        return cls(allow_all=True, note=note)
+
+    @classmethod
+    def disallowing_all(cls, note: str) -> RobotsPolicy:
+        return cls(allow_all=False, note=note)
+
+    @classmethod
+    def parse(cls, text: str, base_url: str) -> RobotsPolicy:
+        """Rules from robots.txt text; relative ``Sitemap:`` lines are resolved against
+        ``base_url``."""
+        rules = Protego.parse(text)
+        sitemaps = [s for s in (normalize_url(_absolute(base_url, u)) for u in rules.sitemaps) if s]
+        return cls(rules=rules, allow_all=False, sitemaps=sitemaps)
+
+    @classmethod
+    def from_answer(cls, status: int, body: bytes, content_type: str, url: str) -> RobotsPolicy:
+        """The policy an HTTP answer to ``/robots.txt`` implies (see the module docstring)."""
+        if 200 <= status < 300:
+            return cls.parse(decode_html(body[:ROBOTS_MAX_BYTES], content_type), url)
+        if status == 429 or status >= 500:
+            return cls.disallowing_all(
+                f"robots.txt answered HTTP {status}: treated as disallow-all (RFC 9309)"
+            )
+        if 400 <= status < 500:
+            return cls.allowing_all()
+        return cls.allowing_all(f"robots.txt answered HTTP {status}: treated as allow-all")
+
+    def allowed(self, url: str, user_agent: str) -> bool:
+        if self.rules is None:
+            return self.allow_all
+        return self.rules.can_fetch(url, user_agent)
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        return self.rules.crawl_delay(user_agent) if self.rules is not None else None
+
+
+def _absolute(base: str, url: str) -> str:
+    return urljoin(base, url.strip())
+
+
+def robots_url(origin: str) -> str:
+    return f"{origin}/robots.txt"
+
+
+def fetch_robots(fetcher: Fetcher, origin: str, deadline: float | None = None) -> RobotsPolicy:
+    """Fetch and interpret ``origin``'s robots.txt (retries and redirects as for any page)."""
+    url = robots_url(origin)
+    try:
+        response = fetcher.follow(url, body_limit=ROBOTS_MAX_BYTES, deadline=deadline)
+    except FetchError as error:
+        if error.kind == "redirect":
+            return RobotsPolicy.allowing_all(f"robots.txt: {error}; treated as allow-all")
+        return RobotsPolicy.disallowing_all(
+            f"robots.txt unreachable ({error}): treated as disallow-all (RFC 9309)"
+        )
+    return RobotsPolicy.from_answer(response.status, response.body, response.content_type, url)

@@ -1,0 +1,63 @@
+import duckdb
+import pytest
+
+from warehouse import db
+
+
+def tables(con):
+    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def test_an_empty_file_is_migrated_to_the_latest_schema(tmp_path):
+    path = tmp_path / "p.duckdb"
+    con = db.connect(path)
+    assert db.schema_version(con) == db.latest_version() >= 3
+    assert {"agencies", "categories", "runs", "agency_runs", "pages", "documents", "findings",
+            "reminders", "http_cache", "latest_findings", "latest_scores",
+            "score_history"} <= tables(con)
+    rows = con.execute("SELECT version, name, applied_at FROM schema_version ORDER BY 1").fetchall()
+    assert [r[0] for r in rows] == list(range(1, db.latest_version() + 1))
+    assert all(r[2] is not None for r in rows)
+
+
+def test_an_older_database_is_migrated_on_open_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    db.migrate(con, target=1)
+    con.execute("INSERT INTO runs VALUES (1, now(), now(), 'completed', 'r.yaml', NULL, NULL)")
+    con.close()
+
+    con = db.connect(path)
+    assert db.schema_version(con) == db.latest_version()
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert "latest_scores" in tables(con)
+
+
+def test_migrating_twice_does_nothing(tmp_path):
+    con = db.connect(tmp_path / "p.duckdb")
+    assert db.migrate(con) == []
+
+
+def test_a_newer_database_is_refused_clearly(tmp_path):
+    path = tmp_path / "new.duckdb"
+    con = db.connect(path)
+    con.execute("INSERT INTO schema_version VALUES (999, 'from_the_future', now())")
+    con.close()
+    with pytest.raises(db.SchemaError, match="newer than this Pantau PPID knows"):
+        db.connect(path)
+    with pytest.raises(db.SchemaError, match="newer"), db.read_only(path):
+        pass
+
+
+def test_read_only_refuses_a_file_that_is_not_a_pantau_database(tmp_path):
+    path = tmp_path / "other.duckdb"
+    duckdb.connect(str(path)).close()
+    with pytest.raises(db.SchemaError, match="not a Pantau PPID database"), db.read_only(path):
+        pass
+    with pytest.raises(FileNotFoundError), db.read_only(tmp_path / "absent.duckdb"):
+        pass
+
+
+def test_migration_files_are_numbered_without_gaps():
+    numbers = [m.version for m in db.migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))

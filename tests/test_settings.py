@@ -1,0 +1,67 @@
+import pytest
+
+from pantau.settings import CrawlSettings, SettingsError, describe_settings, load_settings
+
+
+def test_defaults_without_file_or_environment():
+    settings = load_settings(env={})
+    assert settings.crawl == CrawlSettings()
+    assert settings.crawl.max_pages == 300 and settings.crawl.max_depth == 5
+    assert settings.crawl.host_delay == 1.0
+    assert "Pantau" in settings.crawl.user_agent
+    assert settings.schedule.timezone == "Asia/Jakarta"
+    assert settings.reminders.min_interval_days == 7 and settings.reminders.escalate_after == 3
+
+
+def test_file_then_environment_wins(tmp_path):
+    path = tmp_path / "pantau.yaml"
+    path.write_text("crawl:\n  max_pages: 50\n  host_delay: 0.2\nsmtp:\n  host: mail.file\n")
+    settings = load_settings(path, env={"PANTAU_CRAWL_MAX_PAGES": "70", "PANTAU_SMTP_HOST": "mail.env",
+                                         "PANTAU_SMTP_SECURITY": "starttls", "PANTAU_SMTP_FROM": "a@b.c",
+                                         "PANTAU_DASHBOARD_URL": "https://pantau.example/"})
+    assert settings.crawl.max_pages == 70
+    assert settings.crawl.host_delay == 0.2
+    assert settings.smtp.host == "mail.env" and settings.smtp.security == "starttls"
+    assert settings.smtp.sender == "a@b.c"
+    assert settings.dashboard.url == "https://pantau.example/"
+
+
+def test_the_settings_file_may_come_from_the_environment(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("schedule:\n  crawl_cron: '0 3 * * 2'\n")
+    assert load_settings(env={"PANTAU_SETTINGS_FILE": str(path)}).schedule.crawl_cron == "0 3 * * 2"
+
+
+def test_password_is_not_in_repr():
+    settings = load_settings(env={"PANTAU_SMTP_PASSWORD": "rahasia"})
+    assert settings.smtp.password == "rahasia"
+    assert "rahasia" not in repr(settings)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("crawl:\n  max_pagez: 3\n", "unknown setting(s) in 'crawl': max_pagez"),
+    ("crowl:\n  max_pages: 3\n", "unknown section(s): crowl"),
+    ("crawl:\n  max_pages: many\n", "crawl.max_pages"),
+    ("crawl: 5\n", "section 'crawl' must be a mapping"),
+    ("- a\n", "expected a mapping"),
+])
+def test_bad_settings_files_name_the_file_and_the_setting(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(SettingsError) as info:
+        load_settings(path, env={})
+    assert message in str(info.value) and ("bad.yaml" in str(info.value) or message.startswith("expected"))
+
+
+def test_bad_environment_values_name_the_variable():
+    with pytest.raises(SettingsError, match="PANTAU_CRAWL_VERIFY_TLS"):
+        load_settings(env={"PANTAU_CRAWL_VERIFY_TLS": "perhaps"})
+    with pytest.raises(SettingsError, match="smtp.security"):
+        load_settings(env={"PANTAU_SMTP_SECURITY": "tls13"})
+
+
+def test_every_setting_is_documented():
+    rows = describe_settings()
+    undocumented = [f"{s}.{n}" for s, n, _, doc in rows if not doc]
+    assert undocumented == []
+    assert ("crawl", "max_pages", 300) in [(s, n, d) for s, n, d, _ in rows]

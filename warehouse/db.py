@@ -1,0 +1,184 @@
+"""Opening the DuckDB file and migrating its schema.
+
+Migrations are the numbered files in ``warehouse/migrations/`` (``0001_core_tables.sql`` …),
+applied in order, forward only; the ``schema_version`` table records which ran and when.
+Opening an older database migrates it; a database from a newer Pantau is refused, because
+this version cannot know what the newer schema means.
+
+DuckDB lets one process write a file or several read it, not both at once. So writers hold
+the file only while they write (see ``flows``), and readers (the dashboard) open read-only
+for each query and retry for a short while when a writer has it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class SchemaError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def migrations() -> list[Migration]:
+    """The migration files in order; their numbers must run 1, 2, 3 … without gaps."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = MIGRATION_NAME.match(path.name)
+        if not match:
+            raise SchemaError(f"{path}: migration file names look like 0001_name.sql")
+        found.append(Migration(int(match.group(1)), match.group(2), path))
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise SchemaError(f"{migration.path}: expected migration number {expected:04d}")
+    return found
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    """The single value a query returns. Uses fetchall(): DuckDB 2 counts a result read by
+    fetchone() as unfinished and refuses register() on the connection until it is."""
+    rows = con.execute(sql, params).fetchall()
+    return rows[0][0] if rows else None
+
+
+def latest_version() -> int:
+    return len(migrations())
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied migration, 0 for an empty database."""
+    exists = scalar(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    )
+    if not exists:
+        return 0
+    return scalar(con, "SELECT coalesce(max(version), 0) FROM schema_version")
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[Migration]:
+    """Apply the migrations the database lacks, each in its own transaction."""
+    known = migrations()
+    target = len(known) if target is None else target
+    current = schema_version(con)
+    if current > len(known):
+        raise SchemaError(
+            f"database schema version {current} is newer than this Pantau PPID knows "
+            f"({len(known)}); upgrade Pantau PPID instead of opening it with this version"
+        )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = []
+    for migration in known[current:target]:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(migration.sql())
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)",
+                [migration.version, migration.name, datetime.now()],
+            )
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise SchemaError(f"{migration.path}: migration failed: {exc}") from exc
+        applied.append(migration)
+    return applied
+
+
+def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
+    """A read-write connection, migrated to the latest schema."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        if migrate_schema:
+            migrate(con)
+        else:
+            check_version(con, path)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
+    """Refuse a database that is newer than this code, or not yet created/migrated."""
+    version = schema_version(con)
+    if version > latest_version():
+        raise SchemaError(
+            f"{path}: database schema version {version} is newer than this Pantau PPID knows "
+            f"({latest_version()}); upgrade Pantau PPID"
+        )
+    if version == 0:
+        raise SchemaError(f"{path}: not a Pantau PPID database (run `pantau db migrate --db {path}`)")
+    return version
+
+
+def is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text or "being used" in text
+
+
+@contextmanager
+def read_only(path: str | Path, *, wait: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection; waits up to ``wait`` seconds while a writer holds the file."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such database file")
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            break
+        except duckdb.Error as exc:
+            if not is_lock_error(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        check_version(con, path)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writing(path: str | Path, *, wait: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated read-write connection held only for the block; waits while readers hold the file."""
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = connect(path)
+            break
+        except duckdb.Error as exc:
+            if not is_lock_error(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,26 @@
+"""Analysts' export: every view (and the reference tables) to Parquet or CSV files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+VIEWS = ("latest_findings", "latest_scores", "score_history")
+TABLES = ("agencies", "categories", "runs")
+FORMATS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)"}
+
+
+def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str) -> list[Path]:
+    """Write each contract view and reference table to ``out_dir/NAME.<fmt>``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use {' or '.join(FORMATS)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in VIEWS + TABLES:
+        target = out / f"{name}.{fmt}"
+        quoted = str(target).replace("'", "''")
+        con.execute(f"COPY (SELECT * FROM {name}) TO '{quoted}' {FORMATS[fmt]}")
+        written.append(target)
+    return written

@@ -1,0 +1,258 @@
+"""Writing one crawl run into the warehouse, all or nothing.
+
+The whole run — agencies, categories, the run row, each agency's result and score, pages,
+documents, findings and the HTTP cache for the next run — goes in one transaction. A crash
+or an error halfway leaves the database as it was: the views never show a partial run.
+Rows go in as Arrow tables, not row by row, so a run of 30,000 agencies takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from pantau.registry import Agency
+from scrapers.model import STATUSES, UNREACHABLE, Finding, SiteCrawl
+from warehouse import scoring
+from warehouse.db import scalar
+
+
+class CategoryLike(Protocol):
+    id: str
+    group: str
+    name: str
+    legal_basis: str
+    weight: float
+    freshness: str
+    position: int
+
+
+@dataclass
+class AgencyOutcome:
+    """What one agency's task produced: the crawl (None when the task itself failed) and findings."""
+
+    agency: Agency
+    findings: list[Finding]
+    crawl: SiteCrawl | None = None
+    error: str | None = None
+    checked_at: datetime | None = None
+
+    @property
+    def reachable(self) -> bool:
+        return any(f.status != UNREACHABLE for f in self.findings)
+
+
+@dataclass
+class RunRecord:
+    started_at: datetime
+    finished_at: datetime
+    categories: Sequence[CategoryLike]
+    outcomes: list[AgencyOutcome]
+    registry: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+class RunWriteError(RuntimeError):
+    pass
+
+
+def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
+    """Store a completed run in one transaction; returns its run id."""
+    _check_findings(run)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        run_id = _next_run_id(con)
+        _upsert_categories(con, run.categories)
+        _upsert_agencies(con, [o.agency for o in run.outcomes], run.finished_at)
+        con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, 'completed', ?, ?, ?)",
+            [run_id, run.started_at, run.finished_at, run.registry,
+             json.dumps(run.settings, default=str), json.dumps(run.summary, default=str)],
+        ).fetchall()  # DuckDB 2 refuses register() while a result is unread
+        weights = {c.id: c.weight for c in run.categories}
+        _insert(con, "agency_runs", _agency_run_rows(run_id, run, weights))
+        _insert(con, "findings", _finding_rows(run_id, run))
+        _insert(con, "pages", _page_rows(run_id, run.outcomes))
+        _insert(con, "documents", _document_rows(run_id, run.outcomes))
+        _update_http_cache(con, run_id, run.outcomes, run.finished_at)
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        raise RunWriteError(f"run not stored (nothing was written): {exc}") from exc
+    return run_id
+
+
+def record_failed_run(con: duckdb.DuckDBPyConnection, started_at: datetime, registry: str,
+                      error: str) -> int:
+    """Note a run that could not finish, so its absence from the history is explained."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        run_id = _next_run_id(con)
+        con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, 'failed', ?, NULL, ?)",
+            [run_id, started_at, datetime.now(), registry, json.dumps({"error": error})],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return run_id
+
+
+def _check_findings(run: RunRecord) -> None:
+    """Refuse a run with unknown statuses or categories before anything is written."""
+    known = {c.id for c in run.categories}
+    for outcome in run.outcomes:
+        for finding in outcome.findings:
+            if finding.status not in STATUSES:
+                raise RunWriteError(
+                    f"agency {outcome.agency.id!r}, category {finding.category_id!r}: "
+                    f"unknown status {finding.status!r}"
+                )
+            if finding.category_id not in known:
+                raise RunWriteError(
+                    f"agency {outcome.agency.id!r}: unknown category {finding.category_id!r}"
+                )
+
+
+def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
+    return scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM runs")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], *,
+            replace: bool = False) -> None:
+    """Bulk insert (or upsert, by primary key) rows whose keys are column names."""
+    if not rows:
+        return
+    columns = ", ".join(rows[0])
+    con.register("incoming_rows", pa.Table.from_pylist(rows))
+    try:
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        con.execute(f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming_rows").fetchall()
+    finally:
+        con.unregister("incoming_rows")
+
+
+def _upsert_categories(con: duckdb.DuckDBPyConnection, categories: Iterable[CategoryLike]) -> None:
+    rows = [
+        {"id": c.id, "category_group": c.group, "name": c.name, "legal_basis": c.legal_basis,
+         "weight": float(c.weight), "freshness": c.freshness, "position": c.position}
+        for c in categories
+    ]
+    _insert(con, "categories", rows, replace=True)
+
+
+def _upsert_agencies(con: duckdb.DuckDBPyConnection, agencies: list[Agency], now: datetime) -> None:
+    rows = [
+        {"id": a.id, "name": a.name, "url": a.url, "email": a.email, "role": a.role,
+         "parent": a.parent or None, "insecure_tls": a.insecure_tls, "updated_at": now}
+        for a in agencies
+    ]
+    _insert(con, "agencies", rows, replace=True)
+
+
+def _agency_run_rows(run_id: int, run: RunRecord, weights: dict[str, float]) -> list[dict]:
+    rows = []
+    for o in run.outcomes:
+        value = scoring.score({f.category_id: f.status for f in o.findings}, weights)
+        crawl = o.crawl
+        rows.append({
+            "run_id": run_id,
+            "agency_id": o.agency.id,
+            "reachable": o.reachable,
+            "error": o.error or (crawl.error if crawl else None),
+            "score": value,
+            "band": scoring.band(value),
+            "pages": len(crawl.pages) if crawl else 0,
+            "documents": len(crawl.documents) if crawl else 0,
+            "requests": crawl.requests if crawl else 0,
+            "body_bytes": crawl.body_bytes if crawl else 0,
+            "started_at": crawl.started_at if crawl else None,
+            "checked_at": _checked_at(o, run),
+        })
+    return rows
+
+
+def _checked_at(outcome: AgencyOutcome, run: RunRecord) -> datetime:
+    if outcome.checked_at:
+        return outcome.checked_at
+    if outcome.crawl and outcome.crawl.finished_at:
+        return outcome.crawl.finished_at
+    return run.finished_at
+
+
+def _finding_rows(run_id: int, run: RunRecord) -> list[dict]:
+    return [
+        {"run_id": run_id, "agency_id": o.agency.id, "category_id": f.category_id,
+         "status": f.status, "evidence_url": f.evidence_url, "evidence_text": f.evidence_text,
+         "page_url": f.page_url, "document_year": f.document_year,
+         "matched_rule": f.matched_rule, "checked_at": _checked_at(o, run)}
+        for o in run.outcomes for f in o.findings
+    ]
+
+
+def _page_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:
+    return [
+        {"run_id": run_id, "agency_id": o.agency.id, "url": p.url, "status_code": p.status,
+         "content_type": p.content_type, "bytes": p.bytes, "etag": p.etag,
+         "last_modified": p.last_modified, "depth": p.depth, "title": p.title,
+         "from_cache": p.from_cache, "fetched_at": p.fetched_at}
+        for o in outcomes if o.crawl for p in o.crawl.pages
+    ]
+
+
+def _document_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:
+    return [
+        {"run_id": run_id, "agency_id": o.agency.id, "url": d.url, "ok": d.ok,
+         "status_code": d.status, "content_type": d.content_type, "bytes": d.bytes,
+         "last_modified": d.last_modified, "reason": d.reason, "from_cache": d.from_cache,
+         "checked_at": d.checked_at}
+        for o in outcomes if o.crawl for d in o.crawl.documents.values()
+    ]
+
+
+def _update_http_cache(con: duckdb.DuckDBPyConnection, run_id: int,
+                       outcomes: list[AgencyOutcome], now: datetime) -> None:
+    """Keep each fetched URL's validators and extracted content for the next run's 304s."""
+    rows = []
+    for o in outcomes:
+        if not o.crawl:
+            continue
+        for p in o.crawl.pages:
+            if p.status == 200 and (p.etag or p.last_modified):
+                rows.append(_cache_row(o.agency.id, p.url, "page", p.etag, p.last_modified,
+                                       p.to_dict(), run_id, now))
+        for d in o.crawl.documents.values():
+            if d.etag or d.last_modified:
+                rows.append(_cache_row(o.agency.id, d.url, "document", d.etag, d.last_modified,
+                                       d.to_dict(), run_id, now))
+    _insert(con, "http_cache", rows, replace=True)
+
+
+def _cache_row(agency_id, url, kind, etag, last_modified, data, run_id, now) -> dict:
+    return {"agency_id": agency_id, "url": url, "kind": kind, "etag": etag,
+            "last_modified": last_modified, "data": json.dumps(data, default=str),
+            "run_id": run_id, "updated_at": now}
+
+
+def load_http_cache(con: duckdb.DuckDBPyConnection, agency_id: str) -> tuple[dict, dict]:
+    """(pages, documents) by URL from the last runs, for conditional requests."""
+    from scrapers.model import DocumentCheck, Page
+
+    pages, documents = {}, {}
+    for url, kind, data in con.execute(
+        "SELECT url, kind, data FROM http_cache WHERE agency_id = ?", [agency_id]
+    ).fetchall():
+        record = json.loads(data)
+        if kind == "page":
+            pages[url] = Page.from_dict(record)
+        else:
+            documents[url] = DocumentCheck.from_dict(record)
+    return pages, documents
