@@ -50,7 +50,22 @@ def crawl(
     settings: SettingsOption = None,
 ) -> None:
     """One full crawl run over every agency in the registry, committed to the DuckDB file."""
-    not_built_yet("`pantau crawl`", "issue: crawler and flows")
+    loaded = settings_or_exit(settings)
+    try:
+        agencies = load_registry(registry)
+    except RegistryError as exc:
+        fail(str(exc), 2)
+    from flows.crawl import crawl_all_with_runner
+    from warehouse import db as warehouse_db
+
+    flow = crawl_all_with_runner(loaded)
+    run_id = flow(registry=str(registry), db=str(db),
+                  settings_file=str(settings) if settings else None, max_pages=max_pages)
+    with warehouse_db.read_only(db) as con:
+        unreachable = warehouse_db.scalar(
+            con, "SELECT count(*) FROM agency_runs WHERE run_id = ? AND NOT reachable", [run_id])
+    typer.echo(f"Run {run_id} selesai: {len(agencies)} badan publik dipantau, "
+               f"{unreachable} tidak dapat diakses. Database: {db}")
 
 
 @app.command()
@@ -75,13 +90,28 @@ def remind(
 @app.command()
 def serve(settings: SettingsOption = None) -> None:
     """The long-running scheduler: weekly crawl, reminders after it (Prefect deployments)."""
-    not_built_yet("`pantau serve`", "issue: flows")
+    loaded = settings_or_exit(settings)
+    try:
+        load_registry(loaded.schedule.registry)
+    except RegistryError as exc:
+        fail(f"schedule.registry: {exc}", 2)
+    from flows.serve import serve_forever
+
+    typer.echo(f"Menjadwalkan crawl '{loaded.schedule.crawl_cron}' ({loaded.schedule.timezone}) "
+               f"atas {loaded.schedule.registry} ke {loaded.schedule.db}; Ctrl-C untuk berhenti.")
+    serve_forever(loaded, str(settings) if settings else None)
 
 
 @app.command()
-def demo() -> None:
-    """Bundled sample PPID sites on loopback, crawled into a local database, and the dashboard."""
-    not_built_yet("`pantau demo`", "issue: flows")
+def demo(
+    workdir: Annotated[Path, typer.Option("--dir", help="Folder for the demo database and registry.")] = Path("demo-data"),
+    port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8501,
+    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Open the dashboard after the crawls.")] = True,
+) -> None:
+    """Bundled sample PPID sites on loopback, crawled three times into a local database, and the dashboard."""
+    from flows.demo import run_demo
+
+    run_demo(workdir, port=port, dashboard=dashboard, say=typer.echo)
 
 
 @registry_app.command("check")

@@ -78,6 +78,17 @@ class CrawlSettings:
     """Read robots.txt ``Sitemap:`` lines and /sitemap.xml as extra start points."""
     obey_robots: bool = True
     """Honour robots.txt rules (RFC 9309)."""
+    max_sitemaps: int = 20
+    """Sitemap files read per site (a sitemap index and the sitemaps it lists)."""
+    max_sitemap_bytes: int = 10_000_000
+    """A sitemap is read (decompressed) up to this size; the rest is left out."""
+    document_head_first: bool = False
+    """Ask with HEAD before the ranged GET for every document. Off: HEAD only where the first
+    bytes prove nothing (CSV, drive links), saving one request per PDF."""
+    min_calendar_year: int = 1990
+    """Calendar-like URLs (``/agenda/1970/01``, ``?tahun=1850``) before this year are traps."""
+    max_calendar_years_ahead: int = 1
+    """Calendar-like URLs more than this many years after the current one are traps."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,10 @@ class ReminderSettings:
     """Extra channels (WhatsApp, Telegram …) as Apprise URLs, comma-separated in the env."""
     utama_contact: str = ""
     """Contact line of the PPID Utama shown in messages (defaults to its registry email)."""
+    retry_backoff: float = 5.0
+    """Seconds before the first retry of a failed send; doubled for each further retry."""
+    dashboard_page: str = "/badan_publik"
+    """Dashboard page of one agency; messages link to ``dashboard.url`` + this + ``?agency=<id>``."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,12 @@ class SmtpSettings:
     """``none``, ``starttls`` or ``ssl`` (``PANTAU_SMTP_SECURITY``)."""
     timeout: float = 30.0
     """Seconds before an SMTP connection attempt gives up."""
+    password_file: str = ""
+    """A file holding the login password (a Docker/systemd secret), read at send time when
+    ``PANTAU_SMTP_PASSWORD`` is empty (``PANTAU_SMTP_PASSWORD_FILE``); never stored nor logged."""
+    ca_file: str = ""
+    """CA certificates (PEM) that verify the server for ``starttls``/``ssl``; empty means the
+    system's trust store. The certificate is always verified."""
 
 
 @dataclass(frozen=True)
@@ -275,3 +296,37 @@ def describe_settings() -> list[tuple[str, str, Any, str]]:
         for f in fields(cls):
             rows.append((section.name, f.name, getattr(cls(), f.name), docs.get((cls.__name__, f.name), "")))
     return rows
+
+
+def env_name(section: str, name: str) -> str:
+    return CONTRACT_ENV.get((section, name), f"PANTAU_{section.upper()}_{name.upper()}")
+
+
+def settings_table() -> str:
+    """The README's settings table (Markdown), generated from the fields above."""
+    lines = ["| setting | environment | default | meaning |", "|---|---|---|---|"]
+    for section, name, default, doc in describe_settings():
+        shown = ",".join(default) if isinstance(default, tuple) else default
+        doc = " ".join(doc.replace("``", "`").split())
+        lines.append(f"| `{section}.{name}` | `{env_name(section, name)}` | `{shown!s}` | {doc} |")
+    return "\n".join(lines)
+
+
+def update_readme(path: str | Path) -> bool:
+    """Rewrite the generated settings table in the README; True when it changed."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("<!-- settings-table")
+    start = text.index("\n", start) + 1
+    end = text.index("<!-- end settings-table -->")
+    updated = text[:start] + settings_table() + "\n" + text[end:]
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+    return updated != text
+
+
+if __name__ == "__main__":
+    import sys as _sys
+
+    target = _sys.argv[1] if len(_sys.argv) > 1 else "README.md"
+    print("updated" if update_readme(target) else "up to date", target)

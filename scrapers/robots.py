@@ -33,6 +33,8 @@ class RobotsPolicy:
     note: str | None = None
     """Set when the file could not be used as written (why everything is allowed/disallowed)."""
     sitemaps: list[str] = field(default_factory=list)
+    error: str | None = None
+    """Why robots.txt got no answer at all (refused, DNS, TLS): the site itself is likely down."""
 
     @classmethod
     def allowing_all(cls, note: str | None = None) -> RobotsPolicy:
@@ -88,7 +90,9 @@ def fetch_robots(fetcher: Fetcher, origin: str, deadline: float | None = None) -
     except FetchError as error:
         if error.kind == "redirect":
             return RobotsPolicy.allowing_all(f"robots.txt: {error}; treated as allow-all")
-        return RobotsPolicy.disallowing_all(
+        policy = RobotsPolicy.disallowing_all(
             f"robots.txt unreachable ({error}): treated as disallow-all (RFC 9309)"
         )
+        policy.error = str(error)
+        return policy
     return RobotsPolicy.from_answer(response.status, response.body, response.content_type, url)

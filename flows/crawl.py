@@ -1,0 +1,169 @@
+"""The `crawl_all` flow: registry → one crawl task per agency → detection → one warehouse write.
+
+The flow only wires. Fetching (``fetch_site``: network I/O) is kept apart from detection
+(``detect_findings``: pure), and only the flow itself touches the DuckDB file: it reads the
+HTTP cache at the start and writes the whole run in one transaction at the end, so agency
+tasks can run anywhere (threads, or Dask workers on other machines).
+
+A failed or timed-out agency task makes that agency ``unreachable`` for the run; it never
+fails the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.tasks import exponential_backoff
+
+from flows.runners import task_runner_for
+from flows.summary import run_summary, summary_markdown
+from pantau.checklist import Checklist, load_checklist
+from pantau.registry import Agency, Registry, load_registry
+from pantau.settings import CrawlSettings, Settings, load_settings
+from scrapers.crawler import crawl_site
+from scrapers.detect import detect_site
+from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
+from warehouse import db as warehouse_db
+from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run
+
+CRAWL_TAG = "pantau-crawl"
+
+
+@task(name="load-registry", cache_policy=NO_CACHE)
+def load_registry_task(path: str) -> Registry:
+    return load_registry(path)
+
+
+@task(name="fetch-site", tags=[CRAWL_TAG], cache_policy=NO_CACHE)
+def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
+               cache: dict[str, Page], doc_cache: dict[str, DocumentCheck]) -> SiteCrawl:
+    """Crawl one agency's site (network I/O only; no database)."""
+    verify = crawl_settings.verify_tls and not agency.insecure_tls
+    return crawl_site(agency.url, crawl_settings, cache=cache, doc_cache=doc_cache,
+                      verify_tls=verify)
+
+
+@task(name="detect-findings", cache_policy=NO_CACHE)
+def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date) -> list[Finding]:
+    """Decide each category's status from the crawled pages (pure)."""
+    return detect_site(crawl, checklist, today)
+
+
+def unreachable_findings(checklist: Checklist) -> list[Finding]:
+    return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
+
+
+def read_http_caches(db_path: Path, agencies: list[Agency]) -> dict[str, tuple[dict, dict]]:
+    """Each agency's cached pages and documents from earlier runs (empty for a new database)."""
+    if not db_path.exists():
+        return {a.id: ({}, {}) for a in agencies}
+    with warehouse_db.writing(db_path) as con:  # migrates an older file before reading
+        return {a.id: load_http_cache(con, a.id) for a in agencies}
+
+
+def jakarta_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+
+def collect_outcome(agency: Agency, fetched: PrefectFuture, detected: PrefectFuture,
+                    checklist: Checklist) -> AgencyOutcome:
+    """The agency's findings; a failed fetch (or detection) task makes it ``unreachable``."""
+    fetched.wait()
+    if not fetched.state.is_completed():
+        return _failed_outcome(agency, "crawl", fetched.state, checklist)
+    detected.wait()
+    if not detected.state.is_completed():
+        return _failed_outcome(agency, "detection", detected.state, checklist)
+    crawl: SiteCrawl = fetched.result()
+    return AgencyOutcome(agency=agency, findings=detected.result(), crawl=crawl,
+                         error=crawl.error, checked_at=crawl.finished_at or datetime.now())
+
+
+def _failed_outcome(agency: Agency, step: str, state, checklist: Checklist) -> AgencyOutcome:
+    return AgencyOutcome(agency=agency, findings=unreachable_findings(checklist),
+                         error=f"{step} task {state.name.lower()}: {_state_error(state)}",
+                         checked_at=datetime.now())
+
+
+def _state_error(state) -> str:
+    try:
+        result = state.result(raise_on_failure=False)
+    except Exception as exc:  # the result itself may be unavailable
+        return str(exc) or type(exc).__name__
+    return str(result) if result is not None else (state.message or state.name)
+
+
+@flow(name="crawl-all", log_prints=False)
+def crawl_all(registry: str, db: str, settings_file: str | None = None,
+              max_pages: int | None = None, today: date | None = None) -> int:
+    """Crawl every agency in the registry and store the run; returns the run id."""
+    logger = get_run_logger()
+    settings = _settings(settings_file, max_pages)
+    started = datetime.now()
+    reg = load_registry_task(registry)
+    checklist = load_checklist()
+    agencies = list(reg)
+    caches = read_http_caches(Path(db), agencies)
+    logger.info("Crawling %d agencies from %s", len(agencies), registry)
+    fetch = fetch_site.with_options(
+        retries=settings.schedule.agency_task_retries,
+        retry_delay_seconds=exponential_backoff(backoff_factor=5),
+        timeout_seconds=settings.schedule.agency_task_timeout,
+    )
+    today = today or jakarta_today()
+    fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
+    detected = [detect_findings.submit(f, checklist, today) for f in fetched]
+    outcomes = [collect_outcome(a, f, d, checklist)
+                for a, f, d in zip(agencies, fetched, detected)]
+    for outcome in outcomes:
+        if not outcome.reachable:
+            logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
+    run_id, summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
+    create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
+                             description=f"Pantau PPID run {run_id}")
+    logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
+                summary["agencies"], summary["unreachable"])
+    return run_id
+
+
+def store_run(db_path: Path, started: datetime, reg: Registry, settings: Settings,
+              checklist: Checklist, outcomes: list[AgencyOutcome]) -> tuple[int, dict]:
+    """The flow's one write: the whole run in a transaction, then its summary."""
+    record = RunRecord(
+        started_at=started, finished_at=datetime.now(), categories=list(checklist),
+        outcomes=outcomes, registry=reg.source, settings={"crawl": asdict(settings.crawl)},
+    )
+    with warehouse_db.writing(db_path) as con:
+        previous = dict(con.execute("SELECT agency_id, score FROM latest_scores").fetchall())
+        run_id = write_run(con, record)
+        current = con.execute(
+            "SELECT agency_id, score, band FROM agency_runs WHERE run_id = ?", [run_id]
+        ).fetchall()
+        summary = run_summary(run_id, outcomes, current, previous)
+        con.execute("UPDATE runs SET summary = ? WHERE id = ?", [_json(summary), run_id]).fetchall()
+    return run_id, summary
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value, default=str)
+
+
+def _settings(settings_file: str | None, max_pages: int | None) -> Settings:
+    settings = load_settings(settings_file)
+    if max_pages is not None:
+        settings = settings.replace("crawl", max_pages=max_pages)
+    return settings
+
+
+def crawl_all_with_runner(settings: Settings):
+    """``crawl_all`` bound to the task runner the settings name (threads, dask, dask://…)."""
+    return crawl_all.with_options(task_runner=task_runner_for(settings.schedule))

@@ -1,0 +1,62 @@
+"""The run summary: numbers for the Prefect artifact and the ``runs.summary`` column (pure)."""
+
+from __future__ import annotations
+
+from warehouse.load import AgencyOutcome
+
+
+def run_summary(run_id: int, outcomes: list[AgencyOutcome],
+                current: list[tuple[str, float | None, str | None]],
+                previous: dict[str, float | None], biggest: int = 5) -> dict:
+    """Agencies crawled, unreachable, scores, and the biggest drops since each one's last run."""
+    errors = {o.agency.id: o.error for o in outcomes if not o.reachable}
+    scores = [{"agency_id": a, "score": s, "band": b, "previous": previous.get(a)}
+              for a, s, b in sorted(current, key=lambda r: (r[1] is None, -(r[1] or 0), r[0]))]
+    drops = [dict(row, delta=round(row["score"] - row["previous"], 2)) for row in scores
+             if row["score"] is not None and row["previous"] is not None
+             and row["score"] < row["previous"]]
+    drops.sort(key=lambda row: row["delta"])
+    reachable_scores = [row["score"] for row in scores if row["score"] is not None]
+    return {
+        "run_id": run_id,
+        "agencies": len(outcomes),
+        "unreachable": len(errors),
+        "unreachable_agencies": errors,
+        "average_score": round(sum(reachable_scores) / len(reachable_scores), 2)
+        if reachable_scores else None,
+        "pages": sum(len(o.crawl.pages) for o in outcomes if o.crawl),
+        "body_bytes": sum(o.crawl.body_bytes for o in outcomes if o.crawl),
+        "scores": scores,
+        "biggest_drops": drops[:biggest],
+    }
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def summary_markdown(summary: dict) -> str:
+    lines = [
+        f"# Pantau PPID — run {summary['run_id']}",
+        "",
+        f"- Badan publik dipantau: **{summary['agencies']}**",
+        f"- Tidak dapat diakses: **{summary['unreachable']}**",
+        f"- Rata-rata nilai: **{_fmt(summary['average_score'])}**",
+        f"- Halaman diambil: {summary['pages']}, byte diterima: {summary['body_bytes']}",
+        "",
+        "## Nilai",
+        "",
+        "| Badan publik | Nilai | Kualifikasi | Sebelumnya |",
+        "|---|---:|---|---:|",
+    ]
+    lines += [f"| {r['agency_id']} | {_fmt(r['score'])} | {r['band'] or 'tidak dapat diakses'} "
+              f"| {_fmt(r['previous'])} |" for r in summary["scores"]]
+    if summary["biggest_drops"]:
+        lines += ["", "## Penurunan terbesar", "", "| Badan publik | Sebelumnya | Sekarang | Selisih |",
+                  "|---|---:|---:|---:|"]
+        lines += [f"| {r['agency_id']} | {_fmt(r['previous'])} | {_fmt(r['score'])} | {r['delta']:+.2f} |"
+                  for r in summary["biggest_drops"]]
+    if summary["unreachable_agencies"]:
+        lines += ["", "## Tidak dapat diakses", ""]
+        lines += [f"- {agency}: {error}" for agency, error in summary["unreachable_agencies"].items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,43 @@
+"""``python -m pantau.sample_world``: serve the sample world until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+from datetime import date
+from pathlib import Path
+
+from .server import SampleWorld
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m pantau.sample_world",
+        description="Menyajikan situs-situs PPID contoh di 127.0.0.1 sampai Ctrl-C.",
+    )
+    parser.add_argument("--epoch", type=int, default=1, choices=(1, 2, 3))
+    parser.add_argument("--registry", type=Path, help="tempat menulis registri YAML")
+    parser.add_argument("--today", type=date.fromisoformat, help="tanggal acuan (YYYY-MM-DD)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    registry = args.registry or Path(tempfile.mkdtemp(prefix="pantau-registry-")) / "registry.yaml"
+    with SampleWorld(today=args.today, epoch=args.epoch) as world:
+        world.write_registry(registry)
+        for site_id in world.sites:
+            print(f"{site_id:18} {world.url(site_id)}")
+        for host_id in world.hosts:
+            print(f"{host_id:18} {world.origin(host_id)}  (host dokumen)")
+        print(f"Registri: {registry}")
+        print("Tekan Ctrl-C untuk berhenti.", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("Berhenti.")
+
+
+if __name__ == "__main__":
+    main()

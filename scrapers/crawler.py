@@ -1,0 +1,488 @@
+"""``crawl_site()``: one agency's site, breadth-first from its start URL and its sitemaps.
+
+The scheduler (this module) runs in the calling thread and owns every piece of crawl state:
+the frontier, the set of URLs seen, the trap guard, the notes. Workers (a pool of
+``connections_per_host`` threads) only fetch: a page (decoded and handed to
+:func:`scrapers.extract.extract_page`) or a document check. So the state needs no locks,
+and the per-host limits live in the shared :class:`~scrapers.politeness.HostThrottle`.
+
+Order of work: robots.txt → the start URL (its redirects may move the site, e.g. to https)
+→ the sitemaps → pages by depth, links found on pages before sitemap URLs of equal depth.
+HTML pages count against ``max_pages``; documents (on any host) are verified, never parsed,
+and count against ``max_documents``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pantau.settings import CrawlSettings
+from scrapers.charset import decode_html
+from scrapers.documents import (
+    conditional_headers,
+    content_type_kind,
+    document_check_from_response,
+    document_kind,
+    verify_document,
+)
+from scrapers.extract import extract_page
+from scrapers.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Response
+from scrapers.model import DocumentCheck, Page, SiteCrawl
+from scrapers.politeness import BudgetExceeded, HostThrottle
+from scrapers.robots import RobotsPolicy, fetch_robots
+from scrapers.sitemap import collect_sitemap_urls
+from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+PAGE, DOCUMENT = "page", "document"
+FROM_LINK, FROM_SITEMAP = 0, 1
+"""Rank of a URL's source: at equal depth, links found on pages go before sitemap entries."""
+NOTE_EXAMPLES = 1
+
+
+def crawl_site(
+    start_url: str,
+    settings: CrawlSettings,
+    *,
+    cache: Mapping[str, Page] | None = None,
+    doc_cache: Mapping[str, DocumentCheck] | None = None,
+    verify_tls: bool | None = None,
+    throttle: HostThrottle | None = None,
+) -> SiteCrawl:
+    """Crawl one site within ``settings``' limits.
+
+    ``cache``/``doc_cache`` hold the previous run's pages and document checks by URL: their
+    ETag/Last-Modified make requests conditional and a 304 reuses them (``from_cache``).
+    ``verify_tls=False`` accepts a bad certificate (None: ``settings.verify_tls``).
+    ``throttle`` defaults to the process-wide one, so sites on one host share its delay.
+    """
+    crawler = SiteCrawler(
+        start_url,
+        settings,
+        cache=cache or {},
+        doc_cache=doc_cache or {},
+        verify_tls=verify_tls,
+        throttle=throttle,
+    )
+    return crawler.run()
+
+
+@dataclass(order=True)
+class _Item:
+    depth: int
+    rank: int
+    seq: int
+    url: str = field(compare=False)
+    kind: str = field(compare=False)
+
+
+@dataclass
+class _Outcome:
+    """What a worker brings back for one item."""
+
+    item: _Item
+    page: Page | None = None
+    document: DocumentCheck | None = None
+    final_url: str | None = None
+    skipped: str | None = None
+    """Why nothing was recorded (a redirect to a URL crawled anyway, a non-HTML answer)."""
+    out_of_time: bool = False
+    truncated: bool = False
+
+
+class SiteCrawler:
+    """The state of one site crawl; use :func:`crawl_site`."""
+
+    def __init__(
+        self,
+        start_url: str,
+        settings: CrawlSettings,
+        *,
+        cache: Mapping[str, Page],
+        doc_cache: Mapping[str, DocumentCheck],
+        verify_tls: bool | None,
+        throttle: HostThrottle | None,
+    ) -> None:
+        self.settings = settings
+        self.start_url = start_url
+        self.cache = cache
+        self.doc_cache = doc_cache
+        self.fetcher = Fetcher(settings, verify_tls=verify_tls, throttle=throttle)
+        self.result = SiteCrawl(start_url=start_url, reachable=False, started_at=datetime.now(UTC))
+        self.deadline = time.monotonic() + settings.site_timeout
+        self.traps = TrapGuard(
+            max_query_variants=settings.max_query_variants,
+            max_path_segment_repeats=settings.max_path_segment_repeats,
+            max_url_length=settings.max_url_length,
+            min_calendar_year=settings.min_calendar_year,
+            max_calendar_years_ahead=settings.max_calendar_years_ahead,
+        )
+        self.scope = SiteScope()
+        self.seen: set[str] = set()
+        self.frontier: list[_Item] = []
+        self.sequence = itertools.count()
+        self.pages_started = 0
+        self.documents_started = 0
+        self.left_out: Counter[str] = Counter()
+        self.left_out_example: dict[str, str] = {}
+        self._robots: dict[str, RobotsPolicy] = {}
+        self._robots_lock = threading.Lock()
+
+    # --- the run ----------------------------------------------------------------------
+
+    def run(self) -> SiteCrawl:
+        try:
+            self._crawl()
+        finally:
+            self.fetcher.close()
+            self._finish()
+        return self.result
+
+    def _crawl(self) -> None:
+        start = normalize_url(self.start_url)
+        if start is None:
+            self.result.error = f"invalid start URL: {self.start_url!r}"
+            return
+        self.scope = SiteScope.of(start)
+        policy = self._robots_for(origin_of(start))
+        if not policy.allowed(start, self.settings.user_agent):
+            self.result.error = policy.error or policy.note or "robots.txt disallows the start URL"
+            self.result.notes.append("nothing crawled: robots.txt does not allow the start URL")
+            return
+        self.seen.add(start)
+        outcome = self._fetch_start(start)
+        if not self._record_start(outcome):
+            return
+        self.result.reachable = True
+        self._seed_sitemaps(start, outcome.final_url or start)
+        self._breadth_first()
+
+    def _fetch_start(self, start: str) -> _Outcome:
+        item = _Item(0, FROM_LINK, next(self.sequence), start, PAGE)
+        self.pages_started += 1
+        if document_kind(start):
+            self.documents_started += 1
+            item.kind = DOCUMENT
+        return self._work(item, start_hop=True)
+
+    def _record_start(self, outcome: _Outcome) -> bool:
+        """Record the start URL's outcome; False when the site counts as unreachable."""
+        page = outcome.page
+        if outcome.out_of_time:
+            self.result.error = "site_timeout reached before the start URL answered"
+            return False
+        if page is not None and page.status == 0:
+            self.result.error = page.error
+            return False
+        if page is not None and page.status >= 500:
+            self.result.error = f"start URL answered HTTP {page.status}"
+            return False
+        if outcome.final_url:
+            self.scope.add(outcome.final_url)
+            self.seen.add(outcome.final_url)
+        self._absorb(outcome)
+        return True
+
+    def _seed_sitemaps(self, start: str, final: str) -> None:
+        if not self.settings.use_sitemaps:
+            return
+        seeds: list[str] = []
+        for origin in dict.fromkeys((origin_of(start), origin_of(final))):
+            seeds += self._robots_for(origin).sitemaps
+            seeds.append(f"{origin}/sitemap.xml")
+        found = collect_sitemap_urls(
+            self.fetcher,
+            seeds,
+            max_sitemaps=self.settings.max_sitemaps,
+            max_bytes=self.settings.max_sitemap_bytes,
+            allow=self._sitemap_allowed,
+            deadline=self.deadline,
+        )
+        self.result.notes += found.notes
+        for url in found.urls:
+            self._consider(url, 1, FROM_SITEMAP)
+
+    def _sitemap_allowed(self, url: str) -> bool:
+        if not self.scope.contains(url):
+            return True  # robots.txt may point to sitemaps hosted elsewhere (RFC 9309 §2.2.4)
+        return self._robots_allows(url)
+
+    def _breadth_first(self) -> None:
+        workers = max(1, self.settings.connections_per_host)
+        in_flight: dict[Future[_Outcome], _Item] = {}
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+            while self.frontier or in_flight:
+                if time.monotonic() >= self.deadline:
+                    break
+                while self.frontier and len(in_flight) < workers:
+                    item = self._next_item()
+                    if item is None:
+                        break
+                    in_flight[pool.submit(self._work, item)] = item
+                if not in_flight:
+                    break
+                done, _ = wait(in_flight, timeout=self.deadline - time.monotonic(), return_when=FIRST_COMPLETED)
+                for future in done:
+                    del in_flight[future]
+                    self._absorb(future.result())
+            for future in in_flight:  # each of these stops at the deadline by itself
+                self._absorb(future.result())
+        if self.frontier:
+            self._note_left_out("site_timeout reached", self.frontier[0].url, len(self.frontier))
+            self.frontier.clear()
+
+    def _next_item(self) -> _Item | None:
+        """The next item within the page and document limits (the others are noted)."""
+        while self.frontier:
+            item = heapq.heappop(self.frontier)
+            if item.kind == PAGE:
+                if self.pages_started >= self.settings.max_pages:
+                    self._note_left_out("max_pages reached", item.url)
+                    continue
+                self.pages_started += 1
+            else:
+                if self.documents_started >= self.settings.max_documents:
+                    self._note_left_out("max_documents reached", item.url)
+                    continue
+                self.documents_started += 1
+            return item
+        return None
+
+    # --- what to follow -----------------------------------------------------------------
+
+    def _consider(self, raw_url: str, depth: int, rank: int) -> None:
+        """Queue a discovered URL if it is new, in bounds, not a trap and allowed."""
+        url = normalize_url(raw_url)
+        if url is None or url in self.seen:
+            return
+        self.seen.add(url)
+        if document_kind(url):
+            if self.scope.contains(url) and not self._robots_allows(url):
+                self._note_left_out("disallowed by robots.txt", url)
+                return
+            self._push(_Item(depth, rank, next(self.sequence), url, DOCUMENT))
+            return
+        if not self.scope.contains(url):
+            return
+        if depth > self.settings.max_depth:
+            self._note_left_out("deeper than max_depth", url)
+            return
+        trap = self.traps.admit(url)
+        if trap:
+            self._note_left_out(f"crawler trap: {trap}", url)
+            return
+        if not self._robots_allows(url):
+            self._note_left_out("disallowed by robots.txt", url)
+            return
+        self._push(_Item(depth, rank, next(self.sequence), url, PAGE))
+
+    def _push(self, item: _Item) -> None:
+        heapq.heappush(self.frontier, item)
+
+    def _robots_for(self, origin: str) -> RobotsPolicy:
+        """The robots.txt policy of an origin, fetched once (from any thread)."""
+        with self._robots_lock:
+            policy = self._robots.get(origin)
+            if policy is not None:
+                return policy
+            if not (self.settings.obey_robots or self.settings.use_sitemaps):
+                policy = RobotsPolicy.allowing_all()
+            else:
+                policy = fetch_robots(self.fetcher, origin, self.deadline)
+                self._apply_crawl_delay(origin, policy)
+                if policy.note:
+                    self.result.notes.append(f"{origin}: {policy.note}")
+                if not self.settings.obey_robots:
+                    policy = RobotsPolicy(allow_all=True, sitemaps=policy.sitemaps)
+            self._robots[origin] = policy
+            return policy
+
+    def _apply_crawl_delay(self, origin: str, policy: RobotsPolicy) -> None:
+        if not self.settings.obey_robots:
+            return
+        delay = policy.crawl_delay(self.settings.user_agent)
+        if delay is None:
+            return
+        capped = min(delay, self.settings.max_crawl_delay)
+        if delay > capped:
+            self.result.notes.append(
+                f"{origin}: robots.txt Crawl-delay {delay:g}s capped at max_crawl_delay {capped:g}s"
+            )
+        host = host_of(origin)
+        self.fetcher.host_delays[host] = max(self.settings.host_delay, capped)
+
+    def _robots_allows(self, url: str) -> bool:
+        if not self.settings.obey_robots:
+            return True
+        return self._robots_for(origin_of(url)).allowed(url, self.settings.user_agent)
+
+    def _hop_check(self, start_hop: bool):
+        """The redirect-hop check for a page fetch: robots.txt always; same site and not
+        yet crawled except on the start URL, whose redirects may move the site."""
+
+        def check(target: str) -> str | None:
+            if not start_hop and not self.scope.contains(target):
+                return "off-site"
+            if not self._robots_allows(target):
+                return "disallowed by robots.txt"
+            if not start_hop and target in self.seen:
+                return "already seen"
+            return None
+
+        return check
+
+    def _document_hop_check(self, target: str) -> str | None:
+        if self.scope.contains(target) and not self._robots_allows(target):
+            return "disallowed by robots.txt"
+        return None
+
+    # --- fetching (worker threads) ------------------------------------------------------
+
+    def _work(self, item: _Item, start_hop: bool = False) -> _Outcome:
+        try:
+            if item.kind == DOCUMENT or item.url in self.doc_cache:
+                return _Outcome(item, document=self._verify(item.url))
+            return self._fetch_page(item, start_hop)
+        except BudgetExceeded:
+            return _Outcome(item, out_of_time=True)
+
+    def _verify(self, url: str) -> DocumentCheck:
+        return verify_document(
+            self.fetcher,
+            url,
+            probe_bytes=self.settings.document_probe_bytes,
+            head_first=self.settings.document_head_first,
+            cached=self.doc_cache.get(url),
+            allow_hop=self._document_hop_check,
+            deadline=self.deadline,
+        )
+
+    def _fetch_page(self, item: _Item, start_hop: bool) -> _Outcome:
+        cached = self.cache.get(item.url)
+        try:
+            response = self.fetcher.follow(
+                item.url,
+                headers=conditional_headers(cached.etag, cached.last_modified) if cached else {},
+                body_limit=self._body_limit,
+                allow_hop=self._hop_check(start_hop),
+                deadline=self.deadline,
+            )
+        except FetchError as error:
+            return _Outcome(item, page=_failed_page(item, 0, str(error)))
+        return self._page_outcome(item, response, cached)
+
+    def _body_limit(self, status: int, headers: Mapping[str, str]) -> int:
+        """Read an HTML page whole (up to max_page_bytes), a document only its first bytes,
+        an error page just enough to keep the connection, anything else not at all."""
+        content_type = headers.get("Content-Type", "")
+        if content_type_kind(content_type, headers.get("Content-Disposition")):
+            return self.settings.document_probe_bytes
+        if status >= 400:
+            return min(REDIRECT_BODY_BYTES, self.settings.max_page_bytes)
+        if _is_html(content_type):
+            return self.settings.max_page_bytes
+        return 0
+
+    def _page_outcome(self, item: _Item, response: Response, cached: Page | None) -> _Outcome:
+        final = normalize_url(response.url) or response.url
+        if response.location:  # a redirect we chose not to follow
+            return _Outcome(item, skipped=self._unfollowed_redirect_reason(response.location))
+        if response.status == 304:
+            if cached is None:
+                return _Outcome(item, page=_failed_page(item, 304, "304 without a cached copy"))
+            return _Outcome(item, page=page_from_cache(cached, item.depth), final_url=cached.final_url or final)
+        headers = response.headers
+        if content_type_kind(response.content_type, headers.get("Content-Disposition")):
+            return _Outcome(item, document=document_check_from_response(item.url, response, response.body), final_url=final)
+        if response.status >= 400:
+            return _Outcome(item, page=_failed_page(item, response.status, f"http {response.status}", final))
+        if not _is_html(response.content_type):
+            return _Outcome(item, final_url=final, skipped=f"not HTML ({response.content_type or 'no type'})")
+        try:
+            page = extract_page(final, decode_html(response.body, response.content_type), item.depth)
+        except Exception as exc:  # noqa: BLE001 - one unparsable page must not end the site's crawl
+            return _Outcome(item, page=_failed_page(item, response.status, f"parse error: {exc!r}", final))
+        page.url = item.url
+        page.status = response.status
+        page.final_url = final
+        page.content_type = response.content_type
+        page.bytes = len(response.body)
+        page.etag = headers.get("ETag")
+        page.last_modified = headers.get("Last-Modified")
+        page.fetched_at = datetime.now(UTC)
+        return _Outcome(item, page=page, final_url=final, truncated=response.truncated)
+
+    def _unfollowed_redirect_reason(self, target: str) -> str:
+        if not self.scope.contains(target):
+            return "redirect off-site not followed"
+        if target in self.seen:
+            return "redirect to a URL crawled anyway"
+        return "redirect disallowed by robots.txt"
+
+    # --- results (scheduler thread) -----------------------------------------------------
+
+    def _absorb(self, outcome: _Outcome) -> None:
+        item = outcome.item
+        if outcome.out_of_time:
+            self._note_left_out("site_timeout reached", item.url)
+            return
+        if outcome.final_url:
+            self.seen.add(outcome.final_url)
+        if outcome.document is not None:
+            self.result.documents[item.url] = outcome.document
+            return
+        if outcome.skipped:
+            self._note_left_out(outcome.skipped, item.url)
+            return
+        page = outcome.page
+        if page is None:
+            return
+        self.result.pages.append(page)
+        if outcome.truncated:
+            self._note_left_out("page cut at max_page_bytes", item.url)
+        if page.status in (200, 203, 206) or page.from_cache:
+            for link in page.links:
+                self._consider(link.url, item.depth + 1, FROM_LINK)
+
+    def _note_left_out(self, reason: str, url: str, count: int = 1) -> None:
+        self.left_out[reason] += count
+        self.left_out_example.setdefault(reason, url)
+
+    def _finish(self) -> None:
+        for reason, count in self.left_out.most_common():
+            self.result.notes.append(f"left out {count} URL(s): {reason} (e.g. {self.left_out_example[reason]})")
+        self.result.requests = self.fetcher.stats.requests
+        self.result.body_bytes = self.fetcher.stats.body_bytes
+        self.result.finished_at = datetime.now(UTC)
+
+
+def _is_html(content_type: str) -> bool:
+    """HTML, or no Content-Type at all (old servers; the parser copes with anything)."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return mime in HTML_TYPES or mime == ""
+
+
+def _failed_page(item: _Item, status: int, error: str, final_url: str = "") -> Page:
+    return Page(
+        url=item.url,
+        status=status,
+        final_url=final_url,
+        depth=item.depth,
+        error=error,
+        fetched_at=datetime.now(UTC),
+    )
+
+
+def page_from_cache(cached: Page, depth: int) -> Page:
+    """The previous run's page, confirmed unchanged by a 304: its links are reused."""
+    return Page(
+        **{**cached.__dict__, "depth": depth, "bytes": 0, "from_cache": True, "fetched_at": datetime.now(UTC)}
+    )

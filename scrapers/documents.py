@@ -1,0 +1,310 @@
+"""Documents are verified, not crawled: is the linked PDF (or Office file, archive, drive
+link) really there?
+
+A PPID page that links ``laporan-2024.pdf`` publishes nothing if the link answers 404, an
+empty file or the CMS's HTML error page with status 200. :func:`check_document_bytes` judges
+an answer from its status, type, length and first bytes (pure); :func:`verify_document`
+obtains those with as little traffic as possible: a ranged GET of the first
+``document_probe_bytes`` (closed after them when the server ignores ``Range``), or a HEAD
+first where bytes prove nothing (CSV, drive viewers) or when ``document_head_first`` is set,
+falling back to the GET when the server refuses HEAD.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from scrapers.fetch import Fetcher, FetchError, Response
+from scrapers.model import DocumentCheck
+
+PDF = b"%PDF-"
+ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+RAR = b"Rar!\x1a\x07"
+
+DOCUMENT_EXTENSIONS = frozenset(
+    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "odt", "ods", "odp", "csv"}
+)
+OFFICE_KINDS = frozenset({"doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"})
+DRIVE = "drive"
+"""Kind of a link to a document host's viewer or download endpoint (Google Drive, Dropbox, OneDrive)."""
+
+CONTENT_TYPE_KINDS = {
+    "application/pdf": "pdf",
+    "application/x-pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/zip": "zip",
+    "application/x-zip-compressed": "zip",
+    "application/vnd.rar": "rar",
+    "application/x-rar-compressed": "rar",
+    "application/x-rar": "rar",
+    "text/csv": "csv",
+}
+
+_DRIVE_PATTERNS = (
+    re.compile(r"^(drive|docs)\.google\.com$"),
+    re.compile(r"^drive\.usercontent\.google\.com$"),
+    re.compile(r"^(www\.)?dropbox\.com$"),
+    re.compile(r"^dl\.dropbox(usercontent)?\.com$"),
+    re.compile(r"^onedrive\.live\.com$"),
+    re.compile(r"^1drv\.ms$"),
+    re.compile(r"^[\w-]+\.sharepoint\.com$"),
+)
+_DRIVE_PATHS = re.compile(
+    r"^/(file/d/|uc$|open$|document/d/|spreadsheets/d/|presentation/d/|forms/d/|download|"
+    r"s/|sh/|scl/fi/|scl/fo/|redir|embed|view|:[bwxpfu]:/|personal/)",
+    re.IGNORECASE,
+)
+_FILENAME = re.compile(r"filename\*?\s*=\s*(?:[\w-]+'[\w-]*')?\"?([^\";]+)", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html|<!--)", re.IGNORECASE)
+
+
+def extension_kind(name: str) -> str | None:
+    """``pdf``, ``docx`` … when a path or file name ends in a document extension."""
+    tail = name.rsplit("/", 1)[-1].lower()
+    if "." not in tail:
+        return None
+    ext = tail.rsplit(".", 1)[-1]
+    return ext if ext in DOCUMENT_EXTENSIONS else None
+
+
+def is_drive_url(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not any(p.match(host) for p in _DRIVE_PATTERNS):
+        return False
+    return host in {"1drv.ms", "dl.dropbox.com", "dl.dropboxusercontent.com"} or bool(
+        _DRIVE_PATHS.match(parts.path)
+    )
+
+
+def document_kind(url: str) -> str | None:
+    """The kind of document a URL points to by its look alone, or None for a page.
+
+    Recognises document extensions in the path (``/uploads/RKA-2024.PDF``), in a query value
+    (``download.php?file=lapkeu.pdf``) and links to document hosts (:data:`DRIVE`).
+    """
+    parts = urlsplit(url)
+    kind = extension_kind(unquote(parts.path))
+    if kind:
+        return kind
+    if is_drive_url(url):
+        return DRIVE
+    for _, value in parse_qsl(parts.query):
+        kind = extension_kind(unquote(value))
+        if kind:
+            return kind
+    return None
+
+
+def content_type_kind(content_type: str | None, content_disposition: str | None = None) -> str | None:
+    """The document kind an answer's headers announce (``/dokumen/123/unduh`` serving a PDF),
+    or None when they announce a page or something we do not verify."""
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    kind = CONTENT_TYPE_KINDS.get(mime)
+    if kind:
+        return kind
+    match = _FILENAME.search(content_disposition or "")
+    if match:
+        kind = extension_kind(unquote(match.group(1).strip()))
+        if kind:
+            return kind
+    if mime in {"application/octet-stream", "binary/octet-stream", "application/force-download", "application/download"}:
+        return "binary"
+    return None
+
+
+def looks_like_html(first_bytes: bytes) -> bool:
+    return bool(_HTML_START.match(first_bytes[:512]))
+
+
+def _signature_matches(kind: str, first_bytes: bytes) -> bool | None:
+    """Whether the bytes start like a ``kind`` file; None when the kind has no signature."""
+    head = first_bytes.lstrip(b"\r\n\t \xef\xbb\xbf")
+    if kind == "pdf":
+        return head.startswith(PDF) or PDF in first_bytes[:1024]
+    if kind in OFFICE_KINDS:
+        # .doc files saved as .docx and the reverse are common and open fine: either Office
+        # container is a real document.
+        return head.startswith(ZIP) or head.startswith(OLE)
+    if kind == "zip":
+        return head.startswith(ZIP)
+    if kind == "rar":
+        return head.startswith(RAR)
+    return None
+
+
+def check_document_bytes(
+    url: str,
+    status: int | None,
+    content_type: str | None,
+    first_bytes: bytes | None,
+    length: int | None,
+) -> tuple[bool, str]:
+    """Judge one answer for a document link: (ok, reason). ``reason`` is empty when ok.
+
+    ``first_bytes`` is None when only headers were asked for (HEAD); ``length`` is the
+    Content-Length (or the full size from Content-Range), None when unknown.
+    """
+    if status is None:
+        return False, "no answer"
+    if status not in (200, 206):
+        return False, f"http {status}"
+    if length == 0 or (length is None and first_bytes is not None and not first_bytes):
+        return False, "empty"
+    kind = document_kind(url) or content_type_kind(content_type) or "binary"
+    if kind == DRIVE:
+        return True, ""
+    announced_html = (content_type or "").lower().startswith(("text/html", "application/xhtml"))
+    if first_bytes is None:
+        if announced_html and kind != "csv":
+            return False, f"html instead of {kind}"
+        return True, ""
+    if looks_like_html(first_bytes) or (announced_html and kind != "csv"):
+        return False, f"html instead of {kind}"
+    matches = _signature_matches(kind, first_bytes)
+    if matches is False:
+        return False, f"not a {kind} file (starts with {first_bytes[:8]!r})"
+    return True, ""
+
+
+# --- I/O -------------------------------------------------------------------------------
+
+HEAD_REFUSED = frozenset({400, 403, 405, 406, 501})
+"""HEAD answers that say "ask with GET" rather than "the file is not there"."""
+
+
+def needs_bytes(url: str) -> bool:
+    """Whether the first bytes can tell more than the headers for this URL."""
+    kind = document_kind(url)
+    return kind not in (DRIVE, "csv")
+
+
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def full_length(response: Response) -> int | None:
+    """The document's size: from ``Content-Range: bytes 0-2047/123456`` for a 206, else
+    Content-Length. None when neither is given (chunked answers)."""
+    content_range = response.headers.get("Content-Range", "")
+    if response.status == 206 and "/" in content_range:
+        total = content_range.rsplit("/", 1)[-1].strip()
+        if total.isdigit():
+            return int(total)
+    length = response.headers.get("Content-Length", "")
+    if length.strip().isdigit() and response.status != 206:
+        return int(length)
+    return None
+
+
+def document_check_from_response(
+    url: str, response: Response, first_bytes: bytes | None
+) -> DocumentCheck:
+    """A DocumentCheck from one answer (GET, ranged GET or HEAD)."""
+    length = full_length(response)
+    if length is None and first_bytes is not None and not response.truncated:
+        length = len(first_bytes)  # the whole body (or the whole range) was read
+    ok, reason = check_document_bytes(url, response.status, response.content_type, first_bytes, length)
+    return DocumentCheck(
+        url=url,
+        ok=ok,
+        status=response.status,
+        content_type=response.content_type,
+        bytes=length if length is not None else (len(first_bytes) if first_bytes is not None else None),
+        last_modified=response.headers.get("Last-Modified"),
+        etag=response.headers.get("ETag"),
+        reason=reason,
+        checked_at=datetime.now(UTC),
+    )
+
+
+def reuse_cached(cached: DocumentCheck) -> DocumentCheck:
+    """The previous run's verdict, confirmed unchanged by a 304."""
+    return DocumentCheck(
+        **{**cached.__dict__, "from_cache": True, "checked_at": datetime.now(UTC)}
+    )
+
+
+def failed_check(url: str, reason: str) -> DocumentCheck:
+    return DocumentCheck(url=url, ok=False, reason=reason, checked_at=datetime.now(UTC))
+
+
+def verify_document(
+    fetcher: Fetcher,
+    url: str,
+    *,
+    probe_bytes: int,
+    head_first: bool = False,
+    cached: DocumentCheck | None = None,
+    allow_hop: Callable[[str], str | None] | None = None,
+    deadline: float | None = None,
+) -> DocumentCheck:
+    """Verify one document link over the network (see the module docstring).
+
+    With a ``cached`` check from the last run, the request is conditional and a 304 reuses
+    it. Raises BudgetExceeded when the site's time is up; other failures become a
+    not-ok DocumentCheck with the reason.
+    """
+    validators = conditional_headers(cached.etag, cached.last_modified) if cached else {}
+    try:
+        if head_first or not needs_bytes(url):
+            head = fetcher.follow(
+                url, method="HEAD", headers=validators, allow_hop=allow_hop, deadline=deadline
+            )
+            if head.status == 304 and cached:
+                return reuse_cached(cached)
+            if not _head_is_enough(url, head):
+                return _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline)
+            return document_check_from_response(url, head, None)
+        return _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline)
+    except FetchError as error:
+        return failed_check(url, str(error))
+
+
+def _head_is_enough(url: str, head: Response) -> bool:
+    if head.status in HEAD_REFUSED:
+        return False
+    if head.status not in (200, 206):
+        return True  # 404, 410, 5xx after retries, a redirect we may not follow: GET would say the same.
+    return not needs_bytes(url) or head.headers.get("Content-Length", "").strip() == "0"
+
+
+def _ranged_get(
+    fetcher: Fetcher,
+    url: str,
+    probe_bytes: int,
+    validators: Mapping[str, str],
+    cached: DocumentCheck | None,
+    allow_hop: Callable[[str], str | None] | None,
+    deadline: float | None,
+) -> DocumentCheck:
+    headers = {**validators, "Range": f"bytes=0-{probe_bytes - 1}"}
+    response = fetcher.follow(
+        url, headers=headers, body_limit=probe_bytes, allow_hop=allow_hop, deadline=deadline
+    )
+    if response.status == 304 and cached:
+        return reuse_cached(cached)
+    if response.status == 416:
+        # Range not satisfiable for bytes=0-…: the file has no first byte.
+        return DocumentCheck(
+            url=url, ok=False, status=416, content_type=response.content_type, bytes=0,
+            reason="empty", checked_at=datetime.now(UTC),
+        )
+    return document_check_from_response(url, response, response.body)

@@ -1,0 +1,42 @@
+"""Shared fixtures: a Prefect test server, the bundled sample world, fast crawl settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+# The sample world's labels are computed for the current year; detection takes the same day.
+TODAY = date.today()
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """A real Prefect server (temporary database) for tests that run flows."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(scope="session")
+def sample_world():
+    """The bundled sample PPID sites, served on loopback for the whole session (epoch 1)."""
+    from pantau.sample_world import SampleWorld
+
+    with SampleWorld(today=TODAY) as world:
+        yield world
+
+
+@pytest.fixture
+def fast_settings_file(tmp_path) -> Path:
+    """Crawl settings for loopback sites: no politeness delay, short timeouts."""
+    path = tmp_path / "settings.yaml"
+    path.write_text(
+        "crawl:\n  host_delay: 0.0\n  connect_timeout: 3\n  read_timeout: 5\n"
+        "  page_timeout: 10\n  retries: 1\n  retry_backoff: 0.05\n"
+        "schedule:\n  agency_task_retries: 0\n  max_workers: 8\n",
+        encoding="utf-8",
+    )
+    return path

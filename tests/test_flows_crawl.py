@@ -1,0 +1,125 @@
+"""The crawl_all flow on the real Prefect engine, over the sample world on loopback."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from flows import crawl as crawl_flow
+from flows.crawl import crawl_all
+from pantau.checklist import load_checklist
+from pantau.registry import load_registry
+from pantau.settings import load_settings
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.slow
+
+
+def query(db, sql, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def registry(sample_world, tmp_path):
+    return sample_world.write_registry(tmp_path / "registry.yaml")
+
+
+def test_crawl_all_stores_one_complete_run_in_the_views(prefect_api, sample_world, registry,
+                                                       tmp_path, fast_settings_file):
+    db = tmp_path / "pantau.duckdb"
+    run_id = crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+                       today=TODAY)
+    agencies = [a.id for a in load_registry(registry)]
+    checklist = load_checklist()
+    assert run_id == 1
+    assert query(db, "SELECT status FROM runs") == [("completed",)]
+    rows = query(db, "SELECT agency_id, category_id, status FROM latest_findings")
+    assert len(rows) == len(agencies) * len(checklist.ids)
+    scores = dict(query(db, "SELECT agency_id, score FROM latest_scores"))
+    assert set(scores) == set(agencies)
+    for agency_id in agencies:
+        labels = sample_world.labels(agency_id)
+        if set(labels.values()) == {"unreachable"}:
+            assert scores[agency_id] is None
+            assert {s for a, _, s in rows if a == agency_id} == {"unreachable"}
+        else:
+            assert scores[agency_id] is not None
+    summary = query(db, "SELECT summary FROM runs WHERE id = 1")[0][0]
+    assert '"agencies": %d' % len(agencies) in summary
+
+
+def test_a_failed_agency_task_is_unreachable_not_a_failed_run(prefect_api, sample_world, registry,
+                                                             tmp_path, fast_settings_file, monkeypatch):
+    victim = next(a for a in load_registry(registry) if a.role == "pelaksana")
+    real_crawl_site = crawl_flow.crawl_site
+
+    def crawl_or_crash(url, *args, **kwargs):
+        if url == victim.url:
+            raise RuntimeError("worker lost")
+        return real_crawl_site(url, *args, **kwargs)
+
+    monkeypatch.setattr(crawl_flow, "crawl_site", crawl_or_crash)
+    db = tmp_path / "pantau.duckdb"
+    crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file), today=TODAY)
+    statuses = {s for (s,) in query(db, "SELECT status FROM latest_findings WHERE agency_id = ?",
+                                    [victim.id])}
+    assert statuses == {"unreachable"}
+    error, score = query(db, "SELECT error, score FROM agency_runs WHERE agency_id = ?", [victim.id])[0]
+    assert "worker lost" in error and score is None
+    others = query(db, "SELECT count(*) FROM latest_scores WHERE score IS NOT NULL")[0][0]
+    assert others >= len(load_registry(registry)) - 2  # the victim and the down site
+
+
+def test_a_second_run_of_an_unchanged_world_transfers_under_a_tenth(prefect_api, sample_world,
+                                                                  registry, tmp_path,
+                                                                  fast_settings_file):
+    db = tmp_path / "pantau.duckdb"
+    for _ in range(2):
+        crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+                  today=TODAY)
+    first, second = [b for (b,) in query(
+        db, "SELECT sum(body_bytes) FROM agency_runs GROUP BY run_id ORDER BY run_id")]
+    assert first > 0
+    assert second < 0.10 * first, (first, second)
+    same = query(db, """
+        SELECT count(*) FROM findings a JOIN findings b
+          ON a.agency_id = b.agency_id AND a.category_id = b.category_id
+         AND a.run_id = 1 AND b.run_id = 2
+        WHERE a.status <> b.status""")[0][0]
+    assert same == 0, "a 304 must reuse the evidence extracted last time"
+
+
+def test_the_dask_runner_gives_the_same_findings_as_threads(prefect_api, sample_world, registry,
+                                                           tmp_path, fast_settings_file):
+    from prefect_dask import DaskTaskRunner
+
+    findings = []
+    runners = [None, DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                                    cluster_kwargs={"n_workers": 2, "processes": True,
+                                                    "threads_per_worker": 4,
+                                                    "dashboard_address": None})]
+    for i, runner in enumerate(runners):
+        db = tmp_path / f"run{i}.duckdb"
+        flow = crawl_all if runner is None else crawl_all.with_options(task_runner=runner)
+        flow(registry=str(registry), db=str(db), settings_file=str(fast_settings_file), today=TODAY)
+        findings.append(query(db, "SELECT agency_id, category_id, status, evidence_url "
+                                  "FROM latest_findings ORDER BY 1, 2"))
+    assert findings[0] == findings[1]
+    assert len(findings[0]) > 0
+
+
+def test_task_runner_setting():
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from flows.runners import task_runner_for
+
+    settings = load_settings(env={})
+    assert isinstance(task_runner_for(settings.schedule), ThreadPoolTaskRunner)
+    dask = task_runner_for(settings.replace("schedule", task_runner="dask://10.0.0.5:8786").schedule)
+    assert type(dask).__name__ == "DaskTaskRunner"
+    with pytest.raises(ValueError, match="use 'threads', 'dask'"):
+        task_runner_for(settings.replace("schedule", task_runner="ray").schedule)
