@@ -74,7 +74,17 @@ def dashboard(
     port: Annotated[int | None, typer.Option("--port", help="Port (default 8501).")] = None,
 ) -> None:
     """The Streamlit dashboard on that database."""
-    not_built_yet("`pantau dashboard`", "issue: dashboard")
+    from dashboard import launch
+
+    if port is None:
+        port = settings_or_exit(None).dashboard.port
+    try:
+        launch.check_database(db)
+        typer.echo(f"Dasbor Pantau PPID: http://{launch.HOST}:{port} (Ctrl+C untuk berhenti)")
+        code = launch.run_foreground(db, port)
+    except launch.LaunchError as exc:
+        fail(str(exc))
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -84,7 +94,26 @@ def remind(
     settings: SettingsOption = None,
 ) -> None:
     """Reminders for what the latest run found missing, broken or stale."""
-    not_built_yet("`pantau remind`", "issue: reminders")
+    from pantau.reminders import (
+        RemindersBusy,
+        SmtpNotConfigured,
+        format_dry_run,
+        format_summary,
+        run_reminders,
+    )
+    from pantau.reminders.compose import TemplateConfigError
+    from warehouse.db import SchemaError
+
+    loaded = settings_or_exit(settings)
+    if not dry_run and not loaded.smtp.host:
+        fail(str(SmtpNotConfigured()), 2)
+    try:
+        summary = run_reminders(db, loaded, dry_run=dry_run)
+    except (FileNotFoundError, SchemaError, RemindersBusy, TemplateConfigError) as exc:
+        fail(f"pengingat: {exc}")
+    typer.echo(format_dry_run(summary.plan) if dry_run else format_summary(summary), nl=False)
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -166,12 +166,12 @@ class SiteCrawler:
         self._breadth_first()
 
     def _fetch_start(self, start: str) -> _Outcome:
-        item = _Item(0, FROM_LINK, next(self.sequence), start, PAGE)
-        self.pages_started += 1
-        if document_kind(start):
+        kind = DOCUMENT if document_kind(start) else PAGE
+        if kind == DOCUMENT:
             self.documents_started += 1
-            item.kind = DOCUMENT
-        return self._work(item, start_hop=True)
+        else:
+            self.pages_started += 1
+        return self._work(_Item(0, FROM_LINK, next(self.sequence), start, kind), start_hop=True)
 
     def _record_start(self, outcome: _Outcome) -> bool:
         """Record the start URL's outcome; False when the site counts as unreachable."""
@@ -297,17 +297,16 @@ class SiteCrawler:
                 policy = RobotsPolicy.allowing_all()
             else:
                 policy = fetch_robots(self.fetcher, origin, self.deadline)
-                self._apply_crawl_delay(origin, policy)
-                if policy.note:
-                    self.result.notes.append(f"{origin}: {policy.note}")
-                if not self.settings.obey_robots:
+                if self.settings.obey_robots:
+                    self._apply_crawl_delay(origin, policy)
+                    if policy.note:
+                        self.result.notes.append(f"{origin}: {policy.note}")
+                else:  # read only for its Sitemap: lines
                     policy = RobotsPolicy(allow_all=True, sitemaps=policy.sitemaps)
             self._robots[origin] = policy
             return policy
 
     def _apply_crawl_delay(self, origin: str, policy: RobotsPolicy) -> None:
-        if not self.settings.obey_robots:
-            return
         delay = policy.crawl_delay(self.settings.user_agent)
         if delay is None:
             return

@@ -151,11 +151,15 @@ def check_document_bytes(
     content_type: str | None,
     first_bytes: bytes | None,
     length: int | None,
+    *,
+    content_disposition: str | None = None,
 ) -> tuple[bool, str]:
     """Judge one answer for a document link: (ok, reason). ``reason`` is empty when ok.
 
     ``first_bytes`` is None when only headers were asked for (HEAD); ``length`` is the
-    Content-Length (or the full size from Content-Range), None when unknown.
+    Content-Length (or the full size from Content-Range), None when unknown. The expected
+    type comes from the URL, else from the headers (``filename=sk.pdf`` in a
+    Content-Disposition counts).
     """
     if status is None:
         return False, "no answer"
@@ -163,16 +167,17 @@ def check_document_bytes(
         return False, f"http {status}"
     if length == 0 or (length is None and first_bytes is not None and not first_bytes):
         return False, "empty"
-    kind = document_kind(url) or content_type_kind(content_type) or "binary"
+    kind = document_kind(url) or content_type_kind(content_type, content_disposition) or "binary"
     if kind == DRIVE:
         return True, ""
     announced_html = (content_type or "").lower().startswith(("text/html", "application/xhtml"))
+    expected = "a document" if kind == "binary" else kind
     if first_bytes is None:
         if announced_html and kind != "csv":
-            return False, f"html instead of {kind}"
+            return False, f"html instead of {expected}"
         return True, ""
     if looks_like_html(first_bytes) or (announced_html and kind != "csv"):
-        return False, f"html instead of {kind}"
+        return False, f"html instead of {expected}"
     matches = _signature_matches(kind, first_bytes)
     if matches is False:
         return False, f"not a {kind} file (starts with {first_bytes[:8]!r})"
@@ -221,7 +226,14 @@ def document_check_from_response(
     length = full_length(response)
     if length is None and first_bytes is not None and not response.truncated:
         length = len(first_bytes)  # the whole body (or the whole range) was read
-    ok, reason = check_document_bytes(url, response.status, response.content_type, first_bytes, length)
+    ok, reason = check_document_bytes(
+        url,
+        response.status,
+        response.content_type,
+        first_bytes,
+        length,
+        content_disposition=response.headers.get("Content-Disposition"),
+    )
     return DocumentCheck(
         url=url,
         ok=ok,

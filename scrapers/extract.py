@@ -24,7 +24,8 @@ HEADING_LIMIT = 200
 MAX_HEADINGS = 300
 """Headings kept per page (a page with thousands is a listing, not a document)."""
 CARD_TEXT_LIMIT = 1500
-"""A 'card-ish' div with more text than this is a layout container, not one item's card."""
+"""A 'card-ish' div or a table row with more text than this is layout (a page-wide table row,
+a wrapper div), not one item's card or row."""
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "caption", "summary", "dt", "legend"})
 HEADING_CLASS_RE = re.compile(
@@ -106,6 +107,12 @@ def row_text(tr) -> str:
     """A table row as ``cell | cell | cell`` (the shape of a DIP table row)."""
     cells = [element_text(cell) for cell in tr if cell.tag in ("td", "th")]
     return " | ".join(cell for cell in cells if cell)
+
+
+def is_layout_row(tr) -> bool:
+    """A table row that lays out the page (menu cell beside content cell), not a data row:
+    it holds a nested table or a heading."""
+    return next(tr.iter("table", "h1", "h2", "h3", "h4", "h5", "h6"), None) is not None
 
 
 def clean_url(raw: str, base: str) -> str | None:
@@ -331,9 +338,11 @@ class _Walk:
             if block[0] == "p":
                 paragraph = paragraph or block
                 continue
+            if block[0] == "tr" and is_layout_row(block[1]):
+                continue
             text = self._text_of(block)
-            if block[0] in ("div", "article", "section") and len(text) > CARD_TEXT_LIMIT:
-                break
+            if block[0] != "li" and len(text) > CARD_TEXT_LIMIT:
+                break  # a layout table row or a wrapper div, not one item's row or card
             return truncate(text, CONTEXT_LIMIT)
         if paragraph is not None:
             text = self._text_of(paragraph)

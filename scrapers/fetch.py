@@ -251,8 +251,8 @@ class Fetcher:
                 raise FetchError("redirect", f"more than {self.settings.max_redirects} redirects")
             if allow_hop is not None and allow_hop(target) is not None:
                 return response
-            if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-                method = "GET"
+            if method == "POST" and response.status in (301, 302, 303):
+                method = "GET"  # as browsers do; HEAD and GET keep their method
             current = target
 
     def _backoff(self, attempt: int, deadline: float | None) -> None:
@@ -285,6 +285,9 @@ class Fetcher:
                     headers=dict(headers or {}),
                     stream=True,
                     allow_redirects=False,
+                    # Explicit: with verify left to the session, requests would let a
+                    # REQUESTS_CA_BUNDLE in the environment switch verification back on.
+                    verify=self.verify_tls,
                     timeout=(min(s.connect_timeout, remaining), min(s.read_timeout, remaining)),
                 )
             except requests.RequestException as exc:

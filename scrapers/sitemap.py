@@ -81,8 +81,8 @@ def parse_sitemap(body: bytes, max_bytes: int = 50_000_000) -> SitemapContent:
     truncated = False
     if body.startswith(GZIP_MAGIC):
         body, truncated = gunzip_bounded(body, max_bytes)
-    stripped = body.lstrip()
-    if stripped.startswith(b"<") or stripped.startswith(b"\xef\xbb\xbf<"):
+    stripped = body.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
+    if stripped.startswith(b"<"):
         content = _parse_xml(stripped)
     elif stripped.lower().startswith((b"http://", b"https://")):
         content = _parse_text(stripped)

@@ -9,7 +9,7 @@ CP1252_PAGE = (
 
 
 def test_header_charset_wins_when_it_decodes():
-    body = "<p>Café</p>".encode("utf-8")
+    body = "<p>Café</p>".encode()
     assert decode_html(body, "text/html; charset=UTF-8") == "<p>Café</p>"
 
 
@@ -45,12 +45,12 @@ def test_header_claiming_utf8_for_cp1252_bytes_is_distrusted():
 
 
 def test_bom_wins_and_is_removed():
-    body = codecs.BOM_UTF8 + "<p>Café</p>".encode("utf-8")
+    body = codecs.BOM_UTF8 + "<p>Café</p>".encode()
     assert decode_html(body, "text/html; charset=iso-8859-1") == "<p>Café</p>"
 
 
 def test_body_cut_inside_a_character_still_counts_as_utf8():
-    body = "<p>Laporan ’2024’ Café</p>".encode("utf-8")
+    body = "<p>Laporan ’2024’ Café</p>".encode()
     cut = body[: body.index("’".encode()) + 1]  # ends in the middle of a 3-byte character
     assert choose_encoding(cut, "text/html; charset=utf-8") == "utf-8"
 

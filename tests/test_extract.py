@@ -221,3 +221,11 @@ def test_links_keep_document_order_and_duplicates():
     assert [(link.text, link.in_nav) for link in page.links] == [
         ("DIP", True), ("Daftar Informasi Publik", False)
     ]
+
+
+def test_layout_table_row_is_not_context():
+    link = only_link(
+        '<table><tr><td><b>MENU</b><br><a href="/profil">PROFIL</a></td>'
+        "<td><h2>SELAMAT DATANG</h2><table><tr><td>x</td></tr></table></td></tr></table>"
+    )
+    assert link.context == ""

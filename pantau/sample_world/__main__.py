@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import tempfile
 import threading
 from datetime import date
@@ -22,8 +23,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """Turn SIGTERM into a normal exit so the servers stop and the certificate is removed."""
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     registry = args.registry or Path(tempfile.mkdtemp(prefix="pantau-registry-")) / "registry.yaml"
     with SampleWorld(today=args.today, epoch=args.epoch) as world:
         world.write_registry(registry)

@@ -15,8 +15,18 @@ from string import Template
 from urllib.parse import parse_qs
 
 MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 AGENDA_PATH = re.compile(r"^/(\d{4})/(\d{2})$")
 
@@ -30,7 +40,9 @@ def _page_number(query: str) -> int | None:
     return number if number >= 1 else None
 
 
-def archive_page(template: str, titles: list[str], path: str, query: str, today: date) -> str | None:
+def archive_page(
+    template: str, titles: list[str], path: str, query: str, today: date
+) -> str | None:
     """Page N of the news archive: ten items, and a link to page N+1 (always)."""
     number = _page_number(query)
     if number is None:

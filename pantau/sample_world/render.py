@@ -27,13 +27,19 @@ TEXT_TYPES = {
     ".xml": "application/xml",
     ".txt": "text/plain",
     ".css": "text/css",
+    ".js": "text/javascript",
 }
 DOCUMENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-BINARY_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".ico": "image/x-icon"}
+BINARY_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".ico": "image/x-icon",
+}
 
 # A zip entry's timestamp is part of its bytes; fixing it keeps ETags stable between renders.
 ZIP_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
@@ -176,7 +182,10 @@ def make_xlsx(text: str) -> bytes:
     return _zip(
         {
             "[Content_Types].xml": _content_types(
-                {"/xl/workbook.xml": f"{ml}.sheet.main+xml", "/xl/worksheets/sheet1.xml": f"{ml}.worksheet+xml"}
+                {
+                    "/xl/workbook.xml": f"{ml}.sheet.main+xml",
+                    "/xl/worksheets/sheet1.xml": f"{ml}.worksheet+xml",
+                }
             ),
             "_rels/.rels": _relationships([("officeDocument", "xl/workbook.xml")]),
             "xl/workbook.xml": (

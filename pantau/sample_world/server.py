@@ -35,7 +35,7 @@ PACKAGE_ROOT = Path(__file__).parent
 YEAR_IN_PATH = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 DEFAULT_NOT_FOUND = (
-    "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>404 Halaman tidak "
+    '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>404 Halaman tidak '
     "ditemukan</title></head><body><h1>404</h1><p>Halaman tidak ditemukan.</p></body></html>"
 )
 
@@ -102,7 +102,10 @@ class SiteServer:
         if self.httpd is None:
             return
         self.thread = threading.Thread(
-            target=self.httpd.serve_forever, name=f"sample-{self.site.id}", daemon=True
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits for one poll per site
+            name=f"sample-{self.site.id}",
+            daemon=True,
         )
         self.thread.start()
 
@@ -223,18 +226,25 @@ class SiteServer:
         archive, agenda = config.get("archive"), config.get("agenda")
         if archive and path == archive["path"]:
             html = dynamic.archive_page(
-                self._text(archive["template"]), self._lines(archive["titles"]),
-                path, query, self.world.today,
+                self._text(archive["template"]),
+                self._lines(archive["titles"]),
+                path,
+                query,
+                self.world.today,
             )
         elif archive and path == archive["path"] + "/baca":
             html = dynamic.archive_article(
-                self._text(archive["article_template"]), self._lines(archive["titles"]),
-                query, self.world.today,
+                self._text(archive["article_template"]),
+                self._lines(archive["titles"]),
+                query,
+                self.world.today,
             )
         elif agenda and path.startswith(agenda["prefix"]):
             html = dynamic.agenda_month(
-                self._text(agenda["template"]), self._lines(agenda["entries"]),
-                agenda["prefix"], path[len(agenda["prefix"]) - 1 :],
+                self._text(agenda["template"]),
+                self._lines(agenda["entries"]),
+                agenda["prefix"],
+                path[len(agenda["prefix"]) - 1 :],
             )
         if html is None:
             return None
@@ -254,8 +264,11 @@ class SiteServer:
             if path.startswith(rule["prefix"]):
                 source = self.site.folder / rule["file"]
                 body, media = render_file(
-                    source.read_bytes(), source.suffix, self.site.encoding,
-                    self.world.year, self._origins(),
+                    source.read_bytes(),
+                    source.suffix,
+                    self.site.encoding,
+                    self.world.year,
+                    self._origins(),
                 )
                 return Response(404, body, self._html_type(media))
         return Response(404, DEFAULT_NOT_FOUND.encode("utf-8"), "text/html; charset=utf-8")
@@ -357,17 +370,27 @@ class _SiteHandler(BaseHTTPRequestHandler):
             return response
         if span is False:
             return Response(
-                416, b"", response.content_type, response.etag, response.last_modified,
+                416,
+                b"",
+                response.content_type,
+                response.etag,
+                response.last_modified,
                 {"Content-Range": f"bytes */{size}"},
             )
         first, last = span
         return Response(
-            206, response.body[first : last + 1], response.content_type, response.etag,
+            206,
+            response.body[first : last + 1],
+            response.content_type,
+            response.etag,
             response.last_modified,
             {**response.headers, "Content-Range": f"bytes {first}-{last}/{size}"},
         )
 
     def _send(self, response: Response, send_body: bool) -> None:
+        body = response.body if send_body and response.status != 304 else b""
+        # Counted before anything is written, so a client that has its answer sees it counted.
+        self.site_server.count(response.status, len(body))
         self.send_response(response.status)
         if response.status != 304:
             self.send_header("Content-Type", response.content_type)
@@ -380,11 +403,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        sent = 0
-        if send_body and response.status != 304 and response.body:
-            self.wfile.write(response.body)
-            sent = len(response.body)
-        self.site_server.count(response.status, sent)
+        if body:
+            self.wfile.write(body)
 
 
 # --- the world ----------------------------------------------------------------------------------

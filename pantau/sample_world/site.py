@@ -19,12 +19,36 @@ from .render import substitute
 STATUSES = ("found", "stale", "broken", "missing", "unreachable")
 # The contract's 30 category ids (shared/spec/categories.csv); the tests check they agree.
 CATEGORY_IDS = (
-    "profil", "struktur_organisasi", "lhkpn", "program_kegiatan", "kinerja",
-    "laporan_keuangan", "laporan_layanan_informasi", "regulasi", "tata_cara_informasi",
-    "pengaduan", "pengadaan", "peringatan_dini", "serta_merta", "dip", "renstra_renja",
-    "agenda_pimpinan", "perjanjian_pihak_ketiga", "perizinan", "inventaris", "kepegawaian",
-    "surat_menyurat", "sarana_layanan_informasi", "pelanggaran", "penelitian", "dik",
-    "sk_ppid", "sop_ppid", "maklumat", "formulir_permohonan", "formulir_keberatan",
+    "profil",
+    "struktur_organisasi",
+    "lhkpn",
+    "program_kegiatan",
+    "kinerja",
+    "laporan_keuangan",
+    "laporan_layanan_informasi",
+    "regulasi",
+    "tata_cara_informasi",
+    "pengaduan",
+    "pengadaan",
+    "peringatan_dini",
+    "serta_merta",
+    "dip",
+    "renstra_renja",
+    "agenda_pimpinan",
+    "perjanjian_pihak_ketiga",
+    "perizinan",
+    "inventaris",
+    "kepegawaian",
+    "surat_menyurat",
+    "sarana_layanan_informasi",
+    "pelanggaran",
+    "penelitian",
+    "dik",
+    "sk_ppid",
+    "sop_ppid",
+    "maklumat",
+    "formulir_permohonan",
+    "formulir_keberatan",
 )
 EPOCHS = (1, 2, 3)
 INDEX_NAMES = ("index.html", "index.htm", "INDEX.HTM")
@@ -82,7 +106,7 @@ class SiteDef:
     def files(self, epoch: int, year: int) -> dict[str, SiteFile]:
         """URL path (years substituted, leading ``/``) → file, for one epoch."""
         layers = [(1, self.folder / "files")]
-        layers += [(n, self.folder / "epochs" / str(n)) for n in EPOCHS[1 : epoch]]
+        layers += [(n, self.folder / "epochs" / str(n)) for n in EPOCHS[1:epoch]]
         removed = self._removed_up_to(epoch)
         table: dict[str, SiteFile] = {}
         for layer_epoch, root in layers:

@@ -1,0 +1,383 @@
+"""(4) The warehouse at national scale.
+
+A synthetic database: ``agencies`` agencies × the 30 checklist categories; the first
+``history_agencies`` of them have ``weeks`` weekly runs, the others only the last one. The
+history (runs 1 … weeks-1, a thousand agencies each) is generated with bulk SQL; the last,
+national run (every agency, 900,000 findings at full size) is written with the real
+``warehouse.load.write_run`` and timed. Then every named query in ``warehouse/queries/`` (as
+the dashboard runs it: ``warehouse.queries.run`` → DataFrame) and the analyst views (Arrow)
+are timed over ``repeat`` repetitions on one read-only connection. A query that misses the
+target gets its EXPLAIN ANALYZE hotspot (DuckDB's JSON profile: the costliest operators).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+from benchmarks.common import ROOT, Outcome, Row, median, ms, percentile, timed
+
+QUERY_TARGET = 0.200
+"""Every dashboard query and analyst view: p95 under 200 ms."""
+WRITE_TARGET = 5.0
+"""Writing one national run (30,000 agencies, 900,000 findings): under 5 s."""
+
+ANALYST = {
+    "view: SELECT * FROM latest_findings": "SELECT * FROM latest_findings",
+    "view: SELECT * FROM latest_scores": "SELECT * FROM latest_scores",
+    "view: SELECT * FROM score_history": "SELECT * FROM score_history",
+    "aggregate: agencies per band": (
+        "SELECT band, count(*) FROM latest_scores GROUP BY band ORDER BY min(score) DESC"
+    ),
+    "aggregate: average score per run": (
+        "SELECT run_id, round(avg(score), 2) AS average FROM score_history "
+        "GROUP BY run_id ORDER BY run_id"
+    ),
+    "aggregate: status counts per category": (
+        "SELECT category_id, status, count(*) FROM latest_findings GROUP BY ALL ORDER BY ALL"
+    ),
+    "analyst: OPDs lacking kinerja / laporan_keuangan": (
+        "SELECT a.name, f.category_id, f.status, f.document_year, f.evidence_url "
+        "FROM latest_findings f JOIN agencies a ON a.id = f.agency_id "
+        "WHERE f.category_id IN ('kinerja', 'laporan_keuangan') AND f.status <> 'found' "
+        "ORDER BY a.name"
+    ),
+}
+
+BASE = datetime(2025, 11, 3, 2, 0)
+STATUS_CUTS = ((55, "found"), (65, "stale"), (70, "broken"), (100, "missing"))
+
+
+@dataclass(frozen=True)
+class Cat:
+    """A checklist category as ``write_run`` needs it (read straight from checklist.yaml)."""
+
+    id: str
+    group: str
+    name: str
+    legal_basis: str
+    weight: float
+    freshness: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Size:
+    agencies: int = 30_000
+    history_agencies: int = 1_000
+    weeks: int = 52
+    repeat: int = 20
+
+
+FULL = Size()
+QUICK = Size(agencies=3_000, history_agencies=200, weeks=12, repeat=5)
+TINY = Size(agencies=50, history_agencies=10, weeks=4, repeat=2)
+
+
+def checklist_categories() -> list[Cat]:
+    data = yaml.safe_load((ROOT / "pantau" / "checklist.yaml").read_text(encoding="utf-8"))
+    return [
+        Cat(id=c["id"], group=c["group"], name=c["name"], legal_basis=c.get("legal_basis", ""),
+            weight=float(c.get("weight", 1)), freshness=c.get("freshness", "none"), position=i)
+        for i, c in enumerate(data["categories"])
+    ]
+
+
+def agency_id(i: int) -> str:
+    return f"a{i:05d}"
+
+
+# --- building the database ---------------------------------------------------------------
+
+
+def build_history(con, cats: list[Cat], size: Size) -> None:
+    """Runs 1 … weeks-1 for the first ``history_agencies`` agencies, in bulk SQL."""
+    con.executemany(
+        "INSERT INTO categories VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [[c.id, c.group, c.name, c.legal_basis, c.weight, c.freshness, c.position] for c in cats],
+    )
+    con.execute(
+        """
+        INSERT INTO agencies
+        SELECT printf('a%05d', i),
+               CASE WHEN i % 50 = 1 THEN 'Dinas Komunikasi dan Informatika Daerah ' || (i // 50 + 1)
+                    ELSE 'Perangkat Daerah ' || i || ' Daerah ' || ((i - 1) // 50 + 1) END,
+               printf('https://ppid.a%05d.go.id/', i), printf('ppid@a%05d.go.id', i),
+               CASE WHEN i % 50 = 1 THEN 'utama' ELSE 'pelaksana' END,
+               CASE WHEN i % 50 = 1 THEN NULL ELSE printf('a%05d', i - ((i - 1) % 50)) END,
+               false, $ts
+        FROM range(1, $n + 1) AS t(i)
+        """,
+        {"n": size.agencies, "ts": BASE},
+    ).fetchall()
+    history_runs = size.weeks - 1
+    if history_runs < 1:
+        return
+    con.execute(
+        """
+        INSERT INTO runs
+        SELECT r, $base + to_days(7 * (r - 1)::INTEGER) - INTERVAL 30 MINUTE,
+               $base + to_days(7 * (r - 1)::INTEGER), 'completed', 'registry.yaml', '{}', '{}'
+        FROM range(1, $runs + 1) AS t(r)
+        """,
+        {"base": BASE, "runs": history_runs},
+    ).fetchall()
+    con.execute(
+        """
+        INSERT INTO findings
+        SELECT run_id, printf('a%05d', i), cat,
+               CASE WHEN down THEN 'unreachable'
+                    WHEN h < 55 THEN 'found' WHEN h < 65 THEN 'stale'
+                    WHEN h < 70 THEN 'broken' ELSE 'missing' END AS status,
+               CASE WHEN NOT down AND h < 65
+                    THEN printf('https://ppid.a%05d.go.id/dokumen/%s-%d.pdf', i, cat, year) END,
+               CASE WHEN NOT down AND h < 65 THEN 'Dokumen ' || cat || ' ' || year END,
+               CASE WHEN NOT down AND h < 65
+                    THEN printf('https://ppid.a%05d.go.id/informasi-publik', i) END,
+               CASE WHEN NOT down AND h < 65 THEN year END,
+               CASE WHEN NOT down AND h < 65 THEN 'label' END,
+               checked
+        FROM (
+            SELECT r.id AS run_id, a.i, c.id AS cat, r.finished_at AS checked,
+                   hash(a.i, r.id) % 100 < 3 AS down,
+                   hash(a.i, c.id, r.id // 8) % 100 AS h,
+                   2020 + (hash(a.i, c.id, r.id // 26) % 6)::INTEGER AS year
+            FROM runs AS r, range(1, $k + 1) AS a(i), categories AS c
+        )
+        """,
+        {"k": min(size.history_agencies, size.agencies)},
+    ).fetchall()
+    con.execute(
+        """
+        INSERT INTO agency_runs
+        SELECT run_id, agency_id, reachable, NULL, score,
+               CASE WHEN score IS NULL THEN NULL WHEN score >= 90 THEN 'Informatif'
+                    WHEN score >= 80 THEN 'Menuju Informatif' WHEN score >= 60 THEN 'Cukup Informatif'
+                    WHEN score >= 40 THEN 'Kurang Informatif' ELSE 'Tidak Informatif' END,
+               100, 5, 106, 1500000, checked - INTERVAL 2 MINUTE, checked
+        FROM (
+            SELECT f.run_id, f.agency_id, bool_or(f.status <> 'unreachable') AS reachable,
+                   round(100 * sum(c.weight * CASE f.status WHEN 'found' THEN 1.0
+                                                WHEN 'stale' THEN 0.5 ELSE 0.0 END)
+                               FILTER (WHERE f.status <> 'unreachable')
+                       / sum(c.weight) FILTER (WHERE f.status <> 'unreachable'), 2) AS score,
+                   min(f.checked_at) AS checked
+            FROM findings AS f JOIN categories AS c ON c.id = f.category_id
+            GROUP BY f.run_id, f.agency_id
+        )
+        """
+    ).fetchall()
+
+
+def national_run(cats: list[Cat], size: Size, seed: int = 52):
+    """The measured run: every agency, every category (900,000 findings at full size)."""
+    from pantau.registry import Agency
+    from scrapers.model import Finding
+    from warehouse.load import AgencyOutcome, RunRecord
+
+    rng = random.Random(seed)
+    finished = BASE + timedelta(days=7 * (size.weeks - 1))
+    outcomes = []
+    for i in range(1, size.agencies + 1):
+        aid = agency_id(i)
+        utama = i % 50 == 1
+        agency = Agency(
+            id=aid,
+            name=(f"Dinas Komunikasi dan Informatika Daerah {i // 50 + 1}" if utama
+                  else f"Perangkat Daerah {i} Daerah {(i - 1) // 50 + 1}"),
+            url=f"https://ppid.{aid}.go.id/", email=f"ppid@{aid}.go.id",
+            role="utama" if utama else "pelaksana",
+            parent="" if utama else agency_id(i - ((i - 1) % 50)),
+        )
+        down = rng.random() < 0.03
+        findings = []
+        for c in cats:
+            if down:
+                findings.append(Finding(category_id=c.id, status="unreachable"))
+                continue
+            h = rng.randrange(100)
+            status = next(s for cut, s in STATUS_CUTS if h < cut)
+            if status in ("found", "stale"):
+                year = 2020 + rng.randrange(6)
+                findings.append(Finding(
+                    category_id=c.id, status=status,
+                    evidence_url=f"https://ppid.{aid}.go.id/dokumen/{c.id}-{year}.pdf",
+                    evidence_text=f"Dokumen {c.id} {year}",
+                    page_url=f"https://ppid.{aid}.go.id/informasi-publik",
+                    document_year=year, matched_rule="label"))
+            else:
+                findings.append(Finding(category_id=c.id, status=status))
+        outcomes.append(AgencyOutcome(agency=agency, findings=findings, checked_at=finished))
+    return RunRecord(started_at=finished - timedelta(hours=3), finished_at=finished,
+                     categories=cats, outcomes=outcomes, registry="registry-nasional.yaml",
+                     settings={"crawl": {"max_pages": 300}})
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+
+def query_params(sql: str, values: dict) -> dict | None:
+    """The ``$parameters`` a query takes, with values; None when one is unknown."""
+    names = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+    if not names <= set(values):
+        return None
+    return {n: values[n] for n in names}
+
+
+def hotspots(con, sql: str, params: dict | None, top: int = 3) -> list[str]:
+    """The costliest operators of one execution, from DuckDB's JSON profile."""
+    out = Path(tempfile.mkstemp(suffix=".json")[1])
+    try:
+        con.execute("PRAGMA enable_profiling = 'json'")
+        con.execute(f"PRAGMA profiling_output = '{out}'")
+        con.execute(sql, params or None).fetchall()
+        con.execute("PRAGMA disable_profiling")
+        profile = json.loads(out.read_text() or "{}")
+    except Exception as exc:  # noqa: BLE001 - the profile is a diagnosis, never a failure
+        return [f"(no profile: {exc})"]
+    finally:
+        out.unlink(missing_ok=True)
+    nodes = []
+
+    def walk(node):
+        name = node.get("type") or node.get("operator_type") or node.get("operator_name") or node.get("name")
+        timing = node.get("timing", node.get("operator_timing", 0.0)) or 0.0
+        rows = node.get("intermediate_rows", node.get("operator_cardinality"))
+        if name:
+            info = node.get("extra_info") or {}
+            brief = {k: v for k, v in info.items() if k in ("Table", "Join Type", "Conditions",
+                                                             "Groups", "Aggregates", "Filters",
+                                                             "Partitions", "Order By")}
+            nodes.append((timing, name, rows, brief))
+        for child in node.get("children", []):
+            walk(child)
+
+    roots = profile.get("operator") or profile.get("children") or []
+    for root in roots if isinstance(roots, list) else [roots]:
+        walk(root)
+    total = sum(t for t, *_ in nodes) or 1.0
+    nodes.sort(key=lambda n: n[0], reverse=True)
+    return [f"{name} {timing * 1000:.1f} ms ({100 * timing / total:.0f} % of operator time), "
+            f"{rows} rows {json.dumps(brief, ensure_ascii=False) if brief else ''}".rstrip()
+            for timing, name, rows, brief in nodes[:top]]
+
+
+def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
+    import duckdb  # noqa: F401  (imported here so `--only crawl` needs no warehouse)
+
+    from warehouse import queries
+    from warehouse.db import connect, read_only, scalar
+    from warehouse.load import write_run
+
+    outcome = Outcome("warehouse")
+    tmp = tempfile.TemporaryDirectory(prefix="pantau-bench-wh-", dir=workdir)
+    path = Path(tmp.name) / "national.duckdb"
+    try:
+        cats = checklist_categories()
+        t0 = time.perf_counter()
+        con = connect(path)
+        build_history(con, cats, size)
+        history_s = time.perf_counter() - t0
+        log(f"  history: {size.weeks - 1} runs × {size.history_agencies} agencies in {history_s:.1f} s")
+        record = national_run(cats, size)
+        n_findings = sum(len(o.findings) for o in record.outcomes)
+        t0 = time.perf_counter()
+        run_id = write_run(con, record)
+        write_s = time.perf_counter() - t0
+        log(f"  write_run: {size.agencies} agencies, {n_findings} findings in {write_s:.2f} s")
+        counts = {t: scalar(con, f"SELECT count(*) FROM {t}")
+                  for t in ("agencies", "runs", "agency_runs", "findings")}
+        con.execute("CHECKPOINT")
+        con.close()
+        del record
+        size_mb = path.stat().st_size / 1e6
+
+        values = {"agency_id": agency_id(1), "from_run": run_id - 1 if run_id > 1 else run_id,
+                  "to_run": run_id, "runs": 12, "run_id": run_id}
+        timings: dict[str, list[float]] = {}
+        result_rows: dict[str, int] = {}
+        skipped: list[str] = []
+        plans: dict[str, list[str]] = {}
+        open_times = timed(lambda: read_only(path).__enter__().close(), repeat=size.repeat)
+        with read_only(path) as ro:
+            for name in queries.names():
+                sql = queries.sql(name)
+                params = query_params(sql, values)
+                if params is None:
+                    skipped.append(name)
+                    continue
+                result_rows[f"query: {name}"] = len(queries.run(ro, name, **params))
+                timings[f"query: {name}"] = timed(lambda n=name, p=params: queries.run(ro, n, **p),
+                                                  repeat=size.repeat)
+            for label, sql in ANALYST.items():
+                result_rows[label] = ro.execute(sql).to_arrow_table().num_rows
+                timings[label] = timed(lambda s=sql: ro.execute(s).to_arrow_table(),
+                                       repeat=size.repeat)
+            for label, times in timings.items():
+                if percentile(times, 95) >= QUERY_TARGET:
+                    sql = queries.sql(label.split(": ", 1)[1]) if label.startswith("query: ") else ANALYST[label]
+                    params = query_params(sql, values) if label.startswith("query: ") else None
+                    plans[label] = hotspots(ro, sql, params)
+    finally:
+        tmp.cleanup()
+
+    outcome.rows.append(Row(
+        f"write_run: one national run ({size.agencies:,} agencies, {n_findings:,} findings)",
+        f"{write_s:.2f} s", f"{WRITE_TARGET:.0f} s (bound)", f"{write_s / WRITE_TARGET:.2f}× bound",
+        f"< {WRITE_TARGET:.0f} s", write_s < WRITE_TARGET))
+    worst = max(timings, key=lambda k: percentile(timings[k], 95))
+    misses = [k for k in timings if percentile(timings[k], 95) >= QUERY_TARGET]
+    outcome.rows.append(Row(
+        f"slowest query/view p95 ({len(timings)} timed × {size.repeat} reps): {worst}",
+        ms(percentile(timings[worst], 95)), "200 ms (bound)",
+        f"{percentile(timings[worst], 95) / QUERY_TARGET:.2f}× bound",
+        "every p95 < 200 ms", not misses))
+    for label, times in timings.items():
+        p95 = percentile(times, 95)
+        outcome.rows.append(Row(f"  {label} p95", ms(p95), "200 ms (bound)",
+                                f"{p95 / QUERY_TARGET:.2f}× bound", "< 200 ms", p95 < QUERY_TARGET))
+    outcome.rows.append(Row("  open a read-only connection (dashboard does it per query) p95",
+                            ms(percentile(open_times, 95)), "—", "—", "informative", None))
+
+    lines = [
+        f"Database: {counts['agencies']:,} agencies, {counts['runs']} runs, "
+        f"{counts['agency_runs']:,} agency results, {counts['findings']:,} findings; "
+        f"{size_mb:.0f} MB on disk. History ({size.weeks - 1} weekly runs × "
+        f"{size.history_agencies:,} agencies) built with bulk SQL in {history_s:.1f} s; the "
+        f"national run written with `write_run` in {write_s:.2f} s (findings only: the outcomes "
+        "carry no crawl, so no pages, documents or HTTP cache rows).",
+        "",
+        f"Each query: 1 warm-up, then {size.repeat} timed runs on one read-only connection. Named "
+        "queries run as the dashboard runs them (`warehouse.queries.run` → pandas DataFrame), "
+        f"with `$agency_id = {values['agency_id']}` (an agency with the full history), "
+        f"`$from_run = {values['from_run']}`, `$to_run = {values['to_run']}`, `$runs = 12`; "
+        "views and aggregates are fetched as Arrow tables.",
+        "",
+        "| query | rows | median | p95 | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for label, times in timings.items():
+        p95 = percentile(times, 95)
+        lines.append(f"| {label} | {result_rows[label]:,} | {ms(median(times))} | {ms(p95)} | "
+                     f"{'met' if p95 < QUERY_TARGET else 'NOT MET'} |")
+    if skipped:
+        lines += ["", f"Not timed (parameters this benchmark does not know): {', '.join(skipped)}."]
+    if plans:
+        lines += ["", "EXPLAIN ANALYZE hotspots of the queries that missed (costliest operators):", ""]
+        for label, spots in plans.items():
+            lines.append(f"- **{label}**")
+            lines += [f"  - {s}" for s in spots]
+    outcome.details = "\n".join(lines)
+    outcome.raw = {"write_s": write_s, "history_s": history_s, "findings": n_findings,
+                   "counts": counts, "size_mb": size_mb, "rows": result_rows,
+                   "timings": timings, "open_times": open_times, "skipped": skipped,
+                   "hotspots": plans}
+    return outcome

@@ -1,0 +1,351 @@
+"""The dashboard's data: the only module that reads the warehouse.
+
+Every read opens the DuckDB file read-only for that one query (``warehouse.db.read_only``)
+and closes it, so the dashboard never holds the file: the weekly crawl can write between two
+page views. While a writer has the file, opening waits (``read_only`` retries).
+
+Pages never write SQL: they call ``Data`` methods, which run the named queries in
+``warehouse/queries/`` and shape the results with the pure functions below (testable
+without Streamlit). Results are cached with ``st.cache_data`` keyed on the database path
+and the newest run id, which ``read_snapshot`` reads cheaply on every rerun: a new run
+committed by the crawl is a new key, so the next page view shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import labels
+from warehouse import db, queries
+from warehouse.scoring import band as score_band
+
+DB_ENV = "PANTAU_DB"
+TREND_RUNS = 12
+"""How many recent runs the ranking's sparkline shows."""
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be shown; the message is for the user (Indonesian)."""
+
+
+class DatabaseBusy(DatabaseError):
+    """A writer held the file for longer than the read-only open waits."""
+
+
+def resolve_db_path(argv: Sequence[str], env: Mapping[str, str]) -> Path | None:
+    """The database path: ``--db FILE`` (or ``--db=FILE``) in the script's arguments (what
+    follows ``--`` in ``streamlit run app.py -- --db FILE``), else ``$PANTAU_DB``."""
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return Path(args[i + 1])
+        if arg.startswith("--db="):
+            return Path(arg.split("=", 1)[1])
+    value = env.get(DB_ENV, "").strip()
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Which data a page view shows: the database and its newest runs."""
+
+    path: str
+    latest_run_id: int | None
+    last_run_id: int | None
+    completed_runs: int
+    file_stamp: tuple[int, int] = (0, 0)
+    """(inode, mtime) of the file: a database replaced at the same path is a new key too."""
+
+    @property
+    def empty(self) -> bool:
+        return self.latest_run_id is None
+
+    @property
+    def key(self) -> tuple:
+        return (self.latest_run_id, self.last_run_id, self.file_stamp)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def run_query(path: str | Path, name: str, **params: Any) -> pd.DataFrame:
+    """One named query on a short-lived read-only connection (no caching)."""
+    try:
+        with db.read_only(path) as con:
+            return queries.run(con, name, **params)
+    except FileNotFoundError as exc:
+        raise DatabaseError(f"Berkas basis data tidak ditemukan: {path}") from exc
+    except db.SchemaError as exc:
+        raise DatabaseError(f"Bukan basis data Pantau PPID yang dapat dibaca: {exc}") from exc
+    except duckdb.Error as exc:
+        if db.is_lock_error(exc):
+            raise DatabaseBusy(
+                "Basis data sedang ditulis oleh proses pemantauan. Muat ulang halaman sebentar lagi."
+            ) from exc
+        raise DatabaseError(f"Basis data tidak dapat dibaca: {exc}") from exc
+
+
+def read_snapshot(path: str | Path) -> Snapshot:
+    """The newest run ids, read on every rerun (one small query)."""
+    row = run_query(path, "data_version").iloc[0]
+    resolved = Path(path).resolve()
+    try:
+        stat = resolved.stat()
+        stamp = (stat.st_ino, stat.st_mtime_ns)
+    except OSError:
+        stamp = (0, 0)
+    return Snapshot(
+        path=str(resolved),
+        latest_run_id=_int_or_none(row["latest_run_id"]),
+        last_run_id=_int_or_none(row["last_run_id"]),
+        completed_runs=int(row["completed_runs"]),
+        file_stamp=stamp,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(path: str, run_key: tuple, name: str, params: tuple) -> pd.DataFrame:
+    """A named query's result, cached per (database, newest runs, query, parameters)."""
+    return run_query(path, name, **dict(params))
+
+
+@dataclass
+class Kpis:
+    """The overview's numbers for one point in time."""
+
+    agencies: int
+    average: float | None
+    unreachable: int
+    bands: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Data:
+    """What the pages ask for, all from one snapshot (one key for the cache)."""
+
+    snapshot: Snapshot
+
+    def _query(self, name: str, **params: Any) -> pd.DataFrame:
+        return _cached_query(self.snapshot.path, self.snapshot.key, name,
+                             tuple(sorted(params.items())))
+
+    # Raw named queries -------------------------------------------------------------------
+    def runs(self) -> pd.DataFrame:
+        return self._query("runs")
+
+    def completed_runs(self) -> pd.DataFrame:
+        runs = self.runs()
+        return runs[runs["status"] == "completed"].reset_index(drop=True)
+
+    def agencies(self) -> pd.DataFrame:
+        return self._query("agencies")
+
+    def city_history(self) -> pd.DataFrame:
+        return self._query("city_history")
+
+    def agency_history(self, agency_id: str) -> pd.DataFrame:
+        return self._query("agency_history", agency_id=agency_id)
+
+    # Shaped for the pages ----------------------------------------------------------------
+    def kpis(self) -> tuple[Kpis, Kpis | None]:
+        return kpis_from_standings(self._query("standings"))
+
+    def ranking(self) -> pd.DataFrame:
+        return ranking_table(self._query("ranking"), self._query("trends", runs=TREND_RUNS))
+
+    def band_counts(self) -> pd.DataFrame:
+        current, _ = self.kpis()
+        return band_counts_frame(current)
+
+    def agency_findings(self, agency_id: str) -> pd.DataFrame:
+        return findings_table(self._query("agency_findings", agency_id=agency_id))
+
+    def matrix(self) -> pd.DataFrame:
+        return matrix_table(self._query("matrix"), self.agencies())
+
+    def changes(self, from_run: int, to_run: int) -> pd.DataFrame:
+        return changes_table(self._query("changes", from_run=from_run, to_run=to_run))
+
+    def score_changes(self, from_run: int, to_run: int) -> pd.DataFrame:
+        return score_moves(self._query("score_changes", from_run=from_run, to_run=to_run))
+
+    def reminders(self) -> pd.DataFrame:
+        # Not cached: reminders are written after a run (and their status changes) without a
+        # new run id, so the log is read fresh on every view.
+        return reminders_table(run_query(self.snapshot.path, "reminders_log"))
+
+
+# Pure shaping functions ----------------------------------------------------------------------
+
+def kpis_from_standings(standings: pd.DataFrame) -> tuple[Kpis, Kpis | None]:
+    """(now, after the previous run) from the ``standings`` query; previous is None when
+    there has been only one completed run."""
+    if standings.empty:
+        return Kpis(0, None, 0, {b: 0 for b in labels.BAND_NAMES}), None
+    as_of = sorted(standings["as_of_run"].unique())
+    current = _kpis(standings[standings["as_of_run"] == as_of[-1]])
+    previous = _kpis(standings[standings["as_of_run"] == as_of[-2]]) if len(as_of) > 1 else None
+    return current, previous
+
+
+def _kpis(rows: pd.DataFrame) -> Kpis:
+    scores = rows["score"].dropna()
+    bands = {b: int((rows["band"] == b).sum()) for b in labels.BAND_NAMES}
+    return Kpis(
+        agencies=len(rows),
+        average=round(float(scores.mean()), 2) if len(scores) else None,
+        unreachable=int((~rows["reachable"].astype(bool)).sum()),
+        bands=bands,
+    )
+
+
+def band_counts_frame(kpis: Kpis) -> pd.DataFrame:
+    """Agencies per band (best first), then the unreachable ones: the distribution chart."""
+    rows = [{"band": b, "agencies": kpis.bands.get(b, 0)} for b in labels.BAND_NAMES]
+    rows.append({"band": labels.NO_SCORE, "agencies": kpis.unreachable})
+    return pd.DataFrame(rows)
+
+
+def ranking_table(ranking: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
+    """The ranking with a rank (ties share one), band labels and each agency's sparkline."""
+    table = ranking.copy()
+    scores = table["score"]
+    table["rank"] = scores.rank(method="min", ascending=False).astype("Int64")
+    table["band_label"] = table["band"].map(labels.band_label)
+    table["role_label"] = table["role"].map(labels.role_label)
+    trend_map = {
+        row.agency_id: [float(v) for v in row.scores] if row.scores is not None and
+        not (isinstance(row.scores, float) and pd.isna(row.scores)) else []
+        for row in trends.itertuples()
+    }
+    table["trend"] = [trend_map.get(a, []) for a in table["agency_id"]]
+    return table.reset_index(drop=True)
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """One agency's findings with Indonesian labels; evidence links only when http(s)."""
+    table = findings.copy()
+    table["group_label"] = table["category_group"].map(labels.group_label)
+    table["status_label"] = table["status"].map(labels.status_label)
+    table["evidence_link"] = table["evidence_url"].map(labels.safe_url)
+    table["document_year"] = table["document_year"].astype("Int64")
+    return table
+
+
+def status_counts(findings: pd.DataFrame) -> dict[str, int]:
+    """How many categories have each status (every status present, zero when none)."""
+    counts = findings["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in labels.STATUSES}
+
+
+def matrix_table(matrix: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
+    """The matrix rows with labels and the agency's parent name."""
+    table = matrix.copy()
+    parents = dict(zip(agencies["agency_id"], agencies["name"], strict=False))
+    table["parent_name"] = table["parent"].map(lambda p: parents.get(p, p) if p else None)
+    table["status_label"] = table["status"].map(labels.status_label)
+    table["role_label"] = table["role"].map(labels.role_label)
+    table["group_label"] = table["category_group"].map(labels.group_label)
+    return table
+
+
+SORTS = {
+    "score_desc": "Skor tertinggi",
+    "score_asc": "Skor terendah",
+    "name": "Nama (A–Z)",
+}
+
+
+def filter_matrix(table: pd.DataFrame, *, groups: Sequence[str] | None = None,
+                  roles: Sequence[str] | None = None, parent: str | None = None,
+                  sort: str = "score_desc") -> tuple[pd.DataFrame, list[str]]:
+    """(filtered rows, agency ids in display order). ``parent`` keeps that PPID Utama and
+    the agencies reporting to it; unreachable agencies (no score) sort last."""
+    rows = table
+    if groups:
+        rows = rows[rows["category_group"].isin(list(groups))]
+    if roles:
+        rows = rows[rows["role"].isin(list(roles))]
+    if parent:
+        rows = rows[(rows["parent"] == parent) | (rows["agency_id"] == parent)]
+    agencies = rows.drop_duplicates("agency_id")[["agency_id", "agency_name", "score"]]
+    if sort == "name":
+        agencies = agencies.sort_values(["agency_name", "agency_id"], key=_casefold)
+    elif sort in ("score_desc", "score_asc"):
+        agencies = agencies.sort_values(
+            ["score", "agency_name"], ascending=[sort == "score_asc", True], na_position="last"
+        )
+    else:
+        raise ValueError(f"unknown sort {sort!r}")
+    return rows.reset_index(drop=True), agencies["agency_id"].tolist()
+
+
+def _casefold(series: pd.Series) -> pd.Series:
+    return series.str.casefold() if series.dtype == object else series
+
+
+def matrix_wide(rows: pd.DataFrame, agency_order: list[str]) -> pd.DataFrame:
+    """The matrix as a table for download: one row per agency (in ``agency_order``) with its
+    score, one column per category (checklist order) holding the status label."""
+    if rows.empty:
+        return pd.DataFrame(columns=["Badan Publik", "Skor"])
+    statuses = rows.pivot(index="agency_id", columns="category_id", values="status_label")
+    categories = rows.sort_values("position")["category_id"].drop_duplicates().tolist()
+    meta = rows.drop_duplicates("agency_id").set_index("agency_id")[["agency_name", "score"]]
+    wide = meta.join(statuses[categories]).loc[agency_order].reset_index(drop=True)
+    return wide.rename(columns={"agency_name": "Badan Publik", "score": "Skor"})
+
+
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    table = changes.copy()
+    table["change_label"] = table["change"].map(lambda c: labels.CHANGE_LABELS.get(c, c))
+    table["from_label"] = table["from_status"].map(labels.status_label)
+    table["to_label"] = table["to_status"].map(labels.status_label)
+    table["evidence_link"] = table["evidence_url"].map(labels.safe_url)
+    return table
+
+
+def change_counts(changes: pd.DataFrame) -> dict[str, int]:
+    counts = changes["change"].value_counts() if not changes.empty else pd.Series(dtype=int)
+    return {c: int(counts.get(c, 0)) for c in labels.CHANGES}
+
+
+def score_moves(score_changes: pd.DataFrame) -> pd.DataFrame:
+    """Agencies whose score, band or reachability changed between the two runs."""
+    table = score_changes.copy()
+    moved = (
+        (table["delta"].fillna(0) != 0)
+        | (table["from_score"].isna() != table["to_score"].isna())
+        | (table["from_band"].fillna("") != table["to_band"].fillna(""))
+    )
+    table = table[moved].copy()
+    table["from_band_label"] = table["from_band"].map(labels.band_label)
+    table["to_band_label"] = table["to_band"].map(labels.band_label)
+    return table.reset_index(drop=True)
+
+
+def reminders_table(reminders: pd.DataFrame) -> pd.DataFrame:
+    table = reminders.copy()
+    table["status_label"] = table["status"].map(
+        lambda s: labels.REMINDER_STATUS_LABELS.get(s, s))
+    return table
+
+
+def reminder_counts(reminders: pd.DataFrame) -> dict[str, int]:
+    counts = reminders["status"].value_counts() if not reminders.empty else pd.Series(dtype=int)
+    return {s: int(counts.get(s, 0)) for s in labels.REMINDER_STATUS_LABELS}
+
+
+def band_for(score: float | None) -> str:
+    """The band label of a score (for numbers computed here, e.g. the city average)."""
+    if score is None or pd.isna(score):
+        return labels.NO_SCORE
+    return score_band(float(score))

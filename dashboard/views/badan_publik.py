@@ -1,0 +1,97 @@
+"""Badan Publik: one agency — score history against the bands, and its 30 categories."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data, labels, ui
+
+d = ui.current_data()
+agencies = d.agencies()
+ranking = d.ranking().set_index("agency_id")
+names = dict(zip(agencies["agency_id"], agencies["name"], strict=True))
+ids = list(agencies["agency_id"])
+
+st.title("Badan Publik")
+
+# ?agency=ID opens that agency (links in reminder messages point here).
+requested = st.query_params.get("agency")
+if st.session_state.get("agency") not in names:
+    st.session_state.pop("agency", None)
+    if requested in names:
+        st.session_state["agency"] = requested
+agency_id = st.selectbox("Pilih badan publik", ids, format_func=lambda i: names.get(i, i),
+                         key="agency")
+if agency_id is None:
+    st.stop()
+st.query_params["agency"] = agency_id
+
+info = agencies.set_index("agency_id").loc[agency_id]
+standing = ranking.loc[agency_id]
+st.header(ui.text(info["name"]), anchor=False)
+parent = (f" · melapor ke {ui.text(info['parent_name'])}"
+          if isinstance(info["parent_name"], str) and info["parent_name"] else "")
+st.caption(f"{ui.text(labels.role_label(info['role']))}{parent} · situs PPID: "
+           f"{ui.text(info['url'])}")
+
+findings = d.agency_findings(agency_id)
+counts = data.status_counts(findings)
+
+cols = st.columns([1, 2, 1.3])
+cols[0].metric("Skor", ui.score_text(standing["score"]),
+               ui.delta(standing["score"], standing["previous_score"]), border=True,
+               help="Perubahan dibanding hasil sebelumnya")
+cols[1].metric("Predikat", labels.band_label(standing["band"]), border=True)
+cols[2].metric("Kategori ditemukan", f"{counts['found']} dari {len(findings)}", border=True)
+st.caption(f"Terakhir diperiksa {ui.when(standing['checked_at'])} (putaran "
+           f"#{int(standing['run_id'])})")
+
+if counts["unreachable"] == len(findings) and len(findings):
+    st.warning("Situs ini tidak dapat dijangkau pada putaran terakhir: statusnya belum "
+               "diketahui, tidak dihitung sebagai tidak mempublikasikan.")
+
+st.plotly_chart(charts.score_history(d.agency_history(agency_id), info["name"]),
+                width="stretch", key="agency_history")
+
+st.subheader("Kategori informasi wajib")
+st.caption(" · ".join(f"{labels.STATUS_LABELS[s]}: {counts[s]}" for s in labels.STATUSES))
+
+columns = {
+    "category_name": st.column_config.TextColumn("Kategori", width="medium"),
+    "status_label": st.column_config.TextColumn("Status"),
+    "evidence_link": st.column_config.LinkColumn("Bukti", display_text="Buka dokumen"),
+    "evidence_text": st.column_config.TextColumn("Teks bukti", width="medium"),
+    "document_year": st.column_config.NumberColumn("Tahun dokumen", format="%d"),
+    "first_seen": st.column_config.DatetimeColumn("Pertama terlihat", format="YYYY-MM-DD"),
+    "legal_basis": st.column_config.TextColumn("Dasar hukum"),
+}
+groups = [g for g in labels.GROUPS if g in set(findings["category_group"])]
+groups += sorted(set(findings["category_group"]) - set(groups))  # a region's own groups
+for group in groups:
+    rows = findings[findings["category_group"] == group]
+    st.markdown(f"**{ui.text(labels.group_label(group))}** ({len(rows)} kategori)")
+    order = list(columns)
+    st.dataframe(ui.status_styler("status_label")(rows[order]), hide_index=True,
+                 width="stretch", height=ui.fit_height(len(rows)), column_order=order, column_config=columns,
+                 key=f"findings_{group}")
+
+ui.download_buttons(
+    ui.export_frame(findings, {"group_label": "Kelompok", **columns, "evidence_url": "URL bukti",
+                             "status": "Kode status"}),
+    key="findings", file_stem=f"kategori-{agency_id}",
+)
+
+with_evidence = findings[findings["evidence_url"].notna() | findings["evidence_text"].notna()]
+if not with_evidence.empty:
+    st.subheader("Rincian bukti")
+    chosen = st.selectbox(
+        "Kategori", list(with_evidence["category_id"]), key=f"evidence_{agency_id}",
+        format_func=lambda c: str(with_evidence.set_index("category_id").loc[c, "category_name"]),
+    )
+    row = with_evidence.set_index("category_id").loc[chosen]
+    st.text(f"Status: {row['status_label']}")
+    st.text(f"Teks bukti: {row['evidence_text'] or '—'}")
+    if isinstance(row["evidence_link"], str):
+        st.link_button("Buka dokumen", row["evidence_link"], icon=":material/open_in_new:")
+    elif isinstance(row["evidence_url"], str):
+        st.text(f"Alamat bukti (bukan tautan http/https): {row['evidence_url']}")

@@ -1,0 +1,44 @@
+"""Pengingat: the reminders log — who was reminded of what, and whether it went out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data, labels, ui
+
+d = ui.current_data()
+reminders = d.reminders()
+
+st.title("Pengingat")
+st.caption("Pengingat kepada PPID tentang informasi wajib yang belum ditemukan, rusak atau "
+           "kedaluwarsa pada putaran terakhir.")
+
+if reminders.empty:
+    st.info("Belum ada pengingat.")
+    st.stop()
+
+counts = data.reminder_counts(reminders)
+cols = st.columns(1 + len(counts))
+cols[0].metric("Jumlah pengingat", len(reminders), border=True)
+for col, (status, n) in zip(cols[1:], counts.items(), strict=True):
+    col.metric(labels.REMINDER_STATUS_LABELS[status], n, border=True)
+
+st.plotly_chart(charts.reminders_per_run(reminders), width="stretch", key="reminders_per_run")
+
+ui.table(
+    reminders, key="reminders", file_stem="log-pengingat",
+    columns={
+        "created_at": st.column_config.DatetimeColumn("Dibuat", format="YYYY-MM-DD HH:mm"),
+        "agency_name": st.column_config.TextColumn("Badan Publik", width="medium"),
+        "run_id": st.column_config.NumberColumn("Putaran", format="%d"),
+        "channel": st.column_config.TextColumn("Saluran"),
+        "recipients": st.column_config.TextColumn("Penerima"),
+        "cc": st.column_config.TextColumn("Tembusan"),
+        "categories": st.column_config.TextColumn("Kategori", width="medium"),
+        "status_label": st.column_config.TextColumn("Status"),
+        "reason": st.column_config.TextColumn("Alasan"),
+        "error": st.column_config.TextColumn("Galat"),
+        "attempts": st.column_config.NumberColumn("Percobaan", format="%d"),
+        "sent_at": st.column_config.DatetimeColumn("Terkirim", format="YYYY-MM-DD HH:mm"),
+    },
+)

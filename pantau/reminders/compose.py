@@ -1,0 +1,208 @@
+"""Rendering reminders and digests from Jinja2 templates, and building the e-mail.
+
+Templates live in ``pantau/reminders/templates``; a city overrides any of them by putting a
+file of the same name in ``reminders.templates_dir`` (the others stay the bundled ones):
+
+- ``reminder_subject.txt.j2``, ``reminder.txt.j2``, ``reminder.html.j2`` — to one agency;
+- ``digest_subject.txt.j2``, ``digest.txt.j2``, ``digest.html.j2`` — to a PPID Utama.
+
+HTML templates are rendered with autoescaping on (crawled text is untrusted) and links are
+only made from ``http``/``https`` URLs (``safe_href``). Undefined variables are errors, so a
+typo in an edited template fails loudly instead of sending a message with a hole in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from pantau.reminders.model import AgencyState, Gap, Message
+from pantau.settings import Settings
+
+BUNDLED_TEMPLATES = Path(__file__).with_name("templates")
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+STATUS_LABELS = {
+    "missing": "belum ditemukan",
+    "broken": "tautan rusak",
+    "stale": "belum diperbarui",
+    "unreachable": "situs tidak dapat dijangkau",
+}
+
+
+class TemplateConfigError(ValueError):
+    pass
+
+
+def tanggal(value: date | datetime | None) -> str:
+    """``2 November 2026``."""
+    if value is None:
+        return "-"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def angka(value: float | None) -> str:
+    """A score the Indonesian way: ``87,5``; ``-`` for no score."""
+    if value is None:
+        return "-"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL when it is an http(s) link, else None (no ``javascript:`` links in mail)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def expected_year(freshness: str, checked: date) -> int | None:
+    """The year the newest document should be from: last year for an annual report;
+    for a semester report, this year from July (first semester done), else last year."""
+    if freshness == "annual":
+        return checked.year - 1
+    if freshness == "semester":
+        return checked.year if checked.month >= 7 else checked.year - 1
+    return None
+
+
+def one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def dashboard_link(settings: Settings, agency_id: str) -> str:
+    base = settings.dashboard.url.rstrip("/")
+    page = "/" + settings.reminders.dashboard_page.lstrip("/")
+    return f"{base}{page}?agency={quote(agency_id)}"
+
+
+def new_message_id(settings: Settings, kind: str, agency_id: str, run_id: int) -> str:
+    sender = settings.smtp.sender
+    domain = sender.rsplit("@", 1)[1].strip(" >") if "@" in sender else "pantau-ppid.local"
+    return make_msgid(idstring=f"pantau.{kind}.{agency_id}.{run_id}", domain=domain or None)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom the agency answers to: the PPID Utama."""
+
+    name: str
+    email: str
+    line: str
+
+
+@dataclass(frozen=True)
+class Escalation:
+    count: int
+    since: date | None
+    first_score: float | None
+
+
+class Composer:
+    """Renders subjects and bodies; one per batch (it loads templates once)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        dirs = [BUNDLED_TEMPLATES]
+        custom = settings.reminders.templates_dir
+        if custom:
+            if not Path(custom).is_dir():
+                raise TemplateConfigError(
+                    f"reminders.templates_dir {custom!r}: folder templat tidak ditemukan")
+            dirs.insert(0, Path(custom))
+        common = dict(loader=FileSystemLoader([str(d) for d in dirs]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.text = Environment(autoescape=False, **common)
+        self.html = Environment(autoescape=True, **common)
+        for env in (self.text, self.html):
+            env.filters.update(tanggal=tanggal, angka=angka, safe_href=safe_href)
+
+    def _render(self, name: str, context: dict) -> tuple[str, str, str]:
+        subject = one_line(self.text.get_template(f"{name}_subject.txt.j2").render(context))
+        text = self.text.get_template(f"{name}.txt.j2").render(context)
+        html = self.html.get_template(f"{name}.html.j2").render(context)
+        return subject, text, html
+
+    def reminder(self, agency: AgencyState, *, contact: Contact | None,
+                 escalation: Escalation | None, today: date) -> tuple[str, str, str]:
+        checked = agency.checked_at.date() if isinstance(agency.checked_at, datetime) else agency.checked_at
+        gaps = [gap_view(g, checked) for g in agency.gaps]
+        context = {
+            "agency": agency,
+            "gaps": gaps,
+            "missing": [g for g in gaps if g["status"] == "missing"],
+            "broken": [g for g in gaps if g["status"] == "broken"],
+            "stale": [g for g in gaps if g["status"] == "stale"],
+            "checked_at": checked,
+            "today": today,
+            "reply_by": today + timedelta(days=self.settings.reminders.reply_within_days),
+            "contact": contact,
+            "escalation": escalation,
+            "dashboard_link": dashboard_link(self.settings, agency.id),
+            "run_id": agency.run_id,
+        }
+        return self._render("reminder", context)
+
+    def digest(self, utama: AgencyState, sites: list[AgencyState], *,
+               today: date) -> tuple[str, str, str]:
+        context = {
+            "utama": utama,
+            "sites": [
+                {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
+                 "dashboard_link": dashboard_link(self.settings, s.id)}
+                for s in sites
+            ],
+            "today": today,
+            "dashboard_url": self.settings.dashboard.url,
+        }
+        return self._render("digest", context)
+
+
+def gap_view(gap: Gap, checked: date) -> dict:
+    return {
+        "category_id": gap.category_id,
+        "group": gap.group,
+        "name": gap.name,
+        "legal_basis": gap.legal_basis,
+        "status": gap.status,
+        "status_label": STATUS_LABELS.get(gap.status, gap.status),
+        "upload_hint": gap.upload_hint,
+        "evidence_url": gap.evidence_url,
+        "evidence_href": safe_href(gap.evidence_url),
+        "evidence_text": gap.evidence_text,
+        "document_year": gap.document_year,
+        "expected_year": expected_year(gap.freshness, checked),
+    }
+
+
+def email_message(message: Message, sender: str) -> EmailMessage:
+    """The multipart/alternative e-mail (plain text, then HTML) of a planned message."""
+    mail = EmailMessage()
+    mail["Subject"] = message.subject
+    mail["From"] = sender
+    mail["To"] = ", ".join(message.to)
+    if message.cc:
+        mail["Cc"] = ", ".join(message.cc)
+    if message.reply_to:
+        mail["Reply-To"] = message.reply_to
+    mail["Message-ID"] = message.message_id
+    mail["Date"] = formatdate(localtime=True)
+    mail["Auto-Submitted"] = "auto-generated"
+    mail["X-Pantau-Run"] = str(message.run_id)
+    mail["X-Pantau-Agency"] = message.agency_id
+    mail.set_content(message.text)
+    mail.add_alternative(message.html, subtype="html")
+    return mail

@@ -1,0 +1,1 @@
+/* app.js stand-in */ document.documentElement.classList.add('js');
