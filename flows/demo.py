@@ -57,9 +57,10 @@ def run_demo(workdir: Path, port: int = 8501, dashboard: bool = True,
         run_ids = crawl_epochs(world, workdir, db, settings, say)
         say(f"Selesai: {len(run_ids)} run tersimpan di {db}")
         if dashboard:
-            from dashboard.launch import run_foreground
+            from dashboard.launch import HOST, run_foreground
 
-            run_foreground(db, port=port, say=say)
+            say(f"Dasbor: http://{HOST}:{port} (Ctrl+C untuk berhenti)")
+            run_foreground(db, port)
     return run_ids
 
 

@@ -6,28 +6,36 @@ attribute, file name or URL slug), the table row / list item / card and the head
 Body prose never reaches detection (extraction keeps no prose), so "rapat penyusunan laporan
 keuangan" in a news story publishes nothing; news-like URLs and event words are excluded too.
 
-Rules, strongest first (``matched_rule`` names them as ``kind:term@where``):
+Rules, strongest first (``matched_rule`` names them ``kind:term@where`` or ``page:where``):
 
 ========================  ==================================================================
 ``label|abbr:X@anchor``   the link text names the category (abbreviations as whole words)
 ``label|abbr:X@title``    the link's title attribute does
 ``page:title|h1``         a fetched page's title (one part of "A | Site") or H1 does
-``slug:X@url``            the file name / URL slug does (``lkjip-2023.pdf``, ``/maklumat``)
+``slug:X@url``            the file name / URL slug does (``lkjip-2023.pdf``, ``/maklumat``);
+                          also a verified document no page links (found in a sitemap)
 ``label|abbr:X@context``  the row, list item or card of a link that names nothing itself
-``label|abbr:X@heading``  the nearest heading above such a link
+``label|abbr:X@heading``  the nearest heading above such a link (when its row names nothing)
+``page:heading``          a section heading of a fetched page ("Struktur Organisasi" on the
+                          Profil page); not a heading that is a link's text (a news card)
 ``page:url``              a fetched page's last URL segment names it
 ========================  ==================================================================
 
+Page rules (``page:*`` and links to live pages of this site) serve only categories whose
+publication may be a page (``page_evidence: true`` in the checklist: Profil, Maklumat, a
+request form …); a document category needs a document, or a link to another site (LPSE,
+JDIH), which cannot be checked and counts as live.
+
 What a link points at decides whether it is live: a document is looked up in
 ``crawl.documents`` (``DocumentCheck.ok``), a page in ``crawl.pages`` (2xx/304 and not an
-error page). A menu link to a page of this site that was not fetched OK is a dead link. A
-link to another site (LPSE, JDIH, SP4N-LAPOR) cannot be checked and counts as live. For a
-category whose publication is a document (``page_evidence: false``), a live page of this site
-is not evidence by itself: what counts is what that page links or embeds, which is read when
-that page is.
+error page). A menu link to a page of this site that was not fetched OK is dead, and so is an
+"Unduh" link whose URL answered with an error.
 
-Status: no candidate → ``missing``; only dead ones → ``broken``; otherwise ``found`` or
-``stale`` by the freshness rule of the best live candidate (see :func:`is_fresh`).
+Verdict per category: when any document evidence exists, documents decide (a category page
+whose only file is dead is ``broken``). No candidate → ``missing``; only dead ones →
+``broken``; otherwise the best live candidate (fresh first, then verified, then a document,
+then the newest year, then the strongest rule) gives ``found`` or ``stale`` by the
+category's freshness rule (:func:`is_fresh`).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pantau.checklist import Category, Checklist
@@ -164,8 +173,12 @@ def page_ok(page: Page) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def _key(url: str) -> str:
     return normalize_url(url) or url
+
+
+_document_kind = lru_cache(maxsize=65536)(document_kind)
 
 
 class Targets:
@@ -177,6 +190,7 @@ class Targets:
             self.documents[_key(url)] = check
             self.documents.setdefault(_key(check.url), check)
         self.pages: dict[str, Page] = {}
+        self._resolved: dict[tuple, Target] = {}
         self.scope = SiteScope.of(crawl.start_url)
         for page in crawl.pages:
             for url in (page.url, page.final_url):
@@ -185,6 +199,12 @@ class Targets:
             self.scope.add(page.url)
 
     def resolve(self, link: Link) -> Target:
+        cache_key = (link.url, link.in_nav, is_download_link(link))
+        if cache_key not in self._resolved:
+            self._resolved[cache_key] = self._resolve(link)
+        return self._resolved[cache_key]
+
+    def _resolve(self, link: Link) -> Target:
         key = _key(link.url)
         check = self.documents.get(key)
         if check is not None:
@@ -195,7 +215,7 @@ class Targets:
                 # "Unduh" to /dokumen/140/unduh that answers 404: a dead document, not a page.
                 return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD)
             return Target(PAGE, LIVE)
-        if document_kind(link.url):
+        if _document_kind(link.url):
             return Target(DOCUMENT, UNVERIFIED, offsite=not self.scope.contains(link.url))
         if not self.scope.contains(link.url):
             return Target(PAGE, UNVERIFIED, offsite=True)
@@ -221,12 +241,13 @@ def is_download_link(link: Link) -> bool:
     return bool(words & DOWNLOAD_WORDS) or segments[-1] in DOWNLOAD_WORDS
 
 
+@lru_cache(maxsize=65536)
 def is_news_or_share(url: str) -> bool:
     parts = urlsplit(url)
     if (parts.hostname or "").lower() in SHARE_HOSTS:
         return True
     folders = [s.lower() for s in parts.path.split("/")[:-1] if s]
-    return bool(NEWS_SEGMENTS.intersection(folders)) and not document_kind(url)
+    return bool(NEWS_SEGMENTS.intersection(folders)) and not _document_kind(url)
 
 
 def title_parts(title: str) -> list[str]:
@@ -246,19 +267,22 @@ def _rule(match: Match, where: str) -> str:
     return f"{match.kind}:{match.term}@{where}"
 
 
+@lru_cache(maxsize=8)
+def matcher_for(checklist: Checklist) -> Matcher:
+    """One Matcher per checklist, shared by every site of a run (its memo then pays off)."""
+    common = checklist.common_exclude
+    return Matcher(
+        {c.id: Terms(c.labels, c.abbreviations, c.url_hints, c.exclude + common) for c in checklist}
+    )
+
+
 class Detector:
     """The checklist's matcher and rules, applied to one crawl at a time."""
 
     def __init__(self, checklist: Checklist, today: date):
         self.checklist = checklist
         self.today = today
-        common = tuple(getattr(checklist, "common_exclude", ()))
-        self.matcher = Matcher(
-            {
-                c.id: Terms(c.labels, c.abbreviations, c.url_hints, c.exclude + common)
-                for c in checklist
-            }
-        )
+        self.matcher = matcher_for(checklist)
 
     # -- candidates ------------------------------------------------------------------
 
@@ -271,7 +295,7 @@ class Detector:
             category = self.checklist.get(category_id)
             if not self._target_counts(category, target):
                 continue
-            year, period = self._date(self._year_sources(link, where))
+            year, period = self._date(self._year_sources(link))
             yield Candidate(
                 category_id=category_id,
                 evidence_url=link.url,
@@ -325,7 +349,7 @@ class Detector:
         return category.page_evidence
 
     @staticmethod
-    def _year_sources(link: Link, where: str) -> list[str]:
+    def _year_sources(link: Link) -> list[str]:
         """Where a link's year is read, in order: its own text, file name, row, heading."""
         return [f"{link.text} {link.title}", file_name(link.url), link.context, link.heading]
 
@@ -351,7 +375,9 @@ class Detector:
             return
         found: dict[str, tuple[Match, str, str]] = {}
         places = [("page:title", part) for part in title_parts(page.title)] + [("page:h1", page.h1)]
-        places += [("page:heading", heading) for heading in page.headings]
+        # A heading that is a link's text (a news card's title) is judged as that link.
+        link_texts = {normalize(link.text) for link in page.links}
+        places += [("page:heading", h) for h in page.headings if normalize(h) not in link_texts]
         for where, text in places:
             for category_id, match in self.matcher.in_text(text).items():
                 found.setdefault(category_id, (match, where, text))

@@ -42,6 +42,8 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WORD_JOINS = re.compile(r"(?<=[a-z]{3})(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 """Where glued words part in a file name: ``LaporanKeuangan2023`` → ``Laporan Keuangan 2023``.
 A capital after fewer than three lower-case letters stays glued, keeping ``LKjIP`` and ``SiRUP``."""
+CACHE_LIMIT = 100_000
+"""Texts whose matches a Matcher remembers before it starts afresh."""
 DOCUMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "csv", "zip",
      "rar", "jpg", "jpeg", "png", "html", "htm", "php", "aspx", "asp"}
@@ -51,6 +53,8 @@ DOCUMENT_EXTENSIONS = frozenset(
 
 def strip_accents(text: str) -> str:
     """``Café`` → ``Cafe``: decompose and drop the combining marks."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -132,6 +136,7 @@ class Matcher:
         self._text_index: dict[str, list[_Entry]] = {}
         self._url_index: dict[str, list[_Entry]] = {}
         self._exclude: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[tuple[str, bool], tuple] = {}
         for key, terms in terms_by_key.items():
             self._exclude[key] = tuple(sorted({normalize(e) for e in terms.exclude} - {""}))
             self._add(self._text_index, key, LABEL, terms.labels, 0)
@@ -164,14 +169,24 @@ class Matcher:
         ``/ppid/`` folder does not veto a ``struktur-organisasi.pdf`` file name.
         """
         result: dict[str, Match] = {}
-        for words in url_segments(url, last_only):
+        for words in _url_segments(url, last_only):
             for key, match in self._match(words, self._url_index).items():
                 result.setdefault(key, match)
         return result
 
-    @lru_cache(maxsize=65536)  # noqa: B019 - one Matcher per checklist, kept for a run
-    def _match_cached(self, normal: str, which: str) -> tuple[tuple[str, Match], ...]:
-        index = self._text_index if which == "text" else self._url_index
+    def _match(self, normal: str, index: dict[str, list[_Entry]]) -> dict[str, Match]:
+        """Memoised per text: the same menu and table texts recur on every page of a site."""
+        if not normal:
+            return {}
+        key = (normal, index is self._text_index)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            cached = self._cache[key] = self._match_uncached(normal, index)
+        return dict(cached)
+
+    def _match_uncached(self, normal: str, index: dict[str, list[_Entry]]) -> tuple:
         best: dict[str, _Entry] = {}
         for token in set(normal.split()):
             for entry in index.get(token, ()):
@@ -185,11 +200,10 @@ class Matcher:
             if not self.excluded(key, normal)
         )
 
-    def _match(self, normal: str, index: dict[str, list[_Entry]]) -> dict[str, Match]:
-        if not normal:
-            return {}
-        which = "text" if index is self._text_index else "url"
-        return dict(self._match_cached(normal, which))
+
+@lru_cache(maxsize=65536)
+def _url_segments(url: str, last_only: bool) -> tuple[str, ...]:
+    return tuple(url_segments(url, last_only))
 
 
 def url_segments(url: str, last_only: bool = False) -> list[str]:

@@ -140,6 +140,12 @@ def test_page_section_heading_for_a_page_category():
     assert (got.status, got.matched_rule) == ("found", "page:heading")
 
 
+def test_a_heading_that_is_a_news_link_is_not_a_section():
+    body = ('<div class="card"><h5 class="card-title"><a href="/berita/2026/02/maklumat">'
+            "Penandatanganan Maklumat Pelayanan</a></h5></div>")
+    assert home(body)["maklumat"].status == "missing"
+
+
 def test_a_page_is_not_a_document_category_publication():
     lk = page("/laporan-keuangan", "<h1>Laporan Keuangan</h1><p>Belum tersedia.</p>",
               title="Laporan Keuangan | PPID")

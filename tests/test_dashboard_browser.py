@@ -1,0 +1,219 @@
+"""End to end: `pantau dashboard` (the real CLI, a subprocess) in headless Chromium.
+
+Screenshots go to ``test-output/dashboard/`` at the project root (git-ignored).
+Chromium must be at /usr/bin/chromium: without it these tests fail, they do not skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from dashboard import launch
+from tests import dashboard_fixture as fx
+from warehouse import db, load
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-output" / "dashboard"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+WAIT_MS = 30_000
+
+PAGES = {  # url path -> agency names the page must show
+    "": [a.name for a in fx.AGENCIES],
+    "badan-publik?agency=dinkes": [fx.DINKES.name],
+    "matriks": [a.name for a in fx.AGENCIES],
+    "perubahan": [fx.DINKES.name, fx.BAPPEDA.name, fx.DISHUB.name],
+    "pengingat": [fx.DINKES.name, fx.DISDIK.name, fx.DISHUB.name],
+}
+
+
+def pantau_command() -> list[str]:
+    script = Path(sys.executable).with_name("pantau")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from pantau.cli import main; main()"]
+
+
+def wait_healthy(process: subprocess.Popen, url: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"pantau dashboard exited with {process.returncode}"
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)  # polling interval of the readiness check, not a wait for a result
+    pytest.fail(f"dashboard not healthy at {url} after {timeout}s")
+
+
+@pytest.fixture
+def dashboard(tmp_path):
+    """(city, url): `pantau dashboard --db FILE --port N` running on the fixture database,
+    checking for new runs every second."""
+    city = fx.build(tmp_path / "pantau.duckdb")
+    port = launch.free_port()
+    log = (tmp_path / "dashboard.log").open("wb")
+    env = {**os.environ, "PANTAU_DASHBOARD_REFRESH_SECONDS": "1"}
+    process = subprocess.Popen(
+        [*pantau_command(), "dashboard", "--db", str(city.path), "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(process, url)
+        yield city, url
+    finally:
+        process.send_signal(signal.SIGTERM)  # pantau passes it on to streamlit
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            pytest.fail("pantau dashboard did not stop on SIGTERM")
+        log.close()
+    assert not launch.healthy(url), "the streamlit server outlived `pantau dashboard`"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (CI does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 2400})
+    tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
+    tab.dialogs = []
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    yield tab
+    context.close()
+
+
+def shown_text(page) -> str:
+    """Text of the main area, including the data grids' accessible cells and chart labels."""
+    return page.locator('[data-testid="stMain"]').inner_text() + " " + " ".join(
+        page.locator('[data-testid="stDataFrame"], .js-plotly-plot').all_text_contents())
+
+
+def assert_no_error(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def open_page(page, url: str, path: str):
+    page.goto(f"{url}/{path}")
+    page.locator('[data-testid="stMain"] h1').first.wait_for()
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    return page
+
+
+def screenshot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+def test_every_page_shows_agencies_and_a_chart(dashboard, page):
+    city, url = dashboard
+    from playwright.sync_api import expect
+
+    for path, names in PAGES.items():
+        open_page(page, url, path)
+        for name in names:
+            expect(page.locator('[data-testid="stMain"]')).to_contain_text(
+                name, use_inner_text=False)
+        text = shown_text(page)
+        missing = [n for n in names if n not in text]
+        assert not missing, f"/{path}: {missing}"
+        assert page.locator(".js-plotly-plot .main-svg").count() >= 1
+        assert_no_error(page)
+        screenshot(page, path.split("?")[0] or "ringkasan")
+    # The sidebar navigates between the pages.
+    page.get_by_role("link", name="Matriks").click()
+    page.wait_for_url(re.compile(r"/matriks$"))
+    expect(page.locator("h1").first).to_have_text("Matriks kepatuhan")
+    assert page.dialogs == []
+
+
+def test_crawled_markup_is_shown_as_text_and_never_runs(dashboard, page):
+    city, url = dashboard
+    from playwright.sync_api import expect
+
+    open_page(page, url, f"badan-publik?agency={fx.XSS.id}")
+    heading = page.locator('[data-testid="stMain"] h2').filter(has_text="Dinas Uji")
+    expect(heading).to_have_text(fx.XSS.name)  # tags and all, as text
+    details = page.locator('[data-testid="stText"]').filter(has_text="Teks bukti")
+    expect(details).to_contain_text(fx.SCRIPT)
+    expect(page.locator(".js-plotly-plot").first).to_contain_text(fx.XSS.name)
+    grid_text = " ".join(page.locator('[data-testid="stDataFrame"]').all_text_contents())
+    assert fx.SCRIPT in grid_text
+    # The javascript: evidence URL is shown as text, never as a link.
+    assert page.locator('a[href^="javascript:"]').count() == 0
+    expect(page.locator('[data-testid="stText"]').filter(has_text="bukan tautan")).to_contain_text(
+        "javascript:alert(1)")
+    screenshot(page, "badan-publik-xss")
+    for path in ("", "matriks"):
+        open_page(page, url, path)
+        assert fx.XSS.name in shown_text(page)
+    injected = page.evaluate(
+        "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length")
+    assert injected == 0
+    assert page.dialogs == []
+
+
+def test_a_run_written_while_the_dashboard_is_open_shows_up(dashboard, page):
+    city, url = dashboard
+    from playwright.sync_api import expect
+
+    open_page(page, url, "")
+    main = page.locator('[data-testid="stMain"]')
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_contain_text("Putaran terakhir: #3")
+    assert fx.NEWCOMER.name not in shown_text(page)
+
+    # Run 4 is written while the page reloads: the dashboard waits for the writer, then shows it.
+    statuses = dict(city.runs[-1])
+    statuses[fx.NEWCOMER] = fx.cycle(city.cats, "found")
+    with db.writing(city.path) as con:
+        page.reload()
+        load.write_run(con, fx.record(city.cats, statuses, datetime(2026, 11, 9, 2, 0)))
+    expect(sidebar).to_contain_text("Putaran terakhir: #4")
+    expect(main).to_contain_text(fx.NEWCOMER.name, use_inner_text=False)
+    expect(page.locator('[data-testid="stMetric"]').first).to_contain_text(
+        str(len(fx.AGENCIES) + 1))
+    assert_no_error(page)
+    screenshot(page, "ringkasan-run-4")
+
+    # Run 5 is written with no reload at all: the open page notices and redraws itself.
+    statuses[fx.UTAMA] = fx.cycle(city.cats, "missing")
+    fx.add_run(city.path, city.cats, statuses, datetime(2026, 11, 16, 2, 0))
+    expect(sidebar).to_contain_text("Putaran terakhir: #5")
+    open_page(page, url, "badan-publik?agency=setda")
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="Predikat")).to_contain_text(
+        "Tidak Informatif")
+    assert_no_error(page)
+    assert page.dialogs == []
