@@ -260,6 +260,8 @@ class SiteCrawler:
 
     def _consider(self, raw_url: str, depth: int, rank: int) -> None:
         """Queue a discovered URL if it is new, in bounds, not a trap and allowed."""
+        if raw_url in self.seen:  # most links repeat (menus): skip them before normalising
+            return
         url = normalize_url(raw_url)
         if url is None or url in self.seen:
             return

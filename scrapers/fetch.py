@@ -232,7 +232,7 @@ class Fetcher:
 
         ``allow_hop(target)`` answers None when the redirect target may be requested, else
         why not (``robots.txt``, ``off-site``); the redirect response is then returned as is.
-        Raises FetchError(kind="redirect") on a loop or too many hops.
+        Raises FetchError(kind="redirect") after ``max_redirects`` hops (a loop is named so).
         """
         chain: list[str] = []
         current = url
@@ -245,9 +245,11 @@ class Fetcher:
             if target is None:
                 return response
             chain = [*chain, current]
-            if target in chain or target == current:
-                raise FetchError("redirect", f"redirect loop at {target}")
             if len(chain) > self.settings.max_redirects:
+                # A URL may come back once legitimately (a redirect to itself that sets a
+                # cookie), so a loop is only called one when the cap is reached.
+                if target in chain:
+                    raise FetchError("redirect", f"redirect loop at {target}")
                 raise FetchError("redirect", f"more than {self.settings.max_redirects} redirects")
             if allow_hop is not None and allow_hop(target) is not None:
                 return response

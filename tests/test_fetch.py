@@ -38,6 +38,18 @@ def test_slow_drip_slower_than_the_read_timeout_allows_still_ends():
             f.request(server.url("/slow"))
 
 
+@pytest.mark.timeout(10)
+def test_a_pause_longer_than_the_page_budget_is_cut_at_the_budget():
+    # The next byte would come after 30 s, inside the 60 s read timeout: only the page
+    # budget (1 s) stops the wait; the pytest timeout is what fails a crawler that waits.
+    stalled = drip([b"<p>", b"never"], pause=30)
+    with LoopbackServer({"/stall": Reply(200, stalled)}) as server:
+        f = fetcher(CrawlSettings(host_delay=0, retries=0, page_timeout=1.0, read_timeout=60.0))
+        with pytest.raises(FetchError) as caught:
+            f.request(server.url("/stall"))
+    assert caught.value.kind == "timeout"
+
+
 @pytest.mark.timeout(20)
 def test_endless_page_is_cut_at_max_page_bytes():
     endless = itertools.repeat(b"<p>" + b"a" * 1021 + b"</p>")
@@ -76,13 +88,24 @@ def test_connections_are_kept_alive():
     assert len(ports) == 1
 
 
-def test_redirect_loop_stops():
+def test_redirect_loop_stops_at_max_redirects():
     routes = {"/a": redirect("/b"), "/b": redirect("/a")}
     with LoopbackServer(routes) as server:
         with pytest.raises(FetchError, match="loop") as caught:
-            fetcher().follow(server.url("/a"))
+            fetcher(CrawlSettings(host_delay=0, max_redirects=3)).follow(server.url("/a"))
         assert caught.value.kind == "redirect"
-        assert server.paths() == ["/a", "/b"]
+        assert server.paths() == ["/a", "/b", "/a", "/b"]
+
+
+def test_redirect_to_itself_that_sets_a_cookie_is_followed():
+    def cookie_gate(request):
+        if "lolos=1" in request.headers.get("Cookie", ""):
+            return html("masuk")
+        return Reply(302, b"", {"Location": "/", "Set-Cookie": "lolos=1; Path=/"}, content_type=None)
+
+    with LoopbackServer({"/": cookie_gate}) as server:
+        response = fetcher().follow(server.url("/"))
+    assert response.status == 200 and response.body == b"masuk"
 
 
 def test_endless_redirect_chain_stops_at_max_redirects():

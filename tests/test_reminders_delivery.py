@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pantau.reminders import RemindersBusy, SmtpNotConfigured, Steps, run_reminders
-from pantau.reminders import store
+from pantau.reminders import RemindersBusy, SmtpNotConfigured, Steps, run_reminders, store
 from pantau.reminders.delivery import local_now
 from pantau.reminders.service import batch_lock, format_summary
 from pantau.sample_world.tls import server_context, write_self_signed
+from tests import factories
 from tests.reminders_helpers import (
     ALL_FOUND,
     UTAMA,
@@ -29,7 +29,7 @@ from tests.reminders_helpers import (
     smtp_settings,
     write,
 )
-from warehouse import db
+from warehouse import db, load
 
 ROOT = Path(__file__).resolve().parents[1]
 T1 = datetime(2026, 11, 2, 2, 0)
@@ -444,3 +444,19 @@ def test_the_contract_environment_names_configure_the_sender(path):
                "PANTAU_REMINDERS_RETRY_BACKOFF": "0"}
         run_reminders(path, load_settings(env=env))
     assert smtp.messages[0].mail_from == "ppid@kota.test"
+
+
+def test_with_the_real_checklist_the_message_says_what_to_upload(path):
+    checklist = pytest.importorskip("pantau.checklist").load_checklist()
+    statuses = {c.id: "found" for c in checklist}
+    statuses.update(dip="missing", lhkpn="stale")
+    record = factories.run(list(checklist), {DINKES: statuses, UTAMA: {c.id: "found" for c in checklist}}, T1)
+    with db.writing(path) as con:
+        load.write_run(con, record)
+    with smtp_server() as (smtp, port):
+        run_reminders(path, smtp_settings(port))
+    (mail,) = smtp.messages
+    dip, lhkpn = checklist.get("dip"), checklist.get("lhkpn")
+    for part in (mail.part("plain"), mail.part("html")):
+        assert dip.name in part and dip.legal_basis in part and dip.upload_hint in part
+        assert lhkpn.name in part and lhkpn.upload_hint in part

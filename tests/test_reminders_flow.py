@@ -3,16 +3,12 @@
 from datetime import datetime
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.reminders import send_reminders
 from tests.reminders_helpers import ALL_FOUND, UTAMA, agency, rows, smtp_server, write
 
-
-@pytest.fixture(scope="module", autouse=True)
-def harness():
-    with prefect_test_harness():
-        yield
+# prefect_api (tests/conftest.py): one Prefect test server for the session (~10-20 s to start)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_api")]
 
 
 def test_the_flow_sends_once_and_returns_the_counts(tmp_path, monkeypatch):

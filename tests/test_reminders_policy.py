@@ -1,5 +1,6 @@
 """The reminder rules and the rendering, as pure functions over hand-made snapshots."""
 
+import itertools
 from datetime import date, datetime
 
 import pytest
@@ -55,11 +56,14 @@ def snap(*agencies, log=()):
     return Snapshot(agencies={a.id: a for a in agencies}, log=tuple(log))
 
 
-def sent(agency_id, run_id, categories, score, when, i=[0], kind=REMINDER, channel=EMAIL):
-    i[0] += 1
-    return LogEntry(id=i[0], agency_id=agency_id, run_id=run_id, kind=kind, channel=channel,
+ROW_IDS = itertools.count(1)
+
+
+def sent(agency_id, run_id, categories, score, when, kind=REMINDER, channel=EMAIL):
+    row_id = next(ROW_IDS)
+    return LogEntry(id=row_id, agency_id=agency_id, run_id=run_id, kind=kind, channel=channel,
                     status="sent", categories=tuple(categories), score=score, sent_at=when,
-                    created_at=when, message_id=f"<m{i[0]}@kota.test>")
+                    created_at=when, message_id=f"<m{row_id}@kota.test>")
 
 
 def test_one_reminder_per_lacking_agency_none_for_the_compliant():

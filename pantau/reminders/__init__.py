@@ -42,7 +42,13 @@ and neither sends nor writes anything (it may migrate an older database's schema
 
 from pantau.reminders.delivery import SmtpNotConfigured
 from pantau.reminders.model import Delivery, Message, Plan, Skip, Snapshot, Summary
-from pantau.reminders.service import RemindersBusy, Steps, format_dry_run, format_summary, run_reminders
+from pantau.reminders.service import (
+    RemindersBusy,
+    Steps,
+    format_dry_run,
+    format_summary,
+    run_reminders,
+)
 
 __all__ = [
     "Delivery", "Message", "Plan", "RemindersBusy", "Skip", "SmtpNotConfigured", "Snapshot",

@@ -47,7 +47,6 @@ from pantau.reminders.model import (
     Plan,
     Skip,
     Snapshot,
-    split_addresses,
 )
 from pantau.settings import Settings
 
