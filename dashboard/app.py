@@ -73,7 +73,12 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
                 "(`pantau crawl --registry BERKAS --db BERKAS`); hasilnya tampil di sini "
                 "setelah putaran pertama selesai.")
         st.stop()
-    page.run()
+    try:
+        page.run()
+    except data.DatabaseBusy as exc:
+        st.warning(md_escape(str(exc)))
+    except data.DatabaseError as exc:
+        st.error(md_escape(str(exc)))
 
 
 def _snapshot(path: Path) -> data.Snapshot:
@@ -99,7 +104,10 @@ def _sidebar(snapshot: data.Snapshot) -> None:
         if snapshot.empty:
             st.caption("Belum ada putaran pemantauan.")
             return
-        runs = data.Data(snapshot).completed_runs()
+        try:
+            runs = data.Data(snapshot).completed_runs()
+        except data.DatabaseError:
+            return  # busy: the page says so
         latest = runs.iloc[0]
         st.caption(f"Putaran terakhir: #{int(latest['run_id'])} · "
                    f"{ui.when(latest['finished_at'])} · {len(runs)} putaran")

@@ -29,6 +29,8 @@ from warehouse.scoring import band as score_band
 DB_ENV = "PANTAU_DB"
 TREND_RUNS = 12
 """How many recent runs the ranking's sparkline shows."""
+READ_WAIT = 10.0
+"""Seconds a read waits while the crawl holds the file before the page says it is busy."""
 
 
 class DatabaseError(RuntimeError):
@@ -79,7 +81,7 @@ def _int_or_none(value: Any) -> int | None:
 def run_query(path: str | Path, name: str, **params: Any) -> pd.DataFrame:
     """One named query on a short-lived read-only connection (no caching)."""
     try:
-        with db.read_only(path) as con:
+        with db.read_only(path, wait=READ_WAIT) as con:
             return queries.run(con, name, **params)
     except FileNotFoundError as exc:
         raise DatabaseError(f"Berkas basis data tidak ditemukan: {path}") from exc

@@ -108,7 +108,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     settings = _settings(settings_file, max_pages)
     started = datetime.now()
     reg = load_registry_task(registry)
-    checklist = load_checklist()
+    checklist = load_checklist(*settings.checklist.extension_files)
     agencies = list(reg)
     caches = read_http_caches(Path(db), agencies)
     logger.info("Crawling %d agencies from %s", len(agencies), registry)

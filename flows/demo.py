@@ -16,9 +16,10 @@ from pantau.sample_world import SampleWorld
 
 EPOCHS = (1, 2, 3)
 DEMO_SETTINGS = """\
-# Settings for the demo: the sample sites are on loopback, so a short politeness delay.
+# Settings for the demo. The sample sites all live on 127.0.0.1 (one port each), and the
+# per-host delay is per host name, so a delay would serialise the whole world: none here.
 crawl:
-  host_delay: 0.05
+  host_delay: 0.0
   retries: 1
   retry_backoff: 0.1
 schedule:

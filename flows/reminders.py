@@ -24,9 +24,9 @@ from pantau.settings import Settings, load_settings
 
 
 @task(name="load-reminder-snapshot", cache_policy=NO_CACHE)
-def load_task(db: str) -> Snapshot:
+def load_task(db: str, checklist_files: tuple[str, ...] = ()) -> Snapshot:
     """Latest runs, their gaps and the reminder log (read-only, after migrating if needed)."""
-    return store.load_snapshot(db)
+    return store.load_snapshot(db, checklist_files)
 
 
 @task(name="plan-reminders", cache_policy=NO_CACHE)

@@ -133,7 +133,7 @@ class ReminderSettings:
     """Contact line of the PPID Utama shown in messages (defaults to its registry email)."""
     retry_backoff: float = 5.0
     """Seconds before the first retry of a failed send; doubled for each further retry."""
-    dashboard_page: str = "/badan_publik"
+    dashboard_page: str = "/badan-publik"
     """Dashboard page of one agency; messages link to ``dashboard.url`` + this + ``?agency=<id>``."""
 
 
@@ -164,6 +164,14 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class ChecklistSettings:
+    """Which checklist the crawl and the reminders use."""
+
+    extension_files: tuple[str, ...] = ()
+    """A region's own checklist files (YAML), added to the bundled 30 categories; comma-separated in the env."""
+
+
+@dataclass(frozen=True)
 class DashboardSettings:
     url: str = "http://localhost:8501"
     """Public address of the dashboard, used in reminder links."""
@@ -177,6 +185,7 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    checklist: ChecklistSettings = field(default_factory=ChecklistSettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)
 
     def replace(self, section: str, **changes: Any) -> Settings:

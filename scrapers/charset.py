@@ -31,7 +31,17 @@ _BOMS = (
 )
 
 # Labels that browsers decode as windows-1252 (WHATWG Encoding Standard).
-_WINDOWS_1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819", "iso_8859-1"}
+_WINDOWS_1252_ALIASES = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin1",
+    "latin-1",
+    "l1",
+    "us-ascii",
+    "ascii",
+    "cp819",
+    "iso_8859-1",
+}
 
 
 def canonical_encoding(label: str | None) -> str | None:

@@ -229,7 +229,9 @@ class SiteCrawler:
                     in_flight[pool.submit(self._work, item)] = item
                 if not in_flight:
                     break
-                done, _ = wait(in_flight, timeout=self.deadline - time.monotonic(), return_when=FIRST_COMPLETED)
+                done, _ = wait(
+                    in_flight, timeout=self.deadline - time.monotonic(), return_when=FIRST_COMPLETED
+                )
                 for future in done:
                     del in_flight[future]
                     self._absorb(future.result())
@@ -325,17 +327,23 @@ class SiteCrawler:
             return True
         return self._robots_for(origin_of(url)).allowed(url, self.settings.user_agent)
 
-    def _hop_check(self, start_hop: bool):
+    def _hop_check(self, url: str, start_hop: bool):
         """The redirect-hop check for a page fetch: robots.txt always; same site and not
-        yet crawled except on the start URL, whose redirects may move the site."""
+        crawled otherwise, except on the start URL, whose redirects may move the site.
+
+        A hop back into the URL's own chain is allowed (a redirect to itself that sets a
+        cookie); a real loop ends at ``max_redirects`` in the fetcher.
+        """
+        chain = {url}
 
         def check(target: str) -> str | None:
             if not start_hop and not self.scope.contains(target):
                 return "off-site"
             if not self._robots_allows(target):
                 return "disallowed by robots.txt"
-            if not start_hop and target in self.seen:
+            if not start_hop and target in self.seen and target not in chain:
                 return "already seen"
+            chain.add(target)
             return None
 
         return check
@@ -373,7 +381,7 @@ class SiteCrawler:
                 item.url,
                 headers=conditional_headers(cached.etag, cached.last_modified) if cached else {},
                 body_limit=self._body_limit,
-                allow_hop=self._hop_check(start_hop),
+                allow_hop=self._hop_check(item.url, start_hop),
                 deadline=self.deadline,
             )
         except FetchError as error:
@@ -399,18 +407,32 @@ class SiteCrawler:
         if response.status == 304:
             if cached is None:
                 return _Outcome(item, page=_failed_page(item, 304, "304 without a cached copy"))
-            return _Outcome(item, page=page_from_cache(cached, item.depth), final_url=cached.final_url or final)
+            return _Outcome(
+                item, page=page_from_cache(cached, item.depth), final_url=cached.final_url or final
+            )
         headers = response.headers
         if content_type_kind(response.content_type, headers.get("Content-Disposition")):
-            return _Outcome(item, document=document_check_from_response(item.url, response, response.body), final_url=final)
+            return _Outcome(
+                item,
+                document=document_check_from_response(item.url, response, response.body),
+                final_url=final,
+            )
         if response.status >= 400:
-            return _Outcome(item, page=_failed_page(item, response.status, f"http {response.status}", final))
+            return _Outcome(
+                item, page=_failed_page(item, response.status, f"http {response.status}", final)
+            )
         if not _is_html(response.content_type):
-            return _Outcome(item, final_url=final, skipped=f"not HTML ({response.content_type or 'no type'})")
+            return _Outcome(
+                item, final_url=final, skipped=f"not HTML ({response.content_type or 'no type'})"
+            )
         try:
-            page = extract_page(final, decode_html(response.body, response.content_type), item.depth)
+            page = extract_page(
+                final, decode_html(response.body, response.content_type), item.depth
+            )
         except Exception as exc:  # noqa: BLE001 - one unparsable page must not end the site's crawl
-            return _Outcome(item, page=_failed_page(item, response.status, f"parse error: {exc!r}", final))
+            return _Outcome(
+                item, page=_failed_page(item, response.status, f"parse error: {exc!r}", final)
+            )
         page.url = item.url
         page.status = response.status
         page.final_url = final
@@ -459,7 +481,9 @@ class SiteCrawler:
 
     def _finish(self) -> None:
         for reason, count in self.left_out.most_common():
-            self.result.notes.append(f"left out {count} URL(s): {reason} (e.g. {self.left_out_example[reason]})")
+            self.result.notes.append(
+                f"left out {count} URL(s): {reason} (e.g. {self.left_out_example[reason]})"
+            )
         self.result.requests = self.fetcher.stats.requests
         self.result.body_bytes = self.fetcher.stats.body_bytes
         self.result.finished_at = datetime.now(UTC)
@@ -485,5 +509,11 @@ def _failed_page(item: _Item, status: int, error: str, final_url: str = "") -> P
 def page_from_cache(cached: Page, depth: int) -> Page:
     """The previous run's page, confirmed unchanged by a 304: its links are reused."""
     return Page(
-        **{**cached.__dict__, "depth": depth, "bytes": 0, "from_cache": True, "fetched_at": datetime.now(UTC)}
+        **{
+            **cached.__dict__,
+            "depth": depth,
+            "bytes": 0,
+            "from_cache": True,
+            "fetched_at": datetime.now(UTC),
+        }
     )

@@ -67,7 +67,9 @@ _DRIVE_PATHS = re.compile(
     re.IGNORECASE,
 )
 _FILENAME = re.compile(r"filename\*?\s*=\s*(?:[\w-]+'[\w-]*')?\"?([^\";]+)", re.IGNORECASE)
-_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html|<!--)", re.IGNORECASE)
+_HTML_START = re.compile(
+    rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html|<!--)", re.IGNORECASE
+)
 
 
 def extension_kind(name: str) -> str | None:
@@ -79,9 +81,16 @@ def extension_kind(name: str) -> str | None:
     return ext if ext in DOCUMENT_EXTENSIONS else None
 
 
+# Google-Drive-style file links are specific enough to recognise on any host: mirrors,
+# self-hosted drives and the sample world's document host use the same shape.
+_DRIVE_FILE_PATH = re.compile(r"^/file/d/[\w-]{8,}(/(view|edit|preview))?/?$")
+
+
 def is_drive_url(url: str) -> bool:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if _DRIVE_FILE_PATH.match(parts.path):
+        return True
     if not any(p.match(host) for p in _DRIVE_PATTERNS):
         return False
     return host in {"1drv.ms", "dl.dropbox.com", "dl.dropboxusercontent.com"} or bool(
@@ -108,7 +117,9 @@ def document_kind(url: str) -> str | None:
     return None
 
 
-def content_type_kind(content_type: str | None, content_disposition: str | None = None) -> str | None:
+def content_type_kind(
+    content_type: str | None, content_disposition: str | None = None
+) -> str | None:
     """The document kind an answer's headers announce (``/dokumen/123/unduh`` serving a PDF),
     or None when they announce a page or something we do not verify."""
     mime = (content_type or "").split(";", 1)[0].strip().lower()
@@ -120,7 +131,12 @@ def content_type_kind(content_type: str | None, content_disposition: str | None 
         kind = extension_kind(unquote(match.group(1).strip()))
         if kind:
             return kind
-    if mime in {"application/octet-stream", "binary/octet-stream", "application/force-download", "application/download"}:
+    if mime in {
+        "application/octet-stream",
+        "binary/octet-stream",
+        "application/force-download",
+        "application/download",
+    }:
         return "binary"
     return None
 
@@ -239,7 +255,9 @@ def document_check_from_response(
         ok=ok,
         status=response.status,
         content_type=response.content_type,
-        bytes=length if length is not None else (len(first_bytes) if first_bytes is not None else None),
+        bytes=length
+        if length is not None
+        else (len(first_bytes) if first_bytes is not None else None),
         last_modified=response.headers.get("Last-Modified"),
         etag=response.headers.get("ETag"),
         reason=reason,
@@ -249,9 +267,7 @@ def document_check_from_response(
 
 def reuse_cached(cached: DocumentCheck) -> DocumentCheck:
     """The previous run's verdict, confirmed unchanged by a 304."""
-    return DocumentCheck(
-        **{**cached.__dict__, "from_cache": True, "checked_at": datetime.now(UTC)}
-    )
+    return DocumentCheck(**{**cached.__dict__, "from_cache": True, "checked_at": datetime.now(UTC)})
 
 
 def failed_check(url: str, reason: str) -> DocumentCheck:
@@ -283,7 +299,9 @@ def verify_document(
             if head.status == 304 and cached:
                 return reuse_cached(cached)
             if not _head_is_enough(url, head):
-                return _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline)
+                return _ranged_get(
+                    fetcher, url, probe_bytes, validators, cached, allow_hop, deadline
+                )
             return document_check_from_response(url, head, None)
         return _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline)
     except FetchError as error:
@@ -316,7 +334,12 @@ def _ranged_get(
     if response.status == 416:
         # Range not satisfiable for bytes=0-…: the file has no first byte.
         return DocumentCheck(
-            url=url, ok=False, status=416, content_type=response.content_type, bytes=0,
-            reason="empty", checked_at=datetime.now(UTC),
+            url=url,
+            ok=False,
+            status=416,
+            content_type=response.content_type,
+            bytes=0,
+            reason="empty",
+            checked_at=datetime.now(UTC),
         )
     return document_check_from_response(url, response, response.body)

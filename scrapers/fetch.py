@@ -104,7 +104,9 @@ def classify_error(exc: Exception) -> FetchError:
     text = str(exc)
     if isinstance(exc, FetchError):
         return exc
-    if isinstance(exc, requests.exceptions.SSLError) or isinstance(exc, urllib3.exceptions.SSLError):
+    if isinstance(exc, requests.exceptions.SSLError) or isinstance(
+        exc, urllib3.exceptions.SSLError
+    ):
         return FetchError("tls", f"TLS/certificate error: {_short(text)}")
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return FetchError("connect-timeout", "connect timeout")
@@ -113,7 +115,11 @@ def classify_error(exc: Exception) -> FetchError:
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
         return FetchError("invalid-url", f"invalid URL: {_short(text)}")
     lowered = text.lower()
-    if "name or service not known" in lowered or "nameresolution" in lowered or "failed to resolve" in lowered:
+    if (
+        "name or service not known" in lowered
+        or "nameresolution" in lowered
+        or "failed to resolve" in lowered
+    ):
         return FetchError("dns", f"DNS lookup failed: {_short(text)}")
     if "refused" in lowered:
         return FetchError("refused", "connection refused")

@@ -72,7 +72,9 @@ def _parse_xml(body: bytes) -> SitemapContent:
 
 def _parse_text(body: bytes) -> SitemapContent:
     lines = body.decode("utf-8", errors="replace").splitlines()
-    return SitemapContent(urls=[u for u in (normalize_url(line) for line in lines if line.strip()) if u])
+    return SitemapContent(
+        urls=[u for u in (normalize_url(line) for line in lines if line.strip()) if u]
+    )
 
 
 def parse_sitemap(body: bytes, max_bytes: int = 50_000_000) -> SitemapContent:

@@ -136,9 +136,12 @@ class SiteScope:
 
 
 _CALENDAR_PATH = re.compile(r"/((?:1[5-9]|2\d)\d\d)[/-](0?[1-9]|1[0-2])(?:[/-]|$)")
-_CALENDAR_QUERY = re.compile(r"(?:^|&)(?:year|tahun|y|yr|cal_year)=((?:1[5-9]|2\d)\d\d)(?:&|$)", re.IGNORECASE)
+_CALENDAR_QUERY = re.compile(
+    r"(?:^|&)(?:year|tahun|y|yr|cal_year)=((?:1[5-9]|2\d)\d\d)(?:&|$)", re.IGNORECASE
+)
 _CALENDAR_DATE = re.compile(
-    r"(?:^|&)(?:date|month|bulan|tanggal|day|cal|calendar|ym)=((?:1[5-9]|2\d)\d\d)-?\d", re.IGNORECASE
+    r"(?:^|&)(?:date|month|bulan|tanggal|day|cal|calendar|ym)=((?:1[5-9]|2\d)\d\d)-?\d",
+    re.IGNORECASE,
 )
 
 

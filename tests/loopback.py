@@ -123,7 +123,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         request = Request(
-            self.command, self.path, dict(self.headers.items()), body, received, self.client_address[1]
+            self.command,
+            self.path,
+            dict(self.headers.items()),
+            body,
+            received,
+            self.client_address[1],
         )
         owner = self.server.owner
         owner._record(request)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -275,6 +277,10 @@ def test_no_reminders_yet(tmp_path, monkeypatch):
     assert [i.value for i in at.info] == ["Belum ada pengingat."]
     at.switch_page("views/perubahan.py").run()
     assert not at.exception and "satu putaran" in at.info[0].value
+    at.switch_page("views/ringkasan.py").run()  # nothing to compare with yet: no deltas
+    assert not at.exception
+    assert all(delta in (None, "") for _, delta in metrics(at).values())
+    assert "Belum ada putaran sebelumnya" in at.caption[0].value
 
 
 # Empty, missing, changing databases --------------------------------------------------------
@@ -447,3 +453,28 @@ def test_escapes():
     assert labels.md_escape("<script>*x*</script>") == "\\<script\\>\\*x\\*\\</script\\>"
     assert labels.md_escape(":red[x] $y$") == "\\:red\\[x\\] \\$y\\$"
     assert labels.plotly_escape("<b>A & B</b>") == "&lt;b&gt;A &amp; B&lt;/b&gt;"
+
+
+def test_while_the_crawl_holds_the_file_the_page_says_so_and_recovers(tmp_path, monkeypatch):
+    city = fx.build(tmp_path / "p.duckdb", runs=2)
+    at = open_app(city.path, monkeypatch)
+    monkeypatch.setattr(data, "READ_WAIT", 0.3)
+    holder = subprocess.Popen(  # another process writing, as the crawl does
+        [sys.executable, "-c",
+         "import sys\nfrom warehouse import db\nwith db.writing(sys.argv[1]):\n"
+         "    print('held', flush=True)\n    sys.stdin.readline()\n", str(city.path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=APP.parents[1],
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"held"
+        at.run()
+        assert not at.exception
+        warnings = " ".join(w.value for w in at.warning)
+        assert "sedang diperbarui" in warnings  # the last snapshot is kept
+    finally:
+        holder.stdin.write(b"\n")
+        holder.stdin.close()
+        holder.wait(30)
+    at.run()
+    assert not at.exception and not at.warning
+    assert len(at.dataframe[0].value) == len(fx.AGENCIES)

@@ -71,27 +71,42 @@ def test_content_type_kind(content_type, disposition, kind):
 
 
 def test_real_pdf_ok():
-    assert check_document_bytes("http://x/a.pdf", 200, "application/pdf", PDF_BYTES[:2048], 12345) == (True, "")
+    assert check_document_bytes(
+        "http://x/a.pdf", 200, "application/pdf", PDF_BYTES[:2048], 12345
+    ) == (True, "")
 
 
 def test_ranged_answer_ok():
-    assert check_document_bytes("http://x/a.pdf", 206, "application/pdf", PDF_BYTES[:2048], 99999)[0]
+    assert check_document_bytes("http://x/a.pdf", 206, "application/pdf", PDF_BYTES[:2048], 99999)[
+        0
+    ]
 
 
 def test_zero_byte_pdf_is_empty():
-    assert check_document_bytes("http://x/a.pdf", 200, "application/pdf", b"", 0) == (False, "empty")
-    assert check_document_bytes("http://x/a.pdf", 200, "application/pdf", b"", None) == (False, "empty")
+    assert check_document_bytes("http://x/a.pdf", 200, "application/pdf", b"", 0) == (
+        False,
+        "empty",
+    )
+    assert check_document_bytes("http://x/a.pdf", 200, "application/pdf", b"", None) == (
+        False,
+        "empty",
+    )
 
 
 def test_html_served_as_pdf_is_not_ok():
-    ok, reason = check_document_bytes("http://x/a.pdf", 200, "application/pdf", ERROR_PAGE, len(ERROR_PAGE))
+    ok, reason = check_document_bytes(
+        "http://x/a.pdf", 200, "application/pdf", ERROR_PAGE, len(ERROR_PAGE)
+    )
     assert not ok and reason == "html instead of pdf"
     ok, reason = check_document_bytes("http://x/a.pdf", 200, "text/html", b"Not found", 9)
     assert not ok and reason == "html instead of pdf"
 
 
 def test_http_errors():
-    assert check_document_bytes("http://x/a.pdf", 404, "text/html", ERROR_PAGE, 100) == (False, "http 404")
+    assert check_document_bytes("http://x/a.pdf", 404, "text/html", ERROR_PAGE, 100) == (
+        False,
+        "http 404",
+    )
     assert check_document_bytes("http://x/a.pdf", None, "", None, None) == (False, "no answer")
 
 
@@ -116,13 +131,19 @@ def test_document_recognised_by_content_type_is_checked_by_it():
 
 def test_drive_viewer_ok_when_200_and_non_empty():
     url = "https://drive.google.com/file/d/1AbC/view"
-    assert check_document_bytes(url, 200, "text/html", b"<!DOCTYPE html><html>viewer", 5000) == (True, "")
+    assert check_document_bytes(url, 200, "text/html", b"<!DOCTYPE html><html>viewer", 5000) == (
+        True,
+        "",
+    )
     assert check_document_bytes(url, 404, "text/html", b"<html>", 10) == (False, "http 404")
 
 
 def test_headers_only_answer():
     assert check_document_bytes("http://x/a.csv", 200, "text/csv", None, 120) == (True, "")
-    assert check_document_bytes("http://x/a.pdf", 200, "text/html", None, 120) == (False, "html instead of pdf")
+    assert check_document_bytes("http://x/a.pdf", 200, "text/html", None, 120) == (
+        False,
+        "html instead of pdf",
+    )
 
 
 # --- verifying over HTTP --------------------------------------------------------------
@@ -221,7 +242,9 @@ def test_csv_checked_by_head_only():
 
 def test_server_ignoring_range_is_read_only_to_the_probe_size():
     endless_pdf = (PDF_BYTES[:100] + b"0" * 1000 for _ in iter(int, 1))  # never ends
-    with LoopbackServer({"/besar.pdf": Reply(200, endless_pdf, content_type="application/pdf")}) as server:
+    with LoopbackServer(
+        {"/besar.pdf": Reply(200, endless_pdf, content_type="application/pdf")}
+    ) as server:
         f = fetcher()
         check = verify_document(f, server.url("/besar.pdf"), probe_bytes=2048)
     assert check.ok and check.status == 200
@@ -249,3 +272,11 @@ def test_conditional_request_304_reuses_the_cached_check():
 def test_refused_connection_is_a_failed_check():
     check = verify(LoopbackServer.refused_url("/lap.pdf"))
     assert not check.ok and check.reason == "connection refused"
+
+
+def test_drive_style_file_links_are_documents_on_any_host():
+    from scrapers.documents import DRIVE, document_kind
+
+    assert document_kind("http://127.0.0.1:9000/file/d/1AbCdEfGhIjK/view?usp=sharing") == DRIVE
+    assert document_kind("https://files.kota.go.id/file/d/1AbCdEfGhIjK") == DRIVE
+    assert document_kind("https://kota.go.id/file/daftar") is None

@@ -78,7 +78,7 @@ def test_each_lacking_agency_gets_one_message_and_the_utama_a_digest(path):
         assert "Laporan harta kekayaan pejabat (LHKPN)" in part
         assert "tahun 2023" in part and "tahun 2025" in part
         assert "SOP PPID" not in part
-        assert "https://pantau.kota.test/badan_publik?agency=dinkes" in part
+        assert "https://pantau.kota.test/badan-publik?agency=dinkes" in part
         assert "Diskominfo Kota Contoh (ppid@utama.test)" in part
     assert dinkes.message["Reply-To"] == "ppid@utama.test"
 

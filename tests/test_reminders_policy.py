@@ -217,7 +217,7 @@ def test_the_message_lists_every_gap_with_legal_basis_hint_dead_link_and_years()
         assert "http://dinkes.test/dip-2025.pdf" in part
         assert "tahun 2022" in part and "tahun 2025" in part  # found 2022, expected 2026 − 1
         assert "7 Desember 2026" in part  # reply by: 14 days after 23 November
-        assert "https://pantau.kota.test/badan_publik?agency=dinkes" in part
+        assert "https://pantau.kota.test/badan-publik?agency=dinkes" in part
         assert "37,5" in part and "Kurang Informatif" in part
     assert '<a href="http://dinkes.test/dip-2025.pdf">' in m.html
 

@@ -64,7 +64,10 @@ def fetcher() -> Fetcher:
 
 
 def test_fetch_follows_redirects():
-    routes = {"/robots.txt": redirect("/real-robots.txt", 301), "/real-robots.txt": Reply(200, b"User-agent: *\nDisallow: /x", content_type="text/plain")}
+    routes = {
+        "/robots.txt": redirect("/real-robots.txt", 301),
+        "/real-robots.txt": Reply(200, b"User-agent: *\nDisallow: /x", content_type="text/plain"),
+    }
     with LoopbackServer(routes) as server:
         rules = fetch_robots(fetcher(), server.origin)
     assert not rules.allowed(server.url("/x"), UA)

@@ -26,8 +26,13 @@ def test_urlset():
 
 
 def test_index_lists_sitemaps():
-    content = parse_sitemap(index("http://x.go.id/post-sitemap.xml", "http://x.go.id/page-sitemap.xml"))
-    assert content.sitemaps == ["http://x.go.id/post-sitemap.xml", "http://x.go.id/page-sitemap.xml"]
+    content = parse_sitemap(
+        index("http://x.go.id/post-sitemap.xml", "http://x.go.id/page-sitemap.xml")
+    )
+    assert content.sitemaps == [
+        "http://x.go.id/post-sitemap.xml",
+        "http://x.go.id/page-sitemap.xml",
+    ]
     assert content.urls == []
 
 
@@ -37,7 +42,10 @@ def test_gzip_and_whitespace_and_bom():
 
 
 def test_plain_text_sitemap():
-    assert parse_sitemap(b"http://x.go.id/a\n\nhttp://x.go.id/b\n").urls == ["http://x.go.id/a", "http://x.go.id/b"]
+    assert parse_sitemap(b"http://x.go.id/a\n\nhttp://x.go.id/b\n").urls == [
+        "http://x.go.id/a",
+        "http://x.go.id/b",
+    ]
 
 
 def test_html_or_garbage_gives_nothing():
@@ -58,14 +66,40 @@ def fetcher() -> Fetcher:
 
 def test_collect_follows_indexes_and_reads_gzip():
     with LoopbackServer() as server:
-        server.route("/sitemap_index.xml", Reply(200, index(server.url("/a.xml"), server.url("/b.xml.gz")), content_type="application/xml"))
-        server.route("/a.xml", Reply(200, urlset(server.url("/p1"), server.url("/p2")), content_type="application/xml"))
-        server.route("/b.xml.gz", Reply(200, gzip.compress(urlset(server.url("/p2"), server.url("/doc.pdf"))), content_type="application/x-gzip"))
+        server.route(
+            "/sitemap_index.xml",
+            Reply(
+                200,
+                index(server.url("/a.xml"), server.url("/b.xml.gz")),
+                content_type="application/xml",
+            ),
+        )
+        server.route(
+            "/a.xml",
+            Reply(
+                200, urlset(server.url("/p1"), server.url("/p2")), content_type="application/xml"
+            ),
+        )
+        server.route(
+            "/b.xml.gz",
+            Reply(
+                200,
+                gzip.compress(urlset(server.url("/p2"), server.url("/doc.pdf"))),
+                content_type="application/x-gzip",
+            ),
+        )
         result = collect_sitemap_urls(
-            fetcher(), [server.url("/sitemap_index.xml"), server.url("/sitemap.xml")], max_sitemaps=10, max_bytes=10**6
+            fetcher(),
+            [server.url("/sitemap_index.xml"), server.url("/sitemap.xml")],
+            max_sitemaps=10,
+            max_bytes=10**6,
         )
     assert result.urls == [server.url("/p1"), server.url("/p2"), server.url("/doc.pdf")]
-    assert result.fetched == [server.url("/sitemap_index.xml"), server.url("/a.xml"), server.url("/b.xml.gz")]
+    assert result.fetched == [
+        server.url("/sitemap_index.xml"),
+        server.url("/a.xml"),
+        server.url("/b.xml.gz"),
+    ]
 
 
 def test_collect_bounded_by_max_sitemaps_and_guards_loops():
@@ -73,8 +107,12 @@ def test_collect_bounded_by_max_sitemaps_and_guards_loops():
         # An index that lists itself and ten children.
         children = [server.url(f"/s{i}.xml") for i in range(10)]
         server.route("/index.xml", Reply(200, index(server.url("/index.xml"), *children)))
-        server.route("/s*", lambda request: Reply(200, urlset(server.url(request.path_only + "-page"))))
-        result = collect_sitemap_urls(fetcher(), [server.url("/index.xml")], max_sitemaps=4, max_bytes=10**6)
+        server.route(
+            "/s*", lambda request: Reply(200, urlset(server.url(request.path_only + "-page")))
+        )
+        result = collect_sitemap_urls(
+            fetcher(), [server.url("/index.xml")], max_sitemaps=4, max_bytes=10**6
+        )
         assert len(server.paths()) == 4
     assert len(result.fetched) == 4 and len(result.urls) == 3
     assert any("max_sitemaps" in note for note in result.notes)
@@ -82,6 +120,12 @@ def test_collect_bounded_by_max_sitemaps_and_guards_loops():
 
 def test_collect_respects_allow():
     with LoopbackServer({"/sitemap.xml": Reply(200, urlset("http://x/a"))}) as server:
-        result = collect_sitemap_urls(fetcher(), [server.url("/sitemap.xml")], max_sitemaps=5, max_bytes=10**6, allow=lambda url: False)
+        result = collect_sitemap_urls(
+            fetcher(),
+            [server.url("/sitemap.xml")],
+            max_sitemaps=5,
+            max_bytes=10**6,
+            allow=lambda url: False,
+        )
         assert server.paths() == []
     assert result.urls == [] and "robots" in result.notes[0]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from pantau.checklist import load_checklist
+
 from pantau.reminders.model import (
     AgencyState,
     Delivery,
@@ -38,27 +40,9 @@ def ensure_schema(path: str | Path) -> None:
         pass  # opening for writing migrates
 
 
-_HINTS: dict[tuple, dict[str, str]] = {}
-
-
-def upload_hints() -> dict[str, str]:
-    """``{category_id: upload_hint}`` from the bundled checklist (read again when its file
-    changes); empty when there is no checklist module."""
-    try:
-        from pantau import checklist
-    except ImportError:
-        return {}
-    try:
-        stamp = (str(checklist.BUNDLED), Path(checklist.BUNDLED).stat().st_mtime_ns)
-    except (AttributeError, OSError):
-        stamp = None
-    if stamp is None or stamp not in _HINTS:
-        hints = {c.id: (getattr(c, "upload_hint", "") or "") for c in checklist.load_checklist()}
-        if stamp is None:
-            return hints
-        _HINTS.clear()
-        _HINTS[stamp] = hints
-    return dict(_HINTS[stamp])
+def upload_hints(extension_files: tuple[str, ...] = ()) -> dict[str, str]:
+    """``{category_id: upload_hint}`` from the checklist (bundled plus a region's files)."""
+    return {c.id: c.upload_hint for c in load_checklist(*extension_files)}
 
 
 def read_snapshot(con: duckdb.DuckDBPyConnection, hints: dict[str, str] | None = None) -> Snapshot:
@@ -95,10 +79,10 @@ def read_log(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
     ]
 
 
-def load_snapshot(path: str | Path) -> Snapshot:
+def load_snapshot(path: str | Path, checklist_files: tuple[str, ...] = ()) -> Snapshot:
     """Migrate if needed, then read the snapshot read-only."""
     ensure_schema(path)
-    hints = upload_hints()
+    hints = upload_hints(checklist_files)
     with warehouse_db.read_only(path) as con:
         return read_snapshot(con, hints)
 
