@@ -123,7 +123,7 @@ def _row_problems(row) -> tuple[list[str], Agency | None]:
     if None in row:
         problems.append("more values than columns")
     agency_id, url = _text(row.get("id")), _text(row.get("url"))
-    role = _text(row.get("role")).lower() or "pelaksana"
+    role = _role(row)
     email = _text(row.get("email"))
     insecure = _text(row.get("insecure_tls")).lower()
     if not agency_id:
@@ -173,7 +173,7 @@ def url_problem(url: str) -> str | None:
 def validate_rows(rows: list[tuple[int, dict]], source: str) -> tuple[Agency, ...]:
     """Every row's problems, then the cross-row ones (duplicates, parents); all or nothing."""
     problems: list[tuple[int | None, str]] = []
-    agencies: list[tuple[int, Agency]] = []
+    agencies: list[Agency] = []
     first_row: dict[str, int] = {}
     for number, row in rows:
         row_problems, agency = _row_problems(row)
@@ -184,24 +184,31 @@ def validate_rows(rows: list[tuple[int, dict]], source: str) -> tuple[Agency, ..
         elif agency_id:
             first_row[agency_id] = number
         if agency is not None:
-            agencies.append((number, agency))
-    roles = {a.id: a.role for _, a in agencies}
-    for number, agency in agencies:
-        problems += [(number, p) for p in _parent_problems(agency, roles, first_row)]
+            agencies.append(agency)
+    roles = {
+        _text(row.get("id")): _role(row) for _, row in rows if isinstance(row, dict)
+    }
+    for number, row in rows:
+        if isinstance(row, dict):
+            problems += [(number, p) for p in _parent_problems(_role(row), _text(row.get("parent")), roles)]
     if not rows:
         problems.append((None, "no agencies"))
     if problems:
         raise RegistryError(source, sorted(problems, key=lambda p: (p[0] or 0)))
-    return tuple(a for _, a in agencies)
+    return tuple(agencies)
 
 
-def _parent_problems(agency: Agency, roles: dict[str, str], known: dict[str, int]) -> list[str]:
-    if agency.role == "utama":
-        return [f"a PPID Utama has no parent (got {agency.parent!r})"] if agency.parent else []
-    if not agency.parent:
+def _role(row: dict) -> str:
+    return _text(row.get("role")).lower() or "pelaksana"
+
+
+def _parent_problems(role: str, parent: str, roles: dict[str, str]) -> list[str]:
+    if role == "utama":
+        return [f"a PPID Utama has no parent (got {parent!r})"] if parent else []
+    if not parent:
         return []
-    if agency.parent not in known:
-        return [f"unknown parent {agency.parent!r}"]
-    if agency.parent in roles and roles[agency.parent] != "utama":
-        return [f"parent {agency.parent!r} is not a PPID Utama (role {roles[agency.parent]!r})"]
+    if parent not in roles:
+        return [f"unknown parent {parent!r}"]
+    if roles[parent] != "utama":
+        return [f"parent {parent!r} is not a PPID Utama (role {roles[parent]!r})"]
     return []

@@ -1,0 +1,106 @@
+"""The `pantau` command line, as a user runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from pantau.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_help_lists_every_command():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in ("crawl", "dashboard", "remind", "serve", "demo", "registry", "db"):
+        assert command in result.output
+
+
+@pytest.mark.parametrize("name", ["registry-kota-pasuruan.yaml", "registry-small.csv"])
+def test_registry_check_passes_on_the_samples(name):
+    result = invoke("registry", "check", EXAMPLES / name)
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.output
+
+
+def test_registry_check_lists_every_bad_row(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,url,email,role,parent\n"
+                   "utama,U,https://u.go.id/,,utama,\n"
+                   ",X,https://x.go.id/,,pelaksana,utama\n"
+                   "utama,U2,notaurl,,pelaksana,ghost\n")
+    result = invoke("registry", "check", bad)
+    assert result.exit_code == 1
+    assert "row 2: missing id" in result.output
+    assert "row 3: duplicate id 'utama'" in result.output
+    assert "row 3: bad url 'notaurl'" in result.output
+    assert "row 3: unknown parent 'ghost'" in result.output
+
+
+def test_db_migrate_and_export(tmp_path):
+    db = tmp_path / "p.duckdb"
+    assert invoke("db", "migrate", "--db", db).exit_code == 0
+    result = invoke("db", "export", "--db", db, "--format", "csv", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "latest_scores.csv").exists()
+    assert invoke("db", "export", "--db", db, "--format", "xml", tmp_path / "o").exit_code == 2
+    missing = invoke("db", "export", "--db", tmp_path / "absent.duckdb", tmp_path / "o")
+    assert missing.exit_code == 1 and "absent.duckdb" in missing.output
+
+
+def test_a_newer_database_is_refused_by_every_command(tmp_path):
+    db = tmp_path / "p.duckdb"
+    invoke("db", "migrate", "--db", db)
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO schema_version VALUES (99, 'future', now())")
+    con.close()
+    result = invoke("db", "migrate", "--db", db)
+    assert result.exit_code == 1 and "newer" in result.output
+
+
+@pytest.mark.slow
+def test_crawl_runs_the_flow_and_exits_0_even_with_a_site_down(prefect_api, sample_world, tmp_path,
+                                                              fast_settings_file):
+    registry = sample_world.write_registry(tmp_path / "registry.yaml")
+    db = tmp_path / "pantau.duckdb"
+    result = invoke("crawl", "--registry", registry, "--db", db, "--max-pages", 40,
+                    "--settings", fast_settings_file)
+    assert result.exit_code == 0, result.output
+    assert "Run 1 selesai" in result.output and "1 tidak dapat diakses" in result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        settings = con.execute("SELECT settings FROM runs").fetchall()[0][0]
+        unreachable = con.execute(
+            "SELECT count(DISTINCT agency_id) FROM latest_findings WHERE status = 'unreachable'"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert '"max_pages": 40' in settings
+    assert unreachable == 1
+
+
+def test_crawl_refuses_a_bad_registry_and_stores_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("agencies:\n  - {id: a, url: 'ftp://x'}\n")
+    db = tmp_path / "pantau.duckdb"
+    result = invoke("crawl", "--registry", bad, "--db", db)
+    assert result.exit_code == 2
+    assert "bad url" in result.output
+    assert not db.exists()
+
+
+def test_bad_settings_file_is_named(tmp_path):
+    settings = tmp_path / "s.yaml"
+    settings.write_text("crawl:\n  max_pagez: 1\n")
+    result = invoke("crawl", "--registry", EXAMPLES / "registry-small.csv", "--db",
+                    tmp_path / "d.duckdb", "--settings", settings)
+    assert result.exit_code == 2 and "max_pagez" in result.output
