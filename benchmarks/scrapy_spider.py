@@ -123,7 +123,17 @@ def main(argv: list[str] | None = None) -> int:
 
     world = World.load(args.world)
     spider_cls = build_spider([s.url for s in world.sites])
-    process = CrawlerProcess(settings=settings_for(args.concurrency, args.host_delay))
+    settings = settings_for(args.concurrency, args.host_delay)
+    import os
+    variant = os.environ.get("BENCH_SCRAPY_VARIANT", "")
+    if "noaware" in variant:
+        settings.pop("SCHEDULER_PRIORITY_QUEUE")
+    if "dfo" in variant:
+        for k in ("DEPTH_PRIORITY", "SCHEDULER_DISK_QUEUE", "SCHEDULER_MEMORY_QUEUE"):
+            settings.pop(k)
+    if "norobots" in variant:
+        settings["ROBOTSTXT_OBEY"] = False
+    process = CrawlerProcess(settings=settings)
     crawler = process.create_crawler(spider_cls)
     times: dict[str, float] = {}
 

@@ -75,6 +75,8 @@ LIVE = "live"
 UNVERIFIED = "unverified"
 """Not checked (another site, or past the crawl's limits): given the benefit of the doubt."""
 DEAD = "dead"
+EMPTY = "empty"
+"""A live page of this site that says it has no data yet: evidence of nothing."""
 
 DOCUMENT = "document"
 PAGE = "page"
@@ -214,7 +216,7 @@ class Targets:
             if not page_ok(page):
                 # "Unduh" to /dokumen/140/unduh that answers 404: a dead document, not a page.
                 return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD)
-            return Target(PAGE, LIVE)
+            return Target(PAGE, EMPTY if page.placeholder else LIVE)
         if _document_kind(link.url):
             return Target(DOCUMENT, UNVERIFIED, offsite=not self.scope.contains(link.url))
         if not self.scope.contains(link.url):
@@ -343,7 +345,10 @@ class Detector:
 
     @staticmethod
     def _target_counts(category: Category, target: Target) -> bool:
-        """Pages of this site are evidence for page categories; dead ones always (→ broken)."""
+        """Pages of this site are evidence for page categories; dead ones always (→ broken);
+        a page that says it has no data yet never."""
+        if target.state == EMPTY:
+            return False
         if target.kind == DOCUMENT or target.offsite or target.state == DEAD:
             return True
         return category.page_evidence
@@ -371,7 +376,7 @@ class Detector:
     def page_candidates(self, page: Page) -> Iterator[Candidate]:
         """A fetched page that is itself a category page (page categories only)."""
         url = page.final_url or page.url
-        if is_news_or_share(url):
+        if is_news_or_share(url) or page.placeholder:
             return
         found: dict[str, tuple[Match, str, str]] = {}
         places = [("page:title", part) for part in title_parts(page.title)] + [("page:h1", page.h1)]

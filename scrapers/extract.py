@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -419,4 +420,45 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
         else:
             walk.leave()
     page.title, page.h1, page.headings, page.links = walk.title, walk.h1, walk.headings, walk.links
+    page.placeholder = is_placeholder(root, html)
     return page
+
+
+# A category page that only says it has nothing yet publishes nothing.
+PLACEHOLDER_PHRASES = (
+    "belum ada data", "data belum tersedia", "belum tersedia", "tidak ada data",
+    "data tidak tersedia", "segera hadir", "sedang dalam pengembangan", "dalam tahap pengembangan",
+    "halaman dalam perbaikan", "coming soon", "under construction", "no data available",
+)
+PLACEHOLDER_MAX_CHARS = 400
+"""Content text (menus, header, footer left out) longer than this is a real page that merely
+has an empty row somewhere."""
+CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "script", "style", "noscript",
+                         "template", "svg", "form", "select"})
+CHROME_ATTR_RE = re.compile(r"menu|nav|sidebar|footer|header|widget|breadcrumb|cookie")
+
+
+def is_placeholder(root, html: str | bytes) -> bool:
+    """The page's content, without menus and page chrome, is short and says there is no data.
+
+    The cheap substring test runs first, so ordinary pages cost nothing more."""
+    raw = html.lower() if isinstance(html, str) else html.decode("utf-8", "ignore").lower()
+    if not any(phrase in raw for phrase in PLACEHOLDER_PHRASES):
+        return False
+    body = root.find(".//body")
+    text = fold(" ".join(_content_texts(body if body is not None else root))).lower()
+    return len(text) <= PLACEHOLDER_MAX_CHARS and any(p in text for p in PLACEHOLDER_PHRASES)
+
+
+def _content_texts(el) -> Iterator[str]:
+    """Text of an element without its chrome: menus, header, footer, sidebars, scripts, forms."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    marks = f"{el.get('class', '')} {el.get('id', '')}".lower() if tag else ""
+    if tag in CHROME_TAGS or (tag and CHROME_ATTR_RE.search(marks)):
+        yield el.tail or ""
+        return
+    if tag:
+        yield el.text or ""
+        for child in el:
+            yield from _content_texts(child)
+    yield el.tail or ""

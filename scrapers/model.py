@@ -57,6 +57,8 @@ class Page:
     from_cache: bool = False
     fetched_at: datetime | None = None
     error: str | None = None
+    placeholder: bool = False
+    """The page's content says there is nothing yet ("Belum ada data", "Segera hadir")."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -18,6 +18,7 @@ from tests.factories import Cat
 from warehouse import db, load, scoring
 
 SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(2)>"
 
 UTAMA = Agency("setda", "Sekretariat Daerah Kota Contoh", "http://setda.test/",
                "ppid@setda.test", "utama", "")
@@ -105,7 +106,7 @@ def findings(agency: Agency, statuses: dict[str, str], cats) -> list[Finding]:
         url = f"{agency.url}dokumen/{cat}.pdf" if published else None
         text = f"{names[cat]} {2026 if status == 'found' else 2023}" if published else None
         if agency is XSS and published:
-            text = f"{SCRIPT} {names[cat]}"
+            text = f"{SCRIPT} {names[cat]}" if i != 2 else f"{IMG} {names[cat]}"
             if i == 0:
                 url = "javascript:alert(1)"  # a crawled link that must never be clickable
         out.append(Finding(

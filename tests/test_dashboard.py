@@ -155,6 +155,7 @@ def test_agency_page_keeps_crawled_text_literal_and_drops_non_http_links(city, m
     everything = pd.concat([df.value for df in at.dataframe])
     first = everything.iloc[0]
     assert first["evidence_text"].startswith(fx.SCRIPT)
+    assert everything["evidence_text"].str.startswith(fx.IMG).any()
     assert first["evidence_link"] is None or pd.isna(first["evidence_link"])  # was javascript:
     links = everything["evidence_link"].dropna()
     assert len(links) and links.str.startswith("http://xss.test/").all()

@@ -348,3 +348,22 @@ def test_title_parts():
     assert title_parts("Struktur Organisasi | PPID Dinas - Kota Contoh") == [
         "Struktur Organisasi", "PPID Dinas", "Kota Contoh"
     ]
+
+
+def test_a_menu_link_to_a_placeholder_page_publishes_nothing():
+    from datetime import date
+
+    from pantau.checklist import load_checklist
+    from scrapers.detect import detect_site
+    from scrapers.model import Link, Page, SiteCrawl
+
+    home = Page(url="http://x.test/", status=200, title="Beranda",
+                links=[Link(url="http://x.test/agenda-pimpinan", text="Agenda Pimpinan", in_nav=True)])
+    empty = Page(url="http://x.test/agenda-pimpinan", status=200, title="Agenda Pimpinan",
+                 h1="Agenda Pimpinan", placeholder=True)
+    crawl = SiteCrawl(start_url="http://x.test/", reachable=True, pages=[home, empty])
+    findings = {f.category_id: f for f in detect_site(crawl, load_checklist(), date(2026, 11, 23))}
+    assert findings["agenda_pimpinan"].status == "missing"
+    empty.placeholder = False
+    findings = {f.category_id: f for f in detect_site(crawl, load_checklist(), date(2026, 11, 23))}
+    assert findings["agenda_pimpinan"].status == "found"

@@ -229,3 +229,22 @@ def test_layout_table_row_is_not_context():
         "<td><h2>SELAMAT DATANG</h2><table><tr><td>x</td></tr></table></td></tr></table>"
     )
     assert link.context == ""
+
+
+NAV = "<nav><ul class='menu'>" + "".join(f"<li><a href='/m{i}'>Menu {i}</a></li>" for i in range(40)) + "</ul></nav>"
+
+
+def test_a_page_that_only_says_belum_ada_data_is_a_placeholder():
+    html = f"<html><body>{NAV}<main><h1>Agenda Pimpinan</h1><p>Belum ada data.</p></main>" \
+           "<footer>Dinas Kesehatan Kota Contoh, Jl. Wahidin 45, telepon 0343-123456</footer></body></html>"
+    assert extract_page("http://x.test/agenda", html).placeholder
+
+
+def test_a_real_table_with_one_empty_row_is_not_a_placeholder():
+    rows = "".join(f"<tr><td>{i}</td><td>Laporan kegiatan nomor {i} tahun 2025</td></tr>" for i in range(30))
+    html = f"<html><body>{NAV}<main><h1>DIP</h1><table>{rows}<tr><td>Belum ada data</td></tr></table></main></body></html>"
+    assert not extract_page("http://x.test/dip", html).placeholder
+
+
+def test_ordinary_pages_are_not_placeholders():
+    assert not extract_page("http://x.test/", "<html><body><h1>Profil</h1><p>Visi misi</p></body></html>").placeholder
