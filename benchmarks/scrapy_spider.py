@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     if "dfo" in variant:
         for k in ("DEPTH_PRIORITY", "SCHEDULER_DISK_QUEUE", "SCHEDULER_MEMORY_QUEUE"):
             settings.pop(k)
+    if "epoll" in variant:
+        settings["TWISTED_REACTOR"] = "twisted.internet.epollreactor.EPollReactor"
     if "norobots" in variant:
         settings["ROBOTSTXT_OBEY"] = False
     process = CrawlerProcess(settings=settings)

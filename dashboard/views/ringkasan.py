@@ -57,8 +57,9 @@ ui.table(
         "delta": st.column_config.NumberColumn("Perubahan", format="%+.1f",
                                                help="Dibanding hasil sebelumnya"),
         "trend": st.column_config.LineChartColumn(
-            "Tren", y_min=0, y_max=100, help=f"Skor pada {TREND_RUNS} putaran terakhir"),
+            "Tren", y_min=0, y_max=100, width=100,
+            help=f"Skor pada {TREND_RUNS} putaran terakhir"),
         "checked_at": st.column_config.DatetimeColumn("Terakhir diperiksa",
-                                                      format="YYYY-MM-DD HH:mm"),
+                                                      format="YYYY-MM-DD"),
     },
 )

@@ -1,0 +1,395 @@
+"""(1) crawl throughput against Scrapy, (5) the crawl's peak memory, (2) the politeness bound,
+(3) the incremental recrawl — each crawler in a child process of its own, the world served by
+nginx (or the Python fallback server)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.common import ROOT, Outcome, Row, median, ratio
+from benchmarks.world import World, WorldSpec, generate, serve
+
+THROUGHPUT_TARGET = 1.0
+"""Pantau's pages/s at least Scrapy's."""
+MEMORY_TARGET_MB = 500.0
+POLITENESS_TARGET = 1.2
+"""Wall time at most 1.2 × the bound P·d."""
+RECRAWL_BYTES_TARGET = 0.10
+RECRAWL_WALL_TARGET = 0.30
+
+
+@dataclass(frozen=True)
+class CrawlSize:
+    world: WorldSpec = WorldSpec(sites=200, pages=100, documents=5)
+    concurrency: int = 16
+    repeat: int = 1
+    profile_sites: int = 50
+    """Sites of the world crawled again under py-spy for the profile (0: no profile)."""
+    politeness: WorldSpec = WorldSpec(sites=200, pages=30, documents=0)
+    delay: float = 2.0
+    recrawl: WorldSpec = WorldSpec(sites=100, pages=50, documents=5)
+    recrawl_mode: str = "flow"
+    politeness_peer: bool = True
+
+
+FULL = CrawlSize()
+QUICK = CrawlSize(world=WorldSpec(sites=40, pages=50, documents=3), profile_sites=0,
+                  politeness=WorldSpec(sites=40, pages=10, documents=0), delay=0.5,
+                  recrawl=WorldSpec(sites=20, pages=20, documents=3), politeness_peer=False)
+TINY = CrawlSize(world=WorldSpec(sites=3, pages=5, documents=2), concurrency=2, profile_sites=0,
+                 politeness=WorldSpec(sites=3, pages=3, documents=0), delay=0.05,
+                 recrawl=WorldSpec(sites=3, pages=5, documents=2), recrawl_mode="direct",
+                 politeness_peer=False)
+
+
+def _env() -> dict[str, str]:
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{path}" if path else str(ROOT),
+            "PYTHONWARNINGS": "ignore"}
+
+
+def run_child(module: str, world: World, out: Path, *args: str, wrap: list[str] | None = None,
+              timeout: float = 1800) -> dict:
+    """Run a crawler child (``python -m module WORLD OUT ...``) and read its JSON result."""
+    cmd = [*(wrap or []), sys.executable, "-m", module, str(world.root / "world.json"), str(out),
+           *args]
+    log = out.with_suffix(".log")
+    with open(log, "wb") as fh:
+        done = subprocess.run(cmd, cwd=ROOT, env=_env(), stdout=fh, stderr=subprocess.STDOUT,
+                              timeout=timeout)
+    if done.returncode != 0 or not out.exists():
+        tail = log.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{module} failed (exit {done.returncode}):\n{tail}")
+    return json.loads(out.read_text())
+
+
+def _load() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+        return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+    except OSError:
+        return "load average unknown"
+
+
+# --- (1) throughput and (5) memory -------------------------------------------------------
+
+
+def throughput(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=print) -> tuple[Outcome, Outcome]:
+    spec = size.world
+    root = Path(tempfile.mkdtemp(prefix="pantau-bench-world-", dir=workdir))
+    t0 = time.perf_counter()
+    world = generate(spec, root)
+    log(f"  world: {spec.sites} sites × {spec.pages} pages + {spec.documents} PDFs in "
+        f"{time.perf_counter() - t0:.1f} s ({root})")
+    conc = str(size.concurrency)
+    runs: dict[str, list[dict]] = {"pantau": [], "scrapy": []}
+    load_before = _load()
+    profile_text = ""
+    try:
+        with serve(world, prefer_nginx=prefer_nginx, log=log) as server:
+            for i in range(size.repeat):
+                for name, module in (("pantau", "benchmarks.pantau_runner"),
+                                     ("scrapy", "benchmarks.scrapy_spider")):
+                    result = run_child(module, world, root / f"{name}-{i}.json", "--concurrency", conc)
+                    runs[name].append(result)
+                    log(f"  {name}: {result['pages']} pages in {result['elapsed']:.1f} s = "
+                        f"{result['pages'] / result['elapsed']:.0f} pages/s, peak RSS "
+                        f"{result['peak_rss_mb']:.0f} MB")
+            if size.profile_sites:
+                profile_text = profile_pantau(world, root, size, log)
+            kind = server.kind
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    def rate(r):
+        return r["pages"] / r["elapsed"]
+
+    pantau_rate = median([rate(r) for r in runs["pantau"]])
+    scrapy_rate = median([rate(r) for r in runs["scrapy"]])
+    expected = spec.sites * spec.pages
+    complete = all(r["pages"] == expected for rs in runs.values() for r in rs)
+    tp = Outcome("throughput")
+    tp.rows.append(Row(
+        f"(1) crawl throughput, pages/s ({spec.sites} sites × {spec.pages} pages + "
+        f"{spec.documents} PDFs, concurrency {size.concurrency}, {kind})",
+        f"{pantau_rate:.0f}", f"{scrapy_rate:.0f} (Scrapy)", ratio(pantau_rate, scrapy_rate),
+        f"≥ {THROUGHPUT_TARGET:.1f}× Scrapy", pantau_rate >= THROUGHPUT_TARGET * scrapy_rate))
+    lines = [
+        f"World: {spec.sites} sites × {spec.pages} HTML pages (~{_page_kb(spec)} KB each) + "
+        f"{spec.documents} PDFs each, served by {kind}; every site on its own loopback address and "
+        "port (both crawlers' per-host limits key on the host without the port). Both crawlers: "
+        f"concurrency {size.concurrency} (Pantau: a pool of {size.concurrency} site threads, "
+        "`connections_per_host=1`; Scrapy: `CONCURRENT_REQUESTS="
+        f"{size.concurrency}`, `CONCURRENT_REQUESTS_PER_DOMAIN=1`), no delay, robots.txt obeyed, "
+        "no sitemaps, each PDF verified with one ranged GET of 2 KB, depth limit 5. "
+        f"Machine during the crawl: {load_before}.",
+        "",
+        "| run | crawler | pages | documents ok | requests | body MB | seconds | pages/s | peak RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, rs in runs.items():
+        for i, r in enumerate(rs, 1):
+            lines.append(f"| {i} | {name} | {r['pages']:,} | {r['documents_ok']:,} | {r['requests']:,} | "
+                         f"{r['body_bytes'] / 1e6:.0f} | {r['elapsed']:.1f} | {rate(r):.0f} | "
+                         f"{r['peak_rss_mb']:.0f} |")
+    if not complete:
+        lines += ["", f"**Warning:** a crawler fetched fewer than the {expected:,} pages of the world."]
+    if profile_text:
+        lines += ["", profile_text]
+    tp.details = "\n".join(lines)
+    tp.raw = {"runs": runs, "server": kind, "load": load_before}
+
+    mem = Outcome("memory")
+    peak = max(r["peak_rss_mb"] for r in runs["pantau"])
+    scrapy_peak = max(r["peak_rss_mb"] for r in runs["scrapy"])
+    mem.rows.append(Row(
+        f"(5) peak RSS of the crawl in (1) ({spec.sites * spec.pages:,} pages kept for detection)",
+        f"{peak:.0f} MB", f"{scrapy_peak:.0f} MB (Scrapy, keeps no pages)",
+        ratio(peak, MEMORY_TARGET_MB) + " bound", f"< {MEMORY_TARGET_MB:.0f} MB",
+        peak < MEMORY_TARGET_MB))
+    mem.details = (
+        f"Peak RSS (`getrusage(RUSAGE_SELF).ru_maxrss`) of the Pantau child process: {peak:.0f} MB. "
+        "It holds every site's `SiteCrawl` (pages with their links and context) until the end, "
+        "because detection needs them; the Scrapy spider keeps nothing (items are dropped), so its "
+        "figure is not like for like.")
+    mem.raw = {"pantau_mb": peak, "scrapy_mb": scrapy_peak}
+    return tp, mem
+
+
+def _page_kb(spec: WorldSpec) -> int:
+    from benchmarks.world import Site, render_page
+
+    import random
+
+    html = render_page(spec, Site(0, "127.0.0.1", 1), min(1, spec.pages - 1), random.Random(1))
+    return round(len(html.encode()) / 1024)
+
+
+def profile_pantau(world: World, root: Path, size: CrawlSize, log=print) -> str:
+    """Crawl the first ``profile_sites`` sites again under py-spy; the hottest functions."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not os.access(spy, os.X_OK):
+        return "(No profile: py-spy is not installed; `pip install py-spy`.)"
+    sub = World(world.spec, world.root, world.sites[: size.profile_sites])
+    sub_root = root / "profile"
+    sub_root.mkdir(exist_ok=True)
+    sub_json = sub_root / "world.json"
+    sub_json.write_text(json.dumps({**json.loads((root / "world.json").read_text()),
+                                    "sites": json.loads((root / "world.json").read_text())["sites"][: size.profile_sites]}))
+    raw = sub_root / "profile.txt"
+    out = sub_root / "result.json"
+    cmd = [spy, "record", "--rate", "100", "--format", "raw", "--output", str(raw), "--",
+           sys.executable, "-m", "benchmarks.pantau_runner", str(sub_json), str(out),
+           "--concurrency", str(size.concurrency)]
+    with open(sub_root / "py-spy.log", "wb") as fh:
+        done = subprocess.run(cmd, cwd=ROOT, env=_env(), stdout=fh, stderr=subprocess.STDOUT)
+    if done.returncode != 0 or not raw.exists():
+        return ("(No profile: py-spy failed: "
+                + (sub_root / "py-spy.log").read_text(errors="replace")[-500:] + ")")
+    result = json.loads(out.read_text())
+    log(f"  profile: {len(sub.sites)} sites under py-spy, {result['pages'] / result['elapsed']:.0f} pages/s")
+    return summarize_profile(raw.read_text(), len(sub.sites), result)
+
+
+def summarize_profile(text: str, sites: int, result: dict, top: int = 15) -> str:
+    """py-spy raw (collapsed) stacks → the functions holding the CPU, by self and total time,
+    counted over the threads that were running (idle samples are not recorded)."""
+    own: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    areas: Counter[str] = Counter()
+    samples = 0
+    for line in text.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = [f for f in stack.split(";") if f]
+        if not frames:
+            continue
+        samples += n
+        own[frames[-1]] += n
+        for f in set(frames):
+            total[f] += n
+        areas[_area(frames)] += n
+    if not samples:
+        return "(Empty profile.)"
+    lines = [
+        f"Profile of Pantau's crawler (py-spy, 100 Hz, the first {sites} sites again: "
+        f"{result['pages']:,} pages at {result['pages'] / result['elapsed']:.0f} pages/s; "
+        f"{samples:,} samples of running threads):",
+        "",
+        "| where the CPU goes | share |",
+        "|---|---:|",
+    ]
+    lines += [f"| {area} | {100 * n / samples:.0f} % |" for area, n in areas.most_common()]
+    lines += ["", "| function (self time) | share |", "|---|---:|"]
+    lines += [f"| `{f}` | {100 * n / samples:.1f} % |" for f, n in own.most_common(top)]
+    ours = [(f, n) for f, n in total.most_common() if "scrapers/" in f or "scrapers." in f]
+    lines += ["", "| Pantau function (total time, callees included) | share |", "|---|---:|"]
+    lines += [f"| `{f}` | {100 * n / samples:.1f} % |" for f, n in ours[:top]]
+    return "\n".join(lines)
+
+
+AREAS = (
+    ("HTML parsing and link extraction (scrapers/extract.py)", "extract.py"),
+    ("charset detection/decoding (scrapers/charset.py)", "charset.py"),
+    ("robots.txt checks (scrapers/robots.py, protego)", "robots.py"),
+    ("URL normalisation and traps (scrapers/urls.py)", "urls.py"),
+    ("document verification (scrapers/documents.py)", "documents.py"),
+    ("HTTP: requests/urllib3/http.client (scrapers/fetch.py)", "fetch.py"),
+    ("politeness throttle (scrapers/politeness.py)", "politeness.py"),
+    ("crawl scheduling (scrapers/crawler.py)", "crawler.py"),
+)
+
+
+def _area(frames: list[str]) -> str:
+    """The innermost Pantau module on the stack names the area."""
+    for frame in reversed(frames):
+        for area, needle in AREAS:
+            if f"scrapers/{needle}" in frame or f"({needle}:" in frame:
+                return area
+    return "other (thread pool, interpreter, imports)"
+
+
+# --- (2) politeness ----------------------------------------------------------------------
+
+
+def politeness(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=print) -> Outcome:
+    spec = size.politeness
+    d = size.delay
+    root = Path(tempfile.mkdtemp(prefix="pantau-bench-polite-", dir=workdir))
+    world = generate(spec, root)
+    bound = spec.pages * d
+    load_before = _load()
+    peer = None
+    try:
+        with serve(world, prefer_nginx=prefer_nginx, access_log=True, log=log) as server:
+            result = run_child("benchmarks.pantau_runner", world, root / "pantau.json",
+                               "--concurrency", str(spec.sites), "--host-delay", str(d))
+            pantau_until = time.time()
+            log(f"  pantau: {result['pages']} pages, {result['requests']} requests in "
+                f"{result['elapsed']:.1f} s (bound {bound:.1f} s)")
+            if size.politeness_peer:
+                peer = run_child("benchmarks.scrapy_spider", world, root / "scrapy.json",
+                                 "--concurrency", str(spec.sites), "--host-delay", str(d))
+                log(f"  scrapy: {peer['pages']} pages in {peer['elapsed']:.1f} s")
+            kind = server.kind
+        requests = server.request_log()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    gaps = _min_gaps(requests, pantau_until)
+    wall = result["elapsed"]
+    out = Outcome("politeness")
+    peer_text = f"{bound:.1f} s (bound P·d)"
+    out.rows.append(Row(
+        f"(2) politeness: wall time of {spec.sites} sites × {spec.pages} pages at d = {d:g} s",
+        f"{wall:.1f} s", peer_text, f"{wall / bound:.2f}× bound", f"≤ {POLITENESS_TARGET:.1f}× P·d",
+        wall <= POLITENESS_TARGET * bound))
+    if gaps:
+        smallest = min(gaps.values())
+        out.rows.append(Row(
+            "  smallest gap between two requests to one host (server log, Pantau run)",
+            f"{smallest:.3f} s", f"{d:g} s (d)", f"{smallest / d:.2f}× d", "≥ d (1 ms log resolution)",
+            smallest >= d - 0.002))
+    if peer:
+        out.rows.append(Row(
+            "  the same world crawled by Scrapy (DOWNLOAD_DELAY = d), informative",
+            f"{wall:.1f} s", f"{peer['elapsed']:.1f} s (Scrapy)", ratio(wall, peer["elapsed"]),
+            "—", None))
+    out.details = (
+        f"{spec.sites} sites × {spec.pages} pages, no documents, per-host delay d = {d:g} s, one "
+        f"request at a time per host; Pantau ran {spec.sites} site threads so that every site "
+        f"is crawled at once. Each site costs {spec.pages + 1} requests (robots.txt + pages), so "
+        f"the ideal wall time is P·d = {bound:.1f} s plus one response. Pantau: "
+        f"{result['pages']:,} pages, {result['requests']:,} requests in {wall:.1f} s. "
+        f"Gaps measured from the {kind} access log ($msec, request end) per server address. "
+        f"Machine during the crawl: {load_before}."
+        + (f" Scrapy with the same delay ({spec.sites} concurrent requests, 1 per domain): "
+           f"{peer['pages']:,} pages in {peer['elapsed']:.1f} s." if peer else "")
+    )
+    out.raw = {"wall": wall, "bound": bound, "result": result, "peer": peer,
+               "min_gap": min(gaps.values()) if gaps else None}
+    return out
+
+
+def _min_gaps(requests, until: float) -> dict[str, float]:
+    """Per server address, the smallest time between two consecutive requests logged before
+    ``until`` (the end of the Pantau run; Scrapy's run comes after it)."""
+    by_host: dict[str, list[float]] = defaultdict(list)
+    for when, host, _status, _method, _path in sorted(requests):
+        if when <= until:
+            by_host[host].append(when)
+    return {h: min(b - a for a, b in zip(ts, ts[1:])) for h, ts in by_host.items() if len(ts) > 1}
+
+
+# --- (3) incremental recrawl -------------------------------------------------------------
+
+
+def recrawl(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=print) -> Outcome:
+    spec = size.recrawl
+    root = Path(tempfile.mkdtemp(prefix="pantau-bench-recrawl-", dir=workdir))
+    world = generate(spec, root)
+    load_before = _load()
+    try:
+        with serve(world, prefer_nginx=prefer_nginx, log=log) as server:
+            result = _run_recrawl(root, size)
+            kind = server.kind
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    first, second = result["runs"][0], result["runs"][1]
+    bytes_ratio = second["body_bytes"] / first["body_bytes"] if first["body_bytes"] else float("nan")
+    wall_ratio = second["wall"] / first["wall"]
+    log(f"  run 1: {first['wall']:.1f} s, {first['body_bytes'] / 1e6:.1f} MB; run 2: "
+        f"{second['wall']:.1f} s, {second['body_bytes'] / 1e6:.2f} MB")
+    out = Outcome("recrawl")
+    how = "the crawl_all flow" if result["mode"] == "flow" else "crawl_site + write_run"
+    out.rows.append(Row(
+        f"(3) recrawl of an unchanged world ({spec.sites} sites × {spec.pages} pages, {how}): body bytes",
+        f"{second['body_bytes'] / 1e6:.2f} MB", f"{first['body_bytes'] / 1e6:.1f} MB (first run)",
+        f"{bytes_ratio:.3f}×", f"≤ {RECRAWL_BYTES_TARGET:.2f}×", bytes_ratio <= RECRAWL_BYTES_TARGET))
+    out.rows.append(Row(
+        "  recrawl: wall time", f"{second['wall']:.1f} s", f"{first['wall']:.1f} s (first run)",
+        f"{wall_ratio:.2f}×", f"≤ {RECRAWL_WALL_TARGET:.2f}×", wall_ratio <= RECRAWL_WALL_TARGET))
+    lines = [
+        f"{spec.sites} sites × {spec.pages} pages + {spec.documents} PDFs served by {kind} (ETag and "
+        f"Last-Modified on every file, 304 to conditional requests), crawled twice through {how}"
+        + (f" — {result['note']}" if result.get("note") else "")
+        + f", concurrency {size.concurrency}, no delay. Wall time covers the whole run (cache read, "
+        "crawl, detection, warehouse write), not the Prefect server's start. "
+        f"Machine: {load_before}.",
+        "",
+        "| run | seconds | body bytes | requests | pages | from cache | documents | from cache |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["runs"]:
+        lines.append(f"| {r['run_id']} | {r['wall']:.1f} | {r['body_bytes']:,} | {r['requests']:,} | "
+                     f"{r['pages']:,} | {r['pages_from_cache']:,} | {r['documents']:,} | "
+                     f"{r['documents_from_cache']:,} |")
+    lines += ["", f"Findings that differ between the two runs: {result['findings_differing']} "
+              "(a 304 must reuse what was extracted last time)."]
+    out.details = "\n".join(lines)
+    out.raw = result
+    return out
+
+
+def _run_recrawl(root: Path, size: CrawlSize) -> dict:
+    out = root / "recrawl.json"
+    cmd = [sys.executable, "-m", "benchmarks.recrawl_runner", str(root / "world.json"),
+           str(root / "recrawl"), str(out), "--concurrency", str(size.concurrency),
+           "--mode", size.recrawl_mode]
+    log = root / "recrawl.log"
+    with open(log, "wb") as fh:
+        done = subprocess.run(cmd, cwd=ROOT, env=_env(), stdout=fh, stderr=subprocess.STDOUT,
+                              timeout=1800)
+    if done.returncode != 0 or not out.exists():
+        raise RuntimeError("recrawl failed:\n" + log.read_text(errors="replace")[-3000:])
+    return json.loads(out.read_text())
