@@ -157,7 +157,7 @@ def throughput(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=pr
         ratio(peak, MEMORY_TARGET_MB) + " bound", f"< {MEMORY_TARGET_MB:.0f} MB",
         peak < MEMORY_TARGET_MB))
     mem.details = (
-        f"Peak RSS (`getrusage(RUSAGE_SELF).ru_maxrss`) of the Pantau child process: {peak:.0f} MB. "
+        f"Peak RSS (`VmHWM` of /proc/self/status) of the Pantau child process: {peak:.0f} MB. "
         "It holds every site's `SiteCrawl` (pages with their links and context) until the end, "
         "because detection needs them; the Scrapy spider keeps nothing (items are dropped), so its "
         "figure is not like for like.")

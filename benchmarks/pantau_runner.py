@@ -13,11 +13,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not ``getrusage().ru_maxrss``: Linux carries that over
+    from the parent across fork and exec, so a child would report its parent's peak."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "body_bytes": sum(c.body_bytes for c in crawls),
         "unreachable": sum(1 for c in crawls if not c.reachable),
         "errors": sorted({p.error for c in crawls for p in c.pages if p.error})[:5],
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "settings": asdict(settings),
     }
     with open(args.out, "w") as fh:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from urllib.parse import urlsplit
@@ -108,6 +107,21 @@ def settings_for(concurrency: int, host_delay: float) -> dict:
     }
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not ``getrusage().ru_maxrss``: Linux carries that over
+    from the parent across fork and exec, so a child would report its parent's peak."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("world")
@@ -124,17 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     world = World.load(args.world)
     spider_cls = build_spider([s.url for s in world.sites])
     settings = settings_for(args.concurrency, args.host_delay)
-    import os
-    variant = os.environ.get("BENCH_SCRAPY_VARIANT", "")
-    if "noaware" in variant:
-        settings.pop("SCHEDULER_PRIORITY_QUEUE")
-    if "dfo" in variant:
-        for k in ("DEPTH_PRIORITY", "SCHEDULER_DISK_QUEUE", "SCHEDULER_MEMORY_QUEUE"):
-            settings.pop(k)
-    if "epoll" in variant:
-        settings["TWISTED_REACTOR"] = "twisted.internet.epollreactor.EPollReactor"
-    if "norobots" in variant:
-        settings["ROBOTSTXT_OBEY"] = False
     process = CrawlerProcess(settings=settings)
     crawler = process.create_crawler(spider_cls)
     times: dict[str, float] = {}
@@ -165,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "body_bytes": stats.get("downloader/response_bytes", 0),
         "reason": times.get("reason"),
         "robots_forbidden": stats.get("robotstxt/forbidden", 0),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
     with open(args.out, "w") as fh:
         json.dump(result, fh)

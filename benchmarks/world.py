@@ -280,7 +280,7 @@ class Nginx:
 
     def config(self) -> str:
         p = self.prefix
-        log = (f"log_format bench '$msec $server_addr $status $request_method $uri';\n"
+        log = (f"log_format bench '$msec $request_time $server_addr $status $request_method $uri';\n"
                f"    access_log {self.access_log} bench buffer=256k flush=1s;"
                if self.access_log else "access_log off;")
         servers = "\n".join(
@@ -339,14 +339,16 @@ http {{
                 self.process.wait()
 
     def request_log(self) -> list[tuple[float, str, int, str, str]]:
-        """(time, server address, status, method, path) of every request (access_log=True)."""
+        """(start time, server address, status, method, path) of every request
+        (access_log=True); the start is the logged end ``$msec`` minus ``$request_time``."""
         if not self.access_log or not self.access_log.exists():
             return []
         rows = []
         for line in self.access_log.read_text().splitlines():
             parts = line.split(" ")
-            if len(parts) >= 5:
-                rows.append((float(parts[0]), parts[1], int(parts[2]), parts[3], parts[4]))
+            if len(parts) >= 6:
+                start = float(parts[0]) - float(parts[1])
+                rows.append((start, parts[2], int(parts[3]), parts[4], parts[5]))
         return rows
 
 
