@@ -1,0 +1,152 @@
+"""The benchmarks' machinery at a tiny size: worlds, servers, both crawlers, the recrawl, the
+warehouse and the report. These assert structure, never timings (`make bench` measures)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from benchmarks import crawl, run, warehouse
+from benchmarks.common import Outcome, Row, machine, percentile
+from benchmarks.world import Nginx, PythonServer, WorldSpec, doc_path, find_nginx, generate
+
+TINY_WORLD = WorldSpec(sites=3, pages=5, documents=2)
+
+
+def check_static_server(world) -> None:
+    site = world.sites[0]
+    first = requests.get(site.url, timeout=5)
+    assert first.status_code == 200 and "<h1>" in first.text
+    assert first.headers.get("ETag") and first.headers.get("Last-Modified")
+    again = requests.get(site.url, headers={"If-None-Match": first.headers["ETag"]}, timeout=5)
+    assert again.status_code == 304 and again.content == b""
+    pdf = requests.get(site.url.rstrip("/") + doc_path(site.index, 0),
+                       headers={"Range": "bytes=0-2047"}, timeout=5)
+    assert pdf.status_code == 206 and pdf.content.startswith(b"%PDF-") and len(pdf.content) == 2048
+    assert requests.get(world.sites[-1].url + "robots.txt", timeout=5).text.startswith("User-agent")
+
+
+def test_world_has_every_page_within_reach(tmp_path):
+    world = generate(TINY_WORLD, tmp_path)
+    assert len(world.sites) == 3
+    assert len({(s.address, s.port) for s in world.sites}) == 3
+    assert len({s.address for s in world.sites}) == 3, "one loopback address per site"
+    site_dir = world.site_dir(world.sites[0])
+    assert len(list(site_dir.rglob("*.html"))) == TINY_WORLD.pages
+    assert len(list(site_dir.rglob("*.pdf"))) == TINY_WORLD.documents
+    assert world.load(tmp_path / "world.json") == world
+
+
+def test_python_fallback_server_speaks_conditional_and_ranged_http(tmp_path):
+    world = generate(TINY_WORLD, tmp_path)
+    with PythonServer(world, access_log=True) as server:
+        check_static_server(world)
+    assert server.request_log()
+
+
+@pytest.mark.skipif(find_nginx(install=False) is None, reason="nginx is not installed")
+def test_nginx_serves_the_world_and_logs_request_starts(tmp_path):
+    world = generate(TINY_WORLD, tmp_path)
+    with Nginx(world, find_nginx(install=False), access_log=True) as server:
+        check_static_server(world)
+    log = server.request_log()
+    assert {host for _, host, *_ in log} >= {world.sites[0].address}
+    assert server.process.poll() is not None, "nginx stopped with the block"
+
+
+@pytest.mark.slow
+def test_throughput_and_memory_run_both_crawlers(tmp_path):
+    tp, mem = crawl.throughput(crawl.TINY, tmp_path, prefer_nginx=False, log=lambda *_: None)
+    expected = TINY_WORLD.sites * TINY_WORLD.pages
+    for name in ("pantau", "scrapy"):
+        (result,) = tp.raw["runs"][name]
+        assert result["pages"] == expected, name
+        assert result["documents_ok"] == TINY_WORLD.sites * TINY_WORLD.documents, name
+        assert result["elapsed"] > 0 and result["peak_rss_mb"] > 0
+    assert "(1)" in tp.rows[0].figure and isinstance(tp.rows[0].met, bool)
+    assert "(5)" in mem.rows[0].figure and isinstance(mem.rows[0].met, bool)
+    assert not list(tmp_path.iterdir()), "the world is removed afterwards"
+
+
+@pytest.mark.slow
+def test_politeness_measures_wall_time_and_gaps(tmp_path):
+    out = crawl.politeness(crawl.TINY, tmp_path, prefer_nginx=False, log=lambda *_: None)
+    spec = crawl.TINY.politeness
+    assert out.raw["result"]["pages"] == spec.sites * spec.pages
+    assert out.raw["bound"] == pytest.approx(spec.pages * crawl.TINY.delay)
+    assert out.raw["min_gap"] is not None
+    assert [r.figure.startswith("(2)") for r in out.rows][0]
+
+
+@pytest.mark.slow
+def test_recrawl_reuses_the_cache_on_the_second_run(tmp_path):
+    out = crawl.recrawl(crawl.TINY, tmp_path, prefer_nginx=False, log=lambda *_: None)
+    first, second = out.raw["runs"]
+    assert first["pages"] == second["pages"] > 0
+    assert second["pages_from_cache"] > 0
+    assert second["body_bytes"] < first["body_bytes"]
+    assert out.raw["findings_differing"] == 0
+    assert len(out.rows) == 2
+
+
+def test_warehouse_times_every_named_query(tmp_path):
+    from warehouse import queries
+
+    out = warehouse.run(warehouse.TINY, tmp_path, log=lambda *_: None)
+    raw = out.raw
+    size = warehouse.TINY
+    assert raw["findings"] == size.agencies * 30
+    assert raw["counts"]["runs"] == size.weeks
+    assert raw["counts"]["findings"] == (size.weeks - 1) * size.history_agencies * 30 + size.agencies * 30
+    timed = {k.split(": ", 1)[1] for k in raw["timings"] if k.startswith("query: ")}
+    assert timed | set(raw["skipped"]) == set(queries.names())
+    assert {"ranking", "matrix", "agency_history", "changes", "score_changes"} <= timed
+    assert all(len(t) == size.repeat for t in raw["timings"].values())
+    assert out.rows[0].figure.startswith("write_run")
+
+
+def test_hotspots_name_the_costliest_operators(tmp_path):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT range AS x, range % 7 AS y FROM range(100000)")
+    spots = warehouse.hotspots(con, "SELECT y, count(*) FROM t GROUP BY y ORDER BY y", None)
+    assert spots and "ms" in spots[0]
+
+
+def test_profile_summary_groups_by_pantau_module():
+    raw = (
+        "run (benchmarks/pantau_runner.py:50);crawl_site (scrapers/crawler.py:70);"
+        "extract_page (scrapers/extract.py:200) 30\n"
+        "run (benchmarks/pantau_runner.py:50);_attempt (scrapers/fetch.py:300);"
+        "recv_into (socket.py:700) 10\n"
+    )
+    text = crawl.summarize_profile(raw, 2, {"pages": 10, "elapsed": 1.0})
+    assert "HTML parsing" in text and "75 %" in text
+    assert "`extract_page (scrapers/extract.py:200)`" in text
+
+
+def test_report_table_and_results(tmp_path):
+    rows = [Row("figure a", "1", "2 (Scrapy)", "0.50×", "≥ 1.0×", False),
+            Row("figure b", "1", "—", "—", "informative", None)]
+    text = run.table(rows)
+    assert text.splitlines()[0].startswith("| figure")
+    assert "NOT MET" in text and "—" in text
+    args = dataclasses.make_dataclass("A", [("quick", bool)])(quick=True)
+    md = run.results_markdown([Outcome("x", rows, "details")], machine(shutil.which("nginx")), args, 60)
+    assert "## Machine" in md and "Python" in md and "Not met: figure a" in md
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+
+
+def test_run_refuses_unknown_benchmarks(capsys):
+    with pytest.raises(SystemExit):
+        run.main(["--only", "nonsense"])
+    assert "unknown benchmark" in capsys.readouterr().err
+
+
+def test_results_file_is_in_the_package():
+    assert Path(run.RESULTS).parent.name == "benchmarks"
