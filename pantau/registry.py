@@ -1,7 +1,8 @@
 """The agency registry: which PPID sites are monitored, who gets reminded, who reports to whom.
 
 One file, YAML or CSV, with the contract's columns (``id, name, url, email, role, parent``)
-and one optional column, ``insecure_tls`` (accept a bad certificate for that agency).
+and two optional columns: ``insecure_tls`` (accept a bad certificate for that agency) and
+``platform`` (the site's CMS, when detection from the start page guesses wrong).
 A file with any bad row is refused whole, with every problem listed by row number, so a
 typo never imports half a city.
 """
@@ -17,8 +18,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from scrapers.platforms import PLATFORMS
+
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
-OPTIONAL_COLUMNS = ("insecure_tls",)
+OPTIONAL_COLUMNS = ("insecure_tls", "platform")
 ROLES = ("utama", "pelaksana")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -35,6 +38,8 @@ class Agency:
     role: str = "pelaksana"
     parent: str = ""
     insecure_tls: bool = False
+    platform: str = ""
+    """The site's platform (``wordpress``, ``laravel`` …); empty: detected when crawled."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,9 @@ def _row_problems(row) -> tuple[list[str], Agency | None]:
         problems.append(f"bad email {email!r}")
     if insecure not in TRUE_WORDS | FALSE_WORDS:
         problems.append(f"insecure_tls {insecure!r} is not true/false")
+    platform = _text(row.get("platform")).lower()
+    if platform and platform not in PLATFORMS:
+        problems.append(f"platform {platform!r} is not one of: {', '.join(PLATFORMS)}")
     if problems:
         return problems, None
     agency = Agency(
@@ -150,6 +158,7 @@ def _row_problems(row) -> tuple[list[str], Agency | None]:
         role=role,
         parent=_text(row.get("parent")),
         insecure_tls=insecure in TRUE_WORDS,
+        platform=platform,
     )
     return [], agency
 

@@ -39,6 +39,7 @@ from scrapers.model import DocumentCheck, Page, SiteCrawl
 from scrapers.politeness import BudgetExceeded, HostThrottle
 from scrapers.robots import RobotsPolicy, fetch_robots
 from scrapers.sitemap import collect_sitemap_urls
+from scrapers.platforms import GENERIC, Platform, detect_platform, platform_named
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -56,6 +57,7 @@ def crawl_site(
     doc_cache: Mapping[str, DocumentCheck] | None = None,
     verify_tls: bool | None = None,
     throttle: HostThrottle | None = None,
+    platform: str | None = None,
 ) -> SiteCrawl:
     """Crawl one site within ``settings``' limits.
 
@@ -63,6 +65,8 @@ def crawl_site(
     ETag/Last-Modified make requests conditional and a 304 reuses them (``from_cache``).
     ``verify_tls=False`` accepts a bad certificate (None: ``settings.verify_tls``).
     ``throttle`` defaults to the process-wide one, so sites on one host share its delay.
+    ``platform`` names the site's platform (``scrapers.platforms``); None detects it from the
+    start page. Its pages without PPID information (feeds, log-in, tag archives) are skipped.
     """
     crawler = SiteCrawler(
         start_url,
@@ -71,6 +75,7 @@ def crawl_site(
         doc_cache=doc_cache or {},
         verify_tls=verify_tls,
         throttle=throttle,
+        platform=platform_named(platform) if platform else None,
     )
     return crawler.run()
 
@@ -110,8 +115,10 @@ class SiteCrawler:
         doc_cache: Mapping[str, DocumentCheck],
         verify_tls: bool | None,
         throttle: HostThrottle | None,
+        platform: Platform | None = None,
     ) -> None:
         self.settings = settings
+        self.platform = platform
         self.start_url = start_url
         self.cache = cache
         self.doc_cache = doc_cache
@@ -188,6 +195,9 @@ class SiteCrawler:
         if outcome.final_url:
             self.scope.add(outcome.final_url)
             self.seen.add(outcome.final_url)
+        if self.platform is None:
+            self.platform = detect_platform(page) if page is not None else GENERIC
+        self.result.platform = self.platform.name
         self._absorb(outcome)
         return True
 
@@ -282,6 +292,10 @@ class SiteCrawler:
         trap = self.traps.admit(url)
         if trap:
             self._note_left_out(f"crawler trap: {trap}", url)
+            return
+        skip = (self.platform or GENERIC).skip_reason(url)
+        if skip:
+            self._note_left_out(skip, url)
             return
         if not self._robots_allows(url):
             self._note_left_out("disallowed by robots.txt", url)

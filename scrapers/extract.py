@@ -421,7 +421,11 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
             walk.leave()
     page.title, page.h1, page.headings, page.links = walk.title, walk.h1, walk.headings, walk.links
     page.placeholder = is_placeholder(root, html)
+    page.generator = fold(" ".join(GENERATOR_XPATH(root)))[:100]
     return page
+
+
+GENERATOR_XPATH = lxml.etree.XPath("//meta[@name='generator']/@content")
 
 
 # A category page that only says it has nothing yet publishes nothing.

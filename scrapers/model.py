@@ -59,6 +59,8 @@ class Page:
     error: str | None = None
     placeholder: bool = False
     """The page's content says there is nothing yet ("Belum ada data", "Segera hadir")."""
+    generator: str = ""
+    """``<meta name="generator">``: which platform built the site (WordPress 6.4 …)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -121,6 +123,8 @@ class SiteCrawl:
     """Response body bytes received over the network (cached 304 pages add nothing)."""
     notes: list[str] = field(default_factory=list)
     """What the crawler left out and why (robots, traps, limits), for the run summary."""
+    platform: str = ""
+    """The site platform the crawl used (``scrapers.platforms``): given or detected."""
 
 
 @dataclass

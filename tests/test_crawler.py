@@ -554,3 +554,28 @@ def test_two_connections_per_host_run_in_parallel():
     with LoopbackServer(routes) as site:
         result = crawl(site.url("/"), settings)
     assert all(page.status == 200 for page in result.pages) and len(result.pages) == 3
+
+
+def test_the_platform_skips_feeds_and_tag_archives_and_says_so():
+    home = (
+        '<html><head><meta name="generator" content="WordPress 6.5"></head><body>'
+        '<a href="/informasi-berkala/">Informasi Berkala</a><a href="/feed/">RSS</a>'
+        '<a href="/tag/ppid/">ppid</a><a href="/?s=dip">Cari</a></body></html>'
+    )
+    routes = {"/robots.txt": Reply(404, b""), "/": html(home), "/*": html("halaman")}
+    with LoopbackServer(routes) as server:
+        crawl = crawl_site(server.url("/"), CrawlSettings(host_delay=0, use_sitemaps=False))
+        fetched = {r.path for r in server.requests}
+    assert crawl.platform == "wordpress"
+    assert "/informasi-berkala/" in fetched
+    assert not fetched & {"/feed/", "/tag/ppid/", "/?s=dip"}
+    assert any("wordpress page without PPID information" in note for note in crawl.notes)
+
+
+def test_a_platform_given_by_the_registry_wins_over_detection():
+    routes = {"/robots.txt": Reply(404, b""), "/": html('<a href="/feed/">RSS</a>'), "/*": html("x")}
+    with LoopbackServer(routes) as server:
+        crawl = crawl_site(server.url("/"), CrawlSettings(host_delay=0, use_sitemaps=False),
+                           platform="wordpress")
+        fetched = {r.path for r in server.requests}
+    assert crawl.platform == "wordpress" and "/feed/" not in fetched

@@ -119,3 +119,13 @@ def test_shipped_example_registries_are_valid(name):
     utama = [a for a in registry if a.role == "utama"]
     assert len(utama) == 1
     assert all(a.parent == utama[0].id for a in registry if a.role == "pelaksana")
+
+
+def test_platform_column_is_optional_and_checked(tmp_path):
+    good = load_registry(write(tmp_path, "r.csv",
+        "id,name,url,email,role,parent,platform\n"
+        "a,A,https://a.go.id/,,utama,,WordPress\nb,B,https://b.go.id/,,pelaksana,a,\n"))
+    assert good.get("a").platform == "wordpress" and good.get("b").platform == ""
+    found, _ = problems(write(tmp_path, "bad.csv",
+        "id,name,url,email,role,parent,platform\na,A,https://a.go.id/,,utama,,wix\n"))
+    assert found == [(1, "platform 'wix' is not one of: wordpress, joomla, drupal, laravel, generic")]
