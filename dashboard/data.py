@@ -338,6 +338,7 @@ def reminders_table(reminders: pd.DataFrame) -> pd.DataFrame:
     table = reminders.copy()
     table["status_label"] = table["status"].map(
         lambda s: labels.REMINDER_STATUS_LABELS.get(s, s))
+    table["kind"] = table["kind"].map(lambda k: labels.REMINDER_KIND_LABELS.get(k, k))
     return table
 
 

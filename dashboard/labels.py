@@ -85,6 +85,11 @@ REMINDER_STATUS_LABELS = {
     "skipped": "Dilewati",
 }
 
+REMINDER_KIND_LABELS = {
+    "reminder": "Pengingat",
+    "digest": "Ringkasan situs tak terjangkau",
+}
+
 REMINDER_STATUS_COLORS = {
     "pending": "#90a4ae",
     "sent": "#2e7d32",

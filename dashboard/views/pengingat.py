@@ -31,6 +31,8 @@ ui.table(
         "created_at": st.column_config.DatetimeColumn("Dibuat", format="YYYY-MM-DD HH:mm"),
         "agency_name": st.column_config.TextColumn("Badan Publik", width="medium"),
         "run_id": st.column_config.NumberColumn("Putaran", format="%d"),
+        "kind": st.column_config.TextColumn("Jenis"),
+        "subject": st.column_config.TextColumn("Perihal", width="medium"),
         "channel": st.column_config.TextColumn("Saluran"),
         "recipients": st.column_config.TextColumn("Penerima"),
         "cc": st.column_config.TextColumn("Tembusan"),
