@@ -140,23 +140,27 @@ def is_lock_error(exc: Exception) -> bool:
     return "lock" in text or "conflicting" in text or "being used" in text
 
 
+def _open_waiting(open_connection, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open, retrying with backoff for up to ``wait`` seconds while another process holds the lock."""
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return open_connection()
+        except duckdb.Error as exc:
+            if not is_lock_error(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 @contextmanager
 def read_only(path: str | Path, *, wait: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-only connection; waits up to ``wait`` seconds while a writer holds the file."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such database file")
-    deadline = time.monotonic() + wait
-    delay = 0.05
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=True)
-            break
-        except duckdb.Error as exc:
-            if not is_lock_error(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    con = _open_waiting(lambda: duckdb.connect(str(path), read_only=True), wait)
     try:
         check_version(con, path)
         yield con
@@ -167,17 +171,7 @@ def read_only(path: str | Path, *, wait: float = 10.0) -> Iterator[duckdb.DuckDB
 @contextmanager
 def writing(path: str | Path, *, wait: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated read-write connection held only for the block; waits while readers hold the file."""
-    deadline = time.monotonic() + wait
-    delay = 0.05
-    while True:
-        try:
-            con = connect(path)
-            break
-        except duckdb.Error as exc:
-            if not is_lock_error(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    con = _open_waiting(lambda: connect(path), wait)
     try:
         yield con
     finally:
