@@ -67,9 +67,7 @@ def latest_version() -> int:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest applied migration, 0 for an empty database."""
-    exists = scalar(
-        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    )
+    exists = scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'")
     if not exists:
         return 0
     return scalar(con, "SELECT coalesce(max(version), 0) FROM schema_version")
