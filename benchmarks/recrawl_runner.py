@@ -57,7 +57,9 @@ def run_flow(registry: Path, db: Path, settings: Path, runs: int) -> list[float]
     return walls
 
 
-def run_direct(registry: Path, db: Path, settings_path: Path, runs: int, concurrency: int) -> list[float]:
+def run_direct(registry: Path, db: Path, settings_path: Path, runs: int,
+               concurrency: int) -> tuple[list[float], list[dict[str, float]]]:
+    """Both runs without Prefect; also each phase's seconds (cache read, crawl, detect, write)."""
     from pantau.checklist import load_checklist
     from pantau.registry import load_registry
     from pantau.settings import load_settings
@@ -69,7 +71,7 @@ def run_direct(registry: Path, db: Path, settings_path: Path, runs: int, concurr
     reg = load_registry(registry)
     settings = load_settings(settings_path)
     checklist = load_checklist()
-    walls = []
+    walls, phases = [], []
     for _ in range(runs):
         start = time.perf_counter()
         started = datetime.now()
@@ -77,21 +79,28 @@ def run_direct(registry: Path, db: Path, settings_path: Path, runs: int, concurr
         if db.exists():
             with writing(db) as con:
                 caches = {a.id: load_http_cache(con, a.id) for a in reg}
+        t_cache = time.perf_counter()
 
-        def one(agency):
+        def one(agency, caches=caches):
             pages, docs = caches.get(agency.id, ({}, {}))
-            crawl = crawl_site(agency.url, settings.crawl, cache=pages, doc_cache=docs)
-            return AgencyOutcome(agency=agency, findings=detect_site(crawl, checklist, date.today()),
-                                 crawl=crawl, error=crawl.error, checked_at=crawl.finished_at)
+            return crawl_site(agency.url, settings.crawl, cache=pages, doc_cache=docs)
 
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            outcomes = list(pool.map(one, reg))
+            crawls = list(pool.map(one, reg))
+        t_crawl = time.perf_counter()
+        outcomes = [AgencyOutcome(agency=a, findings=detect_site(c, checklist, date.today()),
+                                  crawl=c, error=c.error, checked_at=c.finished_at)
+                    for a, c in zip(reg, crawls, strict=False)]
+        t_detect = time.perf_counter()
         record = RunRecord(started_at=started, finished_at=datetime.now(),
                            categories=list(checklist), outcomes=outcomes, registry=str(registry))
         with writing(db) as con:
             write_run(con, record)
-        walls.append(time.perf_counter() - start)
-    return walls
+        end = time.perf_counter()
+        walls.append(end - start)
+        phases.append({"cache read": t_cache - start, "crawl": t_crawl - t_cache,
+                       "detection": t_detect - t_crawl, "warehouse write": end - t_detect})
+    return walls, phases
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,10 +130,11 @@ def main(argv: list[str] | None = None) -> int:
             import flows.crawl  # noqa: F401
         except Exception as exc:  # noqa: BLE001 - fall back, and say so in the results
             mode, note = "direct", f"flow not importable ({exc!r}); crawled with crawl_site directly"
+    phases: list[dict[str, float]] = []
     if mode == "flow":
         walls = run_flow(registry, db, settings, 2)
     else:
-        walls = run_direct(registry, db, settings, 2, args.concurrency)
+        walls, phases = run_direct(registry, db, settings, 2, args.concurrency)
 
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -149,10 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         {"run_id": r, "wall": w, "body_bytes": b or 0, "requests": q or 0, "pages": p or 0,
          "documents": d or 0, "unreachable": u, "pages_from_cache": cached.get(r, 0),
          "documents_from_cache": doc_cached.get(r, 0)}
-        for (r, b, q, p, d, u), w in zip(per_run, walls)
+        for (r, b, q, p, d, u), w in zip(per_run, walls, strict=False)
     ]
     Path(args.out).write_text(json.dumps({"mode": mode, "note": note, "runs": runs,
-                                          "findings_differing": differing}))
+                                          "phases": phases, "findings_differing": differing}))
     return 0
 
 

@@ -35,10 +35,10 @@ def table(rows: list[Row]) -> str:
     """The results table, Markdown (also readable on a terminal)."""
     head = ("figure", "Pantau", "peer or bound", "ratio", "target", "met")
     body = [(r.figure, r.pantau, r.peer, r.ratio, r.target, r.verdict) for r in rows]
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=False)]
 
     def line(cells):
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"
 
     return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
                       *(line(b) for b in body)])

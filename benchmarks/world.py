@@ -323,10 +323,10 @@ http {{
         )
         try:
             wait_listening(self.world.sites)
-        except Exception:
+        except Exception as exc:
             self.__exit__(None, None, None)
             raise RuntimeError("nginx did not start: "
-                               + (self.prefix / "stderr.log").read_text(errors="replace")[-2000:])
+                               + (self.prefix / "stderr.log").read_text(errors="replace")[-2000:]) from exc
         return self
 
     def __exit__(self, *exc) -> None:

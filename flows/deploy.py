@@ -27,18 +27,21 @@ def deploy(pool: str, settings_file: str | None = None) -> list:
     settings = load_settings(settings_file)
     weekly = Flow.from_source(source=str(ROOT), entrypoint="flows/pipeline.py:weekly_pipeline")
     reminders = Flow.from_source(source=str(ROOT), entrypoint="flows/reminders.py:send_reminders")
-    ids = [
-        weekly.deploy(
+    # to_deployment + apply rather than Flow.deploy: deploy() also polls the pool's workers,
+    # which prefect 3.8 with fastapi<0.155 answers with a 422; registering needs no workers.
+    deployments = [
+        weekly.to_deployment(
             name="pantau-weekly", work_pool_name=pool, schedule=crawl_schedule(settings.schedule),
             parameters={"registry": settings.schedule.registry, "db": settings.schedule.db,
                         "settings_file": settings_file},
-            tags=["pantau"], print_next_steps=False,
+            tags=["pantau"],
         ),
-        reminders.deploy(
-            name="pantau-reminders", work_pool_name=pool, tags=["pantau"], print_next_steps=False,
+        reminders.to_deployment(
+            name="pantau-reminders", work_pool_name=pool, tags=["pantau"],
             parameters={"db": settings.schedule.db, "settings_file": settings_file},
         ),
     ]
+    ids = [deployment.apply() for deployment in deployments]
     return ids
 
 

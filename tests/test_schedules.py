@@ -19,3 +19,34 @@ def test_default_schedule_is_weekly_on_monday_in_jakarta():
 
     schedule = crawl_schedule(load_settings(env={}).schedule)
     assert schedule.cron == "0 2 * * 1" and schedule.timezone == "Asia/Jakarta"
+
+
+def test_deploy_registers_both_flows_on_a_work_pool(prefect_api, tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+
+    from flows.deploy import deploy
+
+    async def create_pool():
+        async with get_client() as client:
+            await client.create_work_pool(WorkPoolCreate(name="pantau-test", type="process"),
+                                          overwrite=True)
+
+    asyncio.run(create_pool())
+    settings = tmp_path / "s.yaml"
+    settings.write_text("schedule:\n  crawl_cron: '15 3 * * 1'\n  registry: kota.yaml\n")
+    ids = deploy("pantau-test", str(settings))
+
+    async def read(deployment_id):
+        async with get_client() as client:
+            return await client.read_deployment(deployment_id)
+
+    weekly, reminders = (asyncio.run(read(i)) for i in ids)
+    assert weekly.name == "pantau-weekly" and weekly.work_pool_name == "pantau-test"
+    assert weekly.schedules[0].schedule.cron == "15 3 * * 1"
+    assert weekly.schedules[0].schedule.timezone == "Asia/Jakarta"
+    assert weekly.parameters["registry"] == "kota.yaml"
+    assert weekly.entrypoint == "flows/pipeline.py:weekly_pipeline"
+    assert reminders.name == "pantau-reminders" and not reminders.schedules
