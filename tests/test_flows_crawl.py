@@ -83,6 +83,7 @@ def test_a_second_run_of_an_unchanged_world_transfers_under_a_tenth(prefect_api,
                   today=TODAY)
     first, second = [b for (b,) in query(
         db, "SELECT sum(body_bytes) FROM agency_runs GROUP BY run_id ORDER BY run_id")]
+    print(f"\nbody bytes: first run {first}, second run {second} ({second / first:.1%})")
     assert first > 0
     assert second < 0.10 * first, (first, second)
     same = query(db, """
