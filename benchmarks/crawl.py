@@ -40,18 +40,21 @@ class CrawlSize:
     recrawl_mode: str = "flow"
     recrawl_direct: bool = True
     """Also crawl the recrawl world twice without Prefect, to separate the flow's overhead."""
-    politeness_peer: bool = True
+    flow_profile_sites: int = 30
+    """Sites of the recrawl world crawled twice more by the flow under py-spy (0: none)."""
+    politeness_peer: bool = False
+    """Also crawl the politeness world with Scrapy at the same delay (about a minute more)."""
 
 
 FULL = CrawlSize()
 QUICK = CrawlSize(world=WorldSpec(sites=40, pages=50, documents=3), profile_sites=0,
                   politeness=WorldSpec(sites=40, pages=10, documents=0), delay=0.5,
                   recrawl=WorldSpec(sites=20, pages=20, documents=3), politeness_peer=False,
-                  recrawl_direct=False)
+                  recrawl_direct=False, flow_profile_sites=0)
 TINY = CrawlSize(world=WorldSpec(sites=3, pages=5, documents=2), concurrency=2, profile_sites=0,
                  politeness=WorldSpec(sites=3, pages=3, documents=0), delay=0.05,
                  recrawl=WorldSpec(sites=3, pages=5, documents=2), recrawl_mode="direct",
-                 politeness_peer=False, recrawl_direct=False)
+                 politeness_peer=False, recrawl_direct=False, flow_profile_sites=0)
 
 
 def _env() -> dict[str, str]:
@@ -190,7 +193,7 @@ def profile_pantau(world: World, root: Path, size: CrawlSize, log=print) -> str:
                                     "sites": json.loads((root / "world.json").read_text())["sites"][: size.profile_sites]}))
     raw = sub_root / "profile.txt"
     out = sub_root / "result.json"
-    cmd = [spy, "record", "--rate", "50", "--format", "raw", "--output", str(raw), "--",
+    cmd = [spy, "record", "--gil", "--rate", "100", "--format", "raw", "--output", str(raw), "--",
            sys.executable, "-m", "benchmarks.pantau_runner", str(sub_json), str(out),
            "--concurrency", str(size.concurrency)]
     with open(sub_root / "py-spy.log", "wb") as fh:
@@ -226,9 +229,11 @@ def summarize_profile(text: str, sites: int, result: dict, top: int = 15) -> str
     if not samples:
         return "(Empty profile.)"
     lines = [
-        f"Profile of Pantau's crawler (py-spy, 50 Hz, the first {sites} sites again: "
+        f"Profile of Pantau's crawler (`py-spy record --gil`, 100 Hz: only the thread holding the "
+        f"GIL is sampled, so this is what the single interpreter spends its time on; the first "
+        f"{sites} sites again: "
         f"{result['pages']:,} pages at {result['pages'] / result['elapsed']:.0f} pages/s; "
-        f"{samples:,} samples of running threads):",
+        f"{samples:,} samples):",
         "",
         "| where the CPU goes | share |",
         "|---|---:|",
@@ -239,6 +244,61 @@ def summarize_profile(text: str, sites: int, result: dict, top: int = 15) -> str
     ours = [(f, n) for f, n in total.most_common() if "scrapers/" in f or "scrapers." in f]
     lines += ["", "| Pantau function (total time, callees included) | share |", "|---|---:|"]
     lines += [f"| `{f}` | {100 * n / samples:.1f} % |" for f, n in ours[:top]]
+    return "\n".join(lines)
+
+
+FLOW_AREAS = (
+    ("crawling (crawl_site)", "crawl_site (scrapers/crawler.py"),
+    ("detection (detect_site)", "scrapers/detect.py"),
+    ("warehouse write (write_run)", "write_run (warehouse/load.py"),
+    ("HTTP cache read (load_http_cache)", "load_http_cache (warehouse/load.py"),
+    ("Prefect walking task parameters (visit_collection)", "prefect/utilities/collections.py"),
+    ("Prefect engine, API client and pydantic (other)", "prefect/"),
+    ("Prefect engine, API client and pydantic (other)", "pydantic"),
+)
+
+
+def classify_stacks(text: str, rules) -> tuple[Counter, int]:
+    """py-spy raw stacks → samples per label: the first rule whose needle is on the stack."""
+    areas: Counter[str] = Counter()
+    samples = 0
+    for line in text.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        samples += n
+        label = next((lab for lab, needle in rules if needle in stack), "other")
+        areas[label] += n
+    return areas, samples
+
+
+def profile_flow(root: Path, size: CrawlSize, sites: int, log=print) -> str:
+    """The recrawl flow (both runs) on the first ``sites`` sites under ``py-spy --gil``."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not os.access(spy, os.X_OK):
+        return "(No profile of the flow: py-spy is not installed.)"
+    data = json.loads((root / "world.json").read_text())
+    sub = root / "flow-profile"
+    sub.mkdir(exist_ok=True)
+    (sub / "world.json").write_text(json.dumps({**data, "sites": data["sites"][:sites]}))
+    raw = sub / "profile.txt"
+    cmd = [spy, "record", "--gil", "--rate", "100", "--format", "raw", "--output", str(raw), "--",
+           sys.executable, "-m", "benchmarks.recrawl_runner", str(sub / "world.json"),
+           str(sub / "work"), str(sub / "result.json"), "--concurrency", str(size.concurrency),
+           "--mode", "flow"]
+    with open(sub / "py-spy.log", "wb") as fh:
+        done = subprocess.run(cmd, cwd=ROOT, env=_env(), stdout=fh, stderr=subprocess.STDOUT)
+    if done.returncode != 0 or not raw.exists():
+        return "(No profile of the flow: " + (sub / "py-spy.log").read_text(errors="replace")[-500:] + ")"
+    result = json.loads((sub / "result.json").read_text())
+    areas, samples = classify_stacks(raw.read_text(), FLOW_AREAS)
+    walls = ", ".join(f"run {r['run_id']} {r['wall']:.1f} s" for r in result["runs"])
+    log(f"  flow profile: {sites} sites under py-spy ({walls})")
+    lines = [f"Profile of the flow process (`py-spy record --gil`, 100 Hz, both runs over the first "
+             f"{sites} sites: {walls}; {samples:,} samples of the thread holding the GIL):", "",
+             "| where the interpreter's time goes | share |", "|---|---:|"]
+    lines += [f"| {label} | {100 * n / samples:.0f} % |" for label, n in areas.most_common()]
     return "\n".join(lines)
 
 
@@ -365,6 +425,7 @@ def recrawl(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=print
     world = generate(spec, root)
     load_before = _load()
     direct = None
+    profile = ""
     try:
         with serve(world, prefer_nginx=prefer_nginx, log=log) as server:
             result = _run_recrawl(root, size, size.recrawl_mode, "recrawl")
@@ -372,6 +433,8 @@ def recrawl(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=print
             if size.recrawl_direct and result["mode"] == "flow":
                 direct = _run_recrawl(root, size, "direct", "direct")
                 _log_runs(direct, log)
+            if size.flow_profile_sites and result["mode"] == "flow":
+                profile = profile_flow(root, size, min(size.flow_profile_sites, spec.sites), log)
             kind = server.kind
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -421,6 +484,8 @@ def recrawl(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=print
             lines.append(f"| {i} | " + " | ".join(f"{ph[n]:.2f}" for n in names) + " |")
     lines += ["", f"Findings that differ between the two runs: {result['findings_differing']} "
               "(a 304 must reuse what was extracted last time)."]
+    if profile:
+        lines += ["", profile]
     out.details = "\n".join(lines)
     out.raw = {"result": result, "direct": direct, "runs": result["runs"],
                "findings_differing": result["findings_differing"]}

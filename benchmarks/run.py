@@ -87,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--sites", type=int, default=None, help="sites of the world in (1)")
     parser.add_argument("--pages", type=int, default=None, help="pages per site in (1)")
-    parser.add_argument("--no-profile", action="store_true", help="skip the py-spy profile in (1)")
+    parser.add_argument("--no-profile", action="store_true",
+                        help="skip the py-spy profiles of the crawler (1) and the flow (3)")
+    parser.add_argument("--politeness-peer", action="store_true",
+                        help="also crawl the politeness world with Scrapy at the same delay")
     parser.add_argument("--python-server", action="store_true",
                         help="serve the worlds with the Python fallback server instead of nginx")
     parser.add_argument("--recrawl-mode", choices=("flow", "direct"), default=None)
@@ -108,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         changes["concurrency"] = args.concurrency
     if args.no_profile:
         changes["profile_sites"] = 0
+        changes["flow_profile_sites"] = 0
+    if args.politeness_peer:
+        changes["politeness_peer"] = True
     if args.recrawl_mode:
         changes["recrawl_mode"] = args.recrawl_mode
     if args.sites or args.pages:

@@ -150,3 +150,17 @@ def test_run_refuses_unknown_benchmarks(capsys):
 
 def test_results_file_is_in_the_package():
     assert Path(run.RESULTS).parent.name == "benchmarks"
+
+
+def test_flow_profile_areas_prefer_pantau_work_over_prefect():
+    raw = (
+        "run_task_sync (prefect/task_engine.py:1);fetch_site (flows/crawl.py:49);"
+        "crawl_site (scrapers/crawler.py:80) 2\n"
+        "run_task_sync (prefect/task_engine.py:1);visit_collection (prefect/utilities/collections.py:515) 6\n"
+        "main (x.py:1) 2\n"
+    )
+    areas, samples = crawl.classify_stacks(raw, crawl.FLOW_AREAS)
+    assert samples == 10
+    assert areas["crawling (crawl_site)"] == 2
+    assert areas["Prefect walking task parameters (visit_collection)"] == 6
+    assert areas["other"] == 2
