@@ -31,11 +31,15 @@ def score(statuses: Mapping[str, str], weights: Mapping[str, float]) -> float | 
     unknown = set(statuses) - set(weights)
     if unknown:
         raise ValueError(f"no weight for categories: {', '.join(sorted(unknown))}")
-    checked = {cat: st for cat, st in statuses.items() if st != "unreachable"}
-    if not checked:
+    total = earned = 0.0
+    for cat, st in statuses.items():
+        if st == "unreachable":
+            continue
+        weight = weights[cat]
+        total += weight
+        earned += weight * (CREDIT[st] if st in CREDIT else credit(st))
+    if not total:
         return None
-    total = sum(weights[cat] for cat in checked)
-    earned = sum(weights[cat] * credit(st) for cat, st in checked.items())
     return round(100.0 * earned / total, 2)
 
 
