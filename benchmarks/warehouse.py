@@ -224,6 +224,16 @@ def national_run(cats: list[Cat], size: Size, seed: int = 52):
 # --- measuring ---------------------------------------------------------------------------
 
 
+def query_kind(name: str) -> str:
+    """``batch`` for the reminders' weekly queries (not read by the dashboard), else ``query``."""
+    return "batch" if name.startswith("reminder_") else "query"
+
+
+def is_targeted(label: str) -> bool:
+    """The 200 ms target is for dashboard queries and analyst views, not weekly batches."""
+    return not label.startswith("batch: ")
+
+
 def query_params(sql: str, values: dict) -> dict | None:
     """The ``$parameters`` a query takes, with values; None when one is unknown."""
     names = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
@@ -317,14 +327,15 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
                 if params is None:
                     skipped.append(name)
                     continue
-                result_rows[f"query: {name}"] = len(queries.run(ro, name, **params))
-                timings[f"query: {name}"] = timed(lambda n=name, p=params: queries.run(ro, n, **p),
-                                                  repeat=size.repeat)
+                label = f"{query_kind(name)}: {name}"
+                result_rows[label] = len(queries.run(ro, name, **params))
+                timings[label] = timed(lambda n=name, p=params: queries.run(ro, n, **p),
+                                       repeat=size.repeat)
             for label, sql in ANALYST.items():
                 result_rows[label] = ro.sql(sql).to_arrow_table().num_rows
                 timings[label] = timed(lambda s=sql: ro.sql(s).to_arrow_table(), repeat=size.repeat)
             for label, times in timings.items():
-                if percentile(times, 95) >= QUERY_TARGET:
+                if is_targeted(label) and percentile(times, 95) >= QUERY_TARGET:
                     sql = queries.sql(label.split(": ", 1)[1]) if label.startswith("query: ") else ANALYST[label]
                     params = query_params(sql, values) if label.startswith("query: ") else None
                     plans[label] = hotspots(ro, sql, params)
@@ -339,17 +350,22 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
         f"write_run: one national run ({size.agencies:,} agencies, {n_findings:,} findings)",
         f"{write_s:.2f} s", f"{WRITE_TARGET:.0f} s (bound)", f"{write_s / WRITE_TARGET:.2f}× bound",
         f"< {WRITE_TARGET:.0f} s", write_s < WRITE_TARGET))
-    worst = max(timings, key=lambda k: percentile(timings[k], 95))
-    misses = [k for k in timings if percentile(timings[k], 95) >= QUERY_TARGET]
+    targeted = [k for k in timings if is_targeted(k)]
+    worst = max(targeted, key=lambda k: percentile(timings[k], 95))
+    misses = [k for k in targeted if percentile(timings[k], 95) >= QUERY_TARGET]
     outcome.rows.append(Row(
-        f"slowest query/view p95 ({len(timings)} timed × {size.repeat} reps): {worst}",
+        f"slowest query/view p95 ({len(targeted)} timed × {size.repeat} reps): {worst}",
         ms(percentile(timings[worst], 95)), "200 ms (bound)",
         f"{percentile(timings[worst], 95) / QUERY_TARGET:.2f}× bound",
         "every p95 < 200 ms", not misses))
     for label, times in timings.items():
         p95 = percentile(times, 95)
-        outcome.rows.append(Row(f"  {label} p95", ms(p95), "200 ms (bound)",
-                                f"{p95 / QUERY_TARGET:.2f}× bound", "< 200 ms", p95 < QUERY_TARGET))
+        if is_targeted(label):
+            outcome.rows.append(Row(f"  {label} p95", ms(p95), "200 ms (bound)",
+                                    f"{p95 / QUERY_TARGET:.2f}× bound", "< 200 ms", p95 < QUERY_TARGET))
+        else:
+            outcome.rows.append(Row(f"  {label} p95", ms(p95), "—", "—",
+                                    "informative (weekly batch, not a dashboard query)", None))
     outcome.rows.append(Row("  open a read-only connection (dashboard does it per query) p95",
                             ms(percentile(open_times, 95)), "—", "—", "informative", None))
 
@@ -372,8 +388,9 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
     ]
     for label, times in timings.items():
         p95 = percentile(times, 95)
+        verdict = ("met" if p95 < QUERY_TARGET else "NOT MET") if is_targeted(label) else "batch"
         lines.append(f"| {label} | {result_rows[label]:,} | {ms(median(times))} | {ms(p95)} | "
-                     f"{'met' if p95 < QUERY_TARGET else 'NOT MET'} |")
+                     f"{verdict} |")
     if skipped:
         lines += ["", f"Not timed (parameters this benchmark does not know): {', '.join(skipped)}."]
     if plans:

@@ -291,7 +291,7 @@ def filter_matrix(table: pd.DataFrame, *, groups: Sequence[str] | None = None,
 
 
 def _casefold(series: pd.Series) -> pd.Series:
-    return series.str.casefold() if series.dtype == object else series
+    return series.str.casefold() if pd.api.types.is_string_dtype(series) else series
 
 
 def matrix_wide(rows: pd.DataFrame, agency_order: list[str]) -> pd.DataFrame:

@@ -121,7 +121,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
     detected = [detect_findings.submit(f, checklist, today) for f in fetched]
     outcomes = [collect_outcome(a, f, d, checklist)
-                for a, f, d in zip(agencies, fetched, detected)]
+                for a, f, d in zip(agencies, fetched, detected, strict=True)]
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)

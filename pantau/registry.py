@@ -173,7 +173,7 @@ def url_problem(url: str) -> str | None:
     if any(ch.isspace() for ch in url):
         return "contains white space"
     try:
-        parts.port
+        _ = parts.port  # raises ValueError for a bad port
     except ValueError:
         return "bad port"
     return None

@@ -36,10 +36,10 @@ from scrapers.documents import (
 from scrapers.extract import extract_page
 from scrapers.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Response
 from scrapers.model import DocumentCheck, Page, SiteCrawl
+from scrapers.platforms import GENERIC, Platform, detect_platform, platform_named
 from scrapers.politeness import BudgetExceeded, HostThrottle
 from scrapers.robots import RobotsPolicy, fetch_robots
 from scrapers.sitemap import collect_sitemap_urls
-from scrapers.platforms import GENERIC, Platform, detect_platform, platform_named
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -102,7 +102,7 @@ def test_warehouse_times_every_named_query(tmp_path):
     assert raw["findings"] == size.agencies * 30
     assert raw["counts"]["runs"] == size.weeks
     assert raw["counts"]["findings"] == (size.weeks - 1) * size.history_agencies * 30 + size.agencies * 30
-    timed = {k.split(": ", 1)[1] for k in raw["timings"] if k.startswith("query: ")}
+    timed = {k.split(": ", 1)[1] for k in raw["timings"] if k.startswith(("query: ", "batch: "))}
     assert timed | set(raw["skipped"]) == set(queries.names())
     assert {"ranking", "matrix", "agency_history", "changes", "score_changes"} <= timed
     assert all(len(t) == size.repeat for t in raw["timings"].values())

@@ -49,7 +49,7 @@ def test_crawl_all_stores_one_complete_run_in_the_views(prefect_api, sample_worl
         else:
             assert scores[agency_id] is not None
     summary = query(db, "SELECT summary FROM runs WHERE id = 1")[0][0]
-    assert '"agencies": %d' % len(agencies) in summary
+    assert f'"agencies": {len(agencies)}' in summary
 
 
 def test_a_failed_agency_task_is_unreachable_not_a_failed_run(prefect_api, sample_world, registry,

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-
 import typer.main
 
 from pantau.cli import app

@@ -39,5 +39,8 @@ def describe(name: str) -> str:
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
-    """Run a named query with its ``$parameters`` and return a DataFrame."""
-    return con.execute(sql(name), params or None).df()
+    """Run a named query with its ``$parameters`` and return a DataFrame.
+
+    Through Arrow: for large results (a national matrix has 900,000 rows) DuckDB's Arrow
+    output converted by pyarrow is several times faster than ``.df()``."""
+    return con.sql(sql(name), params=params or None).to_arrow_table().to_pandas()

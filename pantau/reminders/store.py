@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 
 from pantau.checklist import load_checklist
-
 from pantau.reminders.model import (
     AgencyState,
     Delivery,

@@ -1,9 +1,9 @@
 -- The latest status of every (agency, category), with the agency's role and parent and the
--- category's group, for the heatmap.
+-- category's group, for the heatmap. Unordered: the dashboard orders agencies as the user
+-- asks, and categories by position.
 SELECT f.agency_id, a.name AS agency_name, a.role, a.parent,
        f.category_id, c.category_group, c.position, f.status, s.score
 FROM latest_findings AS f
 JOIN agencies AS a ON a.id = f.agency_id
 JOIN categories AS c ON c.id = f.category_id
 JOIN latest_scores AS s ON s.agency_id = f.agency_id
-ORDER BY a.name, c.position
