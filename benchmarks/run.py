@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=None, help="pages per site in (1)")
     parser.add_argument("--no-profile", action="store_true",
                         help="skip the py-spy profiles of the crawler (1) and the flow (3)")
+    parser.add_argument("--profile-always", action="store_true",
+                        help="profile the crawler (1) even when it beats Scrapy")
     parser.add_argument("--politeness-peer", action="store_true",
                         help="also crawl the politeness world with Scrapy at the same delay")
     parser.add_argument("--python-server", action="store_true",
@@ -112,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_profile:
         changes["profile_sites"] = 0
         changes["flow_profile_sites"] = 0
+    if args.profile_always:
+        changes["profile_always"] = True
     if args.politeness_peer:
         changes["politeness_peer"] = True
     if args.recrawl_mode:
