@@ -18,20 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS (VmHWM). Not ``getrusage().ru_maxrss``: Linux carries that over
-    from the parent across fork and exec, so a child would report its parent's peak."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from benchmarks.common import peak_rss_mb
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,8 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+from benchmarks.common import peak_rss_mb
+
 DOC_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar",
                 ".odt", ".ods", ".csv")
 PROBE_BYTES = 2048
@@ -105,21 +107,6 @@ def settings_for(concurrency: int, host_delay: float) -> dict:
         "TELNETCONSOLE_ENABLED": False,
         "USER_AGENT": "PantauPPID-bench-scrapy/0.1",
     }
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS (VmHWM). Not ``getrusage().ru_maxrss``: Linux carries that over
-    from the parent across fork and exec, so a child would report its parent's peak."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
