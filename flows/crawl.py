@@ -11,6 +11,7 @@ fails the run.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -147,14 +148,9 @@ def store_run(db_path: Path, started: datetime, reg: Registry, settings: Setting
             "SELECT agency_id, score, band FROM agency_runs WHERE run_id = ?", [run_id]
         ).fetchall()
         summary = run_summary(run_id, outcomes, current, previous)
-        con.execute("UPDATE runs SET summary = ? WHERE id = ?", [_json(summary), run_id]).fetchall()
+        con.execute("UPDATE runs SET summary = ? WHERE id = ?",
+                    [json.dumps(summary, default=str), run_id]).fetchall()
     return run_id, summary
-
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value, default=str)
 
 
 def _settings(settings_file: str | None, max_pages: int | None) -> Settings:

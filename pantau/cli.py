@@ -31,10 +31,6 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def not_built_yet(what: str, issue: str) -> None:
-    fail(f"{what} is not built yet ({issue}); nothing was done.", code=3)
-
-
 def settings_or_exit(path: Path | None):
     try:
         return load_settings(path)
@@ -105,10 +101,10 @@ def remind(
     from warehouse.db import SchemaError
 
     loaded = settings_or_exit(settings)
-    if not dry_run and not loaded.smtp.host:
-        fail(str(SmtpNotConfigured()), 2)
     try:
         summary = run_reminders(db, loaded, dry_run=dry_run)
+    except SmtpNotConfigured as exc:  # checked before anything is read or written
+        fail(str(exc), 2)
     except (FileNotFoundError, SchemaError, RemindersBusy, TemplateConfigError) as exc:
         fail(f"pengingat: {exc}")
     typer.echo(format_dry_run(summary.plan) if dry_run else format_summary(summary), nl=False)
