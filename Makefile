@@ -27,7 +27,7 @@ bench: install
 	$(BIN)/python -m benchmarks.run
 
 lint: install
-	$(BIN)/ruff check pantau flows scrapers warehouse dashboard tests benchmarks
+	$(BIN)/ruff check core pantau scrapers warehouse reminders flows dashboard sample_world tests benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

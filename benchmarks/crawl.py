@@ -263,8 +263,8 @@ def summarize_profile(text: str, sites: int, result: dict, top: int = 15) -> str
 
 
 FLOW_AREAS = (
-    ("crawling (crawl_site)", "crawl_site (scrapers/crawler.py"),
-    ("detection (detect_site)", "scrapers/detect.py"),
+    ("crawling (crawl_site)", "crawl_site (scrapers/crawling/crawler.py"),
+    ("detection (detect_site)", "scrapers/detection/detect.py"),
     ("warehouse write (write_run)", "write_run (warehouse/load.py"),
     ("HTTP cache read (load_http_cache)", "load_http_cache (warehouse/load.py"),
     ("Prefect walking task parameters (visit_collection)", "prefect/utilities/collections.py"),
@@ -318,14 +318,14 @@ def profile_flow(root: Path, size: CrawlSize, sites: int, log=print) -> str:
 
 
 AREAS = (
-    ("HTML parsing and link extraction (scrapers/extract.py)", "extract.py"),
-    ("charset detection/decoding (scrapers/charset.py)", "charset.py"),
-    ("robots.txt checks (scrapers/robots.py, protego)", "robots.py"),
+    ("HTML parsing and link extraction (scrapers/detection/extract.py)", "detection/extract.py"),
+    ("charset detection/decoding (scrapers/crawling/charset.py)", "crawling/charset.py"),
+    ("robots.txt checks (scrapers/crawling/robots.py, protego)", "crawling/robots.py"),
     ("URL normalisation and traps (scrapers/urls.py)", "urls.py"),
-    ("document verification (scrapers/documents.py)", "documents.py"),
-    ("HTTP: requests/urllib3/http.client (scrapers/fetch.py)", "fetch.py"),
-    ("politeness throttle (scrapers/politeness.py)", "politeness.py"),
-    ("crawl scheduling (scrapers/crawler.py)", "crawler.py"),
+    ("document verification (scrapers/crawling/documents.py)", "crawling/documents.py"),
+    ("HTTP: requests/urllib3/http.client (scrapers/crawling/fetch.py)", "crawling/fetch.py"),
+    ("politeness throttle (scrapers/crawling/politeness.py)", "crawling/politeness.py"),
+    ("crawl scheduling (scrapers/crawling/crawler.py)", "crawling/crawler.py"),
 )
 
 
@@ -333,7 +333,7 @@ def _area(frames: list[str]) -> str:
     """The innermost Pantau module on the stack names the area."""
     for frame in reversed(frames):
         for area, needle in AREAS:
-            if f"scrapers/{needle}" in frame or f"({needle}:" in frame:
+            if f"scrapers/{needle}" in frame or f"({needle.rsplit('/', 1)[-1]}:" in frame:
                 return area
     return "other (thread pool, interpreter, imports)"
 

@@ -3,7 +3,7 @@
 ``python -m benchmarks.pantau_runner WORLD_JSON OUT_JSON [--concurrency N] [--host-delay D]``
 
 Sites are crawled in parallel by a thread pool of ``--concurrency`` threads, each running
-``scrapers.crawler.crawl_site(site_url, CrawlSettings(...))``; within a site, requests go one at
+``scrapers.crawling.crawler.crawl_site(site_url, CrawlSettings(...))``; within a site, requests go one at
 a time (``connections_per_host=1``, like Scrapy's ``CONCURRENT_REQUESTS_PER_DOMAIN=1``).
 Writes pages, documents, requests, bytes, the crawl's wall time and the process's peak RSS.
 The timer covers the crawl only (not the interpreter start or imports), like the Scrapy child's.
@@ -31,8 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from benchmarks.world import World
-    from pantau.settings import CrawlSettings
-    from scrapers.crawler import crawl_site
+    from core.settings import CrawlSettings
+    from scrapers.crawling.crawler import crawl_site
 
     world = World.load(args.world)
     settings = CrawlSettings(

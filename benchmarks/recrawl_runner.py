@@ -60,11 +60,11 @@ def run_flow(registry: Path, db: Path, settings: Path, runs: int) -> list[float]
 def run_direct(registry: Path, db: Path, settings_path: Path, runs: int,
                concurrency: int) -> tuple[list[float], list[dict[str, float]]]:
     """Both runs without Prefect; also each phase's seconds (cache read, crawl, detect, write)."""
-    from pantau.checklist import load_checklist
-    from pantau.registry import load_registry
-    from pantau.settings import load_settings
-    from scrapers.crawler import crawl_site
-    from scrapers.detect import detect_site
+    from core.checklist import load_checklist
+    from core.registry import load_registry
+    from core.settings import load_settings
+    from scrapers.crawling.crawler import crawl_site
+    from scrapers.detection.detect import detect_site
     from warehouse.db import writing
     from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run
 

@@ -83,7 +83,7 @@ TINY = Size(agencies=50, history_agencies=10, weeks=4, repeat=2)
 
 
 def checklist_categories() -> list[Cat]:
-    data = yaml.safe_load((ROOT / "pantau" / "checklist.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "core" / "checklist.yaml").read_text(encoding="utf-8"))
     return [
         Cat(id=c["id"], group=c["group"], name=c["name"], legal_basis=c.get("legal_basis", ""),
             weight=float(c.get("weight", 1)), freshness=c.get("freshness", "none"), position=i)
@@ -179,7 +179,7 @@ def build_history(con, cats: list[Cat], size: Size) -> None:
 
 def national_run(cats: list[Cat], size: Size, seed: int = 52):
     """The measured run: every agency, every category (900,000 findings at full size)."""
-    from pantau.registry import Agency
+    from core.registry import Agency
     from scrapers.model import Finding
     from warehouse.load import AgencyOutcome, RunRecord
 

@@ -23,13 +23,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
 
+from core.checklist import Checklist, load_checklist
+from core.registry import Agency, Registry, load_registry
+from core.settings import CrawlSettings, Settings, load_settings
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
-from pantau.checklist import Checklist, load_checklist
-from pantau.registry import Agency, Registry, load_registry
-from pantau.settings import CrawlSettings, Settings, load_settings
-from scrapers.crawler import crawl_site
-from scrapers.detect import detect_site
+from scrapers.crawling.crawler import crawl_site
+from scrapers.detection.detect import detect_site
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
 from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from prefect import Flow
 
+from core.settings import load_settings
 from flows.schedules import crawl_schedule
-from pantau.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
+from core.settings import load_settings
 from flows.crawl import crawl_all_with_runner
-from pantau.settings import load_settings
 
 
 @flow(name="weekly-pipeline")

@@ -1,6 +1,6 @@
-"""The `send_reminders` flow: wiring only. The logic is ``pantau.reminders``.
+"""The `send_reminders` flow: wiring only. The logic is ``reminders``.
 
-``pantau.reminders.service.run_reminders`` puts the steps in order; this flow hands it the
+``reminders.service.run_reminders`` puts the steps in order; this flow hands it the
 same step functions wrapped as Prefect tasks, so each load, plan, claim, send and record
 shows as a task run in the Prefect UI. Delivery retries happen inside ``send-reminder``
 (``reminders.send_retries``), not as Prefect retries, so ``attempts`` in the log is exact.
@@ -17,10 +17,10 @@ from datetime import date, datetime
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from pantau.reminders import service, store
-from pantau.reminders.delivery import deliver
-from pantau.reminders.model import Delivery, Message, Plan, Snapshot
-from pantau.settings import Settings, load_settings
+from core.settings import Settings, load_settings
+from reminders import service, store
+from reminders.delivery import deliver
+from reminders.model import Delivery, Message, Plan, Snapshot
 
 
 @task(name="load-reminder-snapshot", cache_policy=NO_CACHE)

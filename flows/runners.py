@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pantau.settings import ScheduleSettings
+from core.settings import ScheduleSettings
 
 
 def task_runner_for(schedule: ScheduleSettings):

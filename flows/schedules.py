@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from prefect.schedules import Cron, Schedule
 
-from pantau.settings import ScheduleSettings
+from core.settings import ScheduleSettings
 
 
 def crawl_schedule(schedule: ScheduleSettings) -> Schedule:

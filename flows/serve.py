@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from prefect import serve
 
+from core.settings import Settings
 from flows.pipeline import weekly_pipeline
 from flows.schedules import crawl_schedule
-from pantau.settings import Settings
 
 
 def deployments(settings: Settings, settings_file: str | None = None) -> list:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pantau.registry import RegistryError, load_registry
-from pantau.settings import SettingsError, load_settings
+from core.registry import RegistryError, load_registry
+from core.settings import SettingsError, load_settings
 
 app = typer.Typer(
     help="Pantau PPID: memantau kepatuhan publikasi informasi publik badan publik (PPID).",
@@ -90,14 +90,14 @@ def remind(
     settings: SettingsOption = None,
 ) -> None:
     """Reminders for what the latest run found missing, broken or stale."""
-    from pantau.reminders import (
+    from reminders import (
         RemindersBusy,
         SmtpNotConfigured,
         format_dry_run,
         format_summary,
         run_reminders,
     )
-    from pantau.reminders.compose import TemplateConfigError
+    from reminders.compose import TemplateConfigError
     from warehouse.db import SchemaError
 
     loaded = settings_or_exit(settings)
@@ -134,7 +134,7 @@ def demo(
     dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Open the dashboard after the crawls.")] = True,
 ) -> None:
     """Bundled sample PPID sites on loopback, crawled three times into a local database, and the dashboard."""
-    from flows.demo import run_demo
+    from sample_world.demo import run_demo
 
     run_demo(workdir, port=port, dashboard=dashboard, say=typer.echo)
 

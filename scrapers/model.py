@@ -124,7 +124,7 @@ class SiteCrawl:
     notes: list[str] = field(default_factory=list)
     """What the crawler left out and why (robots, traps, limits), for the run summary."""
     platform: str = ""
-    """The site platform the crawl used (``scrapers.platforms``): given or detected."""
+    """The site platform the crawl used (``scrapers.crawling.platforms``): given or detected."""
 
 
 @dataclass

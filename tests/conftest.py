@@ -23,7 +23,7 @@ def prefect_api():
 @pytest.fixture(scope="session")
 def sample_world():
     """The bundled sample PPID sites, served on loopback for the whole session (epoch 1)."""
-    from pantau.sample_world import SampleWorld
+    from sample_world import SampleWorld
 
     with SampleWorld(today=TODAY) as world:
         yield world

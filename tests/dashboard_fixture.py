@@ -1,7 +1,7 @@
 """A small city for the dashboard tests: six agencies over three weekly runs, every status.
 
 Written with the real ``warehouse.load.write_run``. Categories are the project checklist
-(``pantau.checklist.load_checklist``) when it exists, else ten categories with the contract's
+(``core.checklist.load_checklist``) when it exists, else ten categories with the contract's
 ids spread over the five real groups. Tests compute expected scores with
 ``warehouse.scoring.score`` over the same statuses, never by hand.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from pantau.registry import Agency
+from core.registry import Agency
 from scrapers.model import Finding
 from tests.factories import Cat
 from warehouse import db, load, scoring
@@ -39,7 +39,7 @@ AGENCIES = (UTAMA, DINKES, DISDIK, DISHUB, BAPPEDA, XSS)
 RUN_TIMES = (datetime(2026, 10, 19, 2, 0), datetime(2026, 10, 26, 2, 0),
              datetime(2026, 11, 2, 2, 0))
 
-# Ten contract categories over the five groups (used when pantau.checklist is not there).
+# Ten contract categories over the five groups (used when core.checklist is not there).
 FALLBACK = [
     ("profil", "berkala", "Profil badan publik"),
     ("lhkpn", "berkala", "Laporan harta kekayaan pejabat (LHKPN/LHKASN)"),
@@ -56,7 +56,7 @@ FALLBACK = [
 
 def categories() -> list:
     try:
-        from pantau.checklist import load_checklist
+        from core.checklist import load_checklist
     except ImportError:
         return [Cat(id=i, group=g, name=n, weight=1.0, position=p)
                 for p, (i, g, n) in enumerate(FALLBACK)]

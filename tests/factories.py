@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pantau.registry import Agency
+from core.registry import Agency
 from scrapers.model import Finding
 from warehouse.load import AgencyOutcome, RunRecord
 

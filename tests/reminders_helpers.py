@@ -17,8 +17,8 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from pantau.registry import Agency
-from pantau.settings import Settings, load_settings
+from core.registry import Agency
+from core.settings import Settings, load_settings
 from tests import factories as f
 from warehouse import db, load
 

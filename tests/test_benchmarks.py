@@ -120,14 +120,14 @@ def test_hotspots_name_the_costliest_operators(tmp_path):
 
 def test_profile_summary_groups_by_pantau_module():
     raw = (
-        "run (benchmarks/pantau_runner.py:50);crawl_site (scrapers/crawler.py:70);"
-        "extract_page (scrapers/extract.py:200) 30\n"
-        "run (benchmarks/pantau_runner.py:50);_attempt (scrapers/fetch.py:300);"
+        "run (benchmarks/pantau_runner.py:50);crawl_site (scrapers/crawling/crawler.py:70);"
+        "extract_page (scrapers/detection/extract.py:200) 30\n"
+        "run (benchmarks/pantau_runner.py:50);_attempt (scrapers/crawling/fetch.py:300);"
         "recv_into (socket.py:700) 10\n"
     )
     text = crawl.summarize_profile(raw, 2, {"pages": 10, "elapsed": 1.0})
     assert "HTML parsing" in text and "75 %" in text
-    assert "`extract_page (scrapers/extract.py:200)`" in text
+    assert "`extract_page (scrapers/detection/extract.py:200)`" in text
 
 
 def test_report_table_and_results(tmp_path):
@@ -155,7 +155,7 @@ def test_results_file_is_in_the_package():
 def test_flow_profile_areas_prefer_pantau_work_over_prefect():
     raw = (
         "run_task_sync (prefect/task_engine.py:1);fetch_site (flows/crawl.py:49);"
-        "crawl_site (scrapers/crawler.py:80) 2\n"
+        "crawl_site (scrapers/crawling/crawler.py:80) 2\n"
         "run_task_sync (prefect/task_engine.py:1);visit_collection (prefect/utilities/collections.py:515) 6\n"
         "main (x.py:1) 2\n"
     )

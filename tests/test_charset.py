@@ -1,6 +1,6 @@
 import codecs
 
-from scrapers.charset import canonical_encoding, choose_encoding, decode_html
+from scrapers.crawling.charset import canonical_encoding, choose_encoding, decode_html
 
 CP1252_PAGE = (
     "<html><head><title>Informasi Berkala – “Laporan” Keuangan</title></head>"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pantau.checklist import (
+from core.checklist import (
     BUNDLED,
     CONTRACT_IDS,
     Category,
@@ -68,7 +68,7 @@ def test_bundled_group_and_freshness_follow_the_contract():
 
 
 def test_bundled_labels_cover_the_contracts_typical_labels():
-    from scrapers.match import normalize
+    from scrapers.detection.match import normalize
 
     checklist = load_checklist()
     for row in spec_rows():

@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from pantau.settings import CrawlSettings
-from scrapers.crawler import crawl_site
-from scrapers.politeness import HostThrottle
+from core.settings import CrawlSettings
+from scrapers.crawling.crawler import crawl_site
+from scrapers.crawling.politeness import HostThrottle
 from tests.loopback import LoopbackServer, Reply, drip, html, redirect
 
 FAST = CrawlSettings(

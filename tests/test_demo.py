@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pantau.cli import app
-from pantau.sample_world import SampleWorld
+from sample_world import SampleWorld
 
 pytestmark = pytest.mark.slow
 

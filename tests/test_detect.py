@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from pantau.checklist import load_checklist
-from scrapers.detect import detect_site, is_fresh, title_parts
-from scrapers.extract import extract_page
+from core.checklist import load_checklist
+from scrapers.detection.detect import detect_site, is_fresh, title_parts
+from scrapers.detection.extract import extract_page
+from scrapers.detection.years import Period
 from scrapers.model import DocumentCheck, SiteCrawl
-from scrapers.years import Period
 
 SITE = "https://ppid.contoh.go.id"
 TODAY = date(2026, 3, 15)
@@ -353,8 +353,8 @@ def test_title_parts():
 def test_a_menu_link_to_a_placeholder_page_publishes_nothing():
     from datetime import date
 
-    from pantau.checklist import load_checklist
-    from scrapers.detect import detect_site
+    from core.checklist import load_checklist
+    from scrapers.detection.detect import detect_site
     from scrapers.model import Link, Page, SiteCrawl
 
     home = Page(url="http://x.test/", status=200, title="Beranda",

@@ -6,11 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pantau.checklist import load_checklist
-from pantau.registry import load_registry
-from pantau.settings import CrawlSettings
-from scrapers.crawler import crawl_site
-from scrapers.detect import detect_site
+from core.checklist import load_checklist
+from core.registry import load_registry
+from core.settings import CrawlSettings
+from scrapers.crawling.crawler import crawl_site
+from scrapers.detection.detect import detect_site
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.slow

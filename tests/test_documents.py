@@ -2,16 +2,11 @@ import re
 
 import pytest
 
-from pantau.settings import CrawlSettings
-from scrapers.documents import (
-    DRIVE,
-    check_document_bytes,
-    content_type_kind,
-    document_kind,
-    verify_document,
-)
-from scrapers.fetch import Fetcher
-from scrapers.politeness import HostThrottle
+from core.settings import CrawlSettings
+from scrapers.crawling.documents import check_document_bytes, verify_document
+from scrapers.crawling.fetch import Fetcher
+from scrapers.crawling.politeness import HostThrottle
+from scrapers.detection.doctypes import DRIVE, content_type_kind, document_kind
 from tests.loopback import LoopbackServer, Reply, redirect
 
 PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"1 0 obj <<>> endobj\n" * 500
@@ -275,7 +270,7 @@ def test_refused_connection_is_a_failed_check():
 
 
 def test_drive_style_file_links_are_documents_on_any_host():
-    from scrapers.documents import DRIVE, document_kind
+    from scrapers.detection.doctypes import DRIVE, document_kind
 
     assert document_kind("http://127.0.0.1:9000/file/d/1AbCdEfGhIjK/view?usp=sharing") == DRIVE
     assert document_kind("https://files.kota.go.id/file/d/1AbCdEfGhIjK") == DRIVE

@@ -1,6 +1,6 @@
 """extract_page(): HTML strings in, Page fields out."""
 
-from scrapers.extract import extract_page
+from scrapers.detection.extract import extract_page
 
 URL = "https://ppid.contoh.go.id/informasi/berkala.html"
 

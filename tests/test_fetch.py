@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from pantau.settings import CrawlSettings
-from scrapers.fetch import Fetcher, FetchError
-from scrapers.politeness import HostThrottle
+from core.settings import CrawlSettings
+from scrapers.crawling.fetch import Fetcher, FetchError
+from scrapers.crawling.politeness import HostThrottle
 from tests.loopback import LoopbackServer, Reply, drip, html, redirect
 
 FAST = CrawlSettings(host_delay=0.0, retry_backoff=0.01, page_timeout=5.0, read_timeout=5.0)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from core.checklist import load_checklist
+from core.registry import load_registry
+from core.settings import load_settings
 from flows import crawl as crawl_flow
 from flows.crawl import crawl_all
-from pantau.checklist import load_checklist
-from pantau.registry import load_registry
-from pantau.settings import load_settings
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """Normalisation and the matching of labels, abbreviations and URL hints."""
 
-from scrapers.match import (
+from scrapers.detection.match import (
     ABBREVIATION,
     LABEL,
     SLUG,

@@ -1,7 +1,14 @@
 import pytest
 
-from scrapers.extract import extract_page
-from scrapers.platforms import GENERIC, JOOMLA, LARAVEL, WORDPRESS, detect_platform, platform_named
+from scrapers.crawling.platforms import (
+    GENERIC,
+    JOOMLA,
+    LARAVEL,
+    WORDPRESS,
+    detect_platform,
+    platform_named,
+)
+from scrapers.detection.extract import extract_page
 
 
 def page(html, url="http://x.test/"):

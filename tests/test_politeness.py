@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from scrapers.politeness import BudgetExceeded, HostThrottle, shared_throttle
+from scrapers.crawling.politeness import BudgetExceeded, HostThrottle, shared_throttle
 
 
 class FakeClock:

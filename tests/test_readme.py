@@ -4,8 +4,8 @@ from pathlib import Path
 
 import typer.main
 
+from core.settings import settings_table
 from pantau.cli import app
-from pantau.settings import settings_table
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -42,7 +42,7 @@ def test_every_option_of_every_command_is_documented():
 
 
 def test_the_settings_table_is_current():
-    assert settings_table() in README, "run: python -m pantau.settings README.md"
+    assert settings_table() in README, "run: python -m core.settings README.md"
 
 
 def test_readme_shows_the_two_commands():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from pantau.registry import RegistryError, load_registry
+from core.registry import RegistryError, load_registry
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pantau.reminders import RemindersBusy, SmtpNotConfigured, Steps, run_reminders, store
-from pantau.reminders.delivery import local_now
-from pantau.reminders.service import batch_lock, format_summary
-from pantau.sample_world.tls import server_context, write_self_signed
+from reminders import RemindersBusy, SmtpNotConfigured, Steps, run_reminders, store
+from reminders.delivery import local_now
+from reminders.service import batch_lock, format_summary
+from sample_world.tls import server_context, write_self_signed
 from tests import factories
 from tests.reminders_helpers import (
     ALL_FOUND,
@@ -270,8 +270,8 @@ def test_a_process_killed_mid_batch_is_resumed_by_the_next_batch(path):
     city_run(path)
     script = textwrap.dedent("""
         import os, sys
-        from pantau.reminders import Steps, run_reminders
-        from pantau.reminders.delivery import deliver
+        from reminders import Steps, run_reminders
+        from reminders.delivery import deliver
         from tests.reminders_helpers import smtp_settings
         sent = []
         def send_then_die(message, settings):
@@ -427,7 +427,7 @@ def test_upload_hints_from_the_checklist_reach_the_message(path):
     write(path, {UTAMA: ALL_FOUND, DINKES: {**ALL_FOUND, "dip": "missing"}}, T1)
     with db.read_only(path) as con:
         snapshot = store.read_snapshot(con, {"dip": "Unggah DIP yang ditetapkan dengan SK PPID."})
-    from pantau.reminders.policy import plan
+    from reminders.policy import plan
 
     message = plan(snapshot, smtp_settings(25), local_now(smtp_settings(25)).date()).messages[0]
     assert "Yang perlu diunggah: Unggah DIP yang ditetapkan dengan SK PPID." in message.text
@@ -436,7 +436,7 @@ def test_upload_hints_from_the_checklist_reach_the_message(path):
 def test_the_contract_environment_names_configure_the_sender(path):
     """The contract's environment names reach the sender (PANTAU_SMTP_*)."""
     write(path, {UTAMA: ALL_FOUND, DINKES: {**ALL_FOUND, "dip": "missing"}}, T1)
-    from pantau.settings import load_settings
+    from core.settings import load_settings
 
     with smtp_server() as (smtp, port):
         env = {"PANTAU_SMTP_HOST": "127.0.0.1", "PANTAU_SMTP_PORT": str(port),
@@ -447,7 +447,7 @@ def test_the_contract_environment_names_configure_the_sender(path):
 
 
 def test_with_the_real_checklist_the_message_says_what_to_upload(path):
-    checklist = pytest.importorskip("pantau.checklist").load_checklist()
+    checklist = pytest.importorskip("core.checklist").load_checklist()
     statuses = {c.id: "found" for c in checklist}
     statuses.update(dip="missing", lhkpn="stale")
     record = factories.run(list(checklist), {DINKES: statuses, UTAMA: {c.id: "found" for c in checklist}}, T1)

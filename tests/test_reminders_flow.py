@@ -37,7 +37,7 @@ def test_the_flow_fails_without_smtp(tmp_path, monkeypatch):
           datetime(2026, 11, 2, 2))
     monkeypatch.setenv("PANTAU_SMTP_HOST", "")
     monkeypatch.setenv("PANTAU_SETTINGS_FILE", "")
-    from pantau.reminders import SmtpNotConfigured
+    from reminders import SmtpNotConfigured
 
     with pytest.raises(SmtpNotConfigured):
         send_reminders(db=str(path))

@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from pantau.reminders.compose import (
+from core.settings import load_settings
+from reminders.compose import (
     Composer,
     TemplateConfigError,
     angka,
@@ -14,7 +15,7 @@ from pantau.reminders.compose import (
     safe_href,
     tanggal,
 )
-from pantau.reminders.model import (
+from reminders.model import (
     APPRISE,
     DIGEST,
     EMAIL,
@@ -24,8 +25,7 @@ from pantau.reminders.model import (
     LogEntry,
     Snapshot,
 )
-from pantau.reminders.policy import NO_APPRISE, NO_EMAIL, UNREACHABLE, plan
-from pantau.settings import load_settings
+from reminders.policy import NO_APPRISE, NO_EMAIL, UNREACHABLE, plan
 
 TODAY = date(2026, 11, 23)
 SETTINGS = load_settings(env={"PANTAU_SMTP_FROM": "pantau@kota.test",

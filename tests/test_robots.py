@@ -1,9 +1,9 @@
 import pytest
 
-from pantau.settings import CrawlSettings
-from scrapers.fetch import Fetcher
-from scrapers.politeness import HostThrottle
-from scrapers.robots import RobotsPolicy, fetch_robots
+from core.settings import CrawlSettings
+from scrapers.crawling.fetch import Fetcher
+from scrapers.crawling.politeness import HostThrottle
+from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from tests.loopback import LoopbackServer, Reply, redirect
 
 UA = CrawlSettings().user_agent

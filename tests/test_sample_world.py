@@ -20,7 +20,7 @@ import pytest
 import requests
 import yaml
 
-from pantau.sample_world import CATEGORY_IDS, STATUSES, SampleWorld
+from sample_world import CATEGORY_IDS, STATUSES, SampleWorld
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC_CSV = REPO.parent / "shared" / "spec" / "categories.csv"
@@ -383,7 +383,7 @@ def test_stats_count_requests_and_body_bytes(world):
 def test_module_entry_serves_and_writes_the_registry(tmp_path):
     registry = tmp_path / "registry.yaml"
     process = subprocess.Popen(
-        [sys.executable, "-m", "pantau.sample_world", "--registry", str(registry)],
+        [sys.executable, "-m", "sample_world", "--registry", str(registry)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,

@@ -1,4 +1,4 @@
-from pantau.settings import load_settings
+from core.settings import load_settings
 
 
 def test_weekly_crawl_schedule_has_the_cron_and_timezone_asked_for():

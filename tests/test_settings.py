@@ -1,6 +1,6 @@
 import pytest
 
-from pantau.settings import CrawlSettings, SettingsError, describe_settings, load_settings
+from core.settings import CrawlSettings, SettingsError, describe_settings, load_settings
 
 
 def test_defaults_without_file_or_environment():

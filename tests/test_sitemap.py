@@ -1,9 +1,9 @@
 import gzip
 
-from pantau.settings import CrawlSettings
-from scrapers.fetch import Fetcher
-from scrapers.politeness import HostThrottle
-from scrapers.sitemap import collect_sitemap_urls, gunzip_bounded, parse_sitemap
+from core.settings import CrawlSettings
+from scrapers.crawling.fetch import Fetcher
+from scrapers.crawling.politeness import HostThrottle
+from scrapers.crawling.sitemap import collect_sitemap_urls, gunzip_bounded, parse_sitemap
 from tests.loopback import LoopbackServer, Reply
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

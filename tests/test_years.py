@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from scrapers.years import Period, newest_year, semester_period, years_in
+from scrapers.detection.years import Period, newest_year, semester_period, years_in
 
 TODAY = date(2026, 3, 15)
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
-from pantau.registry import Agency
+from core.registry import Agency
 from scrapers.model import STATUSES, UNREACHABLE, Finding, SiteCrawl
 from warehouse import scoring
 from warehouse.db import scalar

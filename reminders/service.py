@@ -2,7 +2,7 @@
 
 ``run_reminders()`` is the only place the steps are put in order. The CLI calls it with the
 plain step functions; the Prefect flow (``flows/reminders.py``) calls it with the same
-functions wrapped as tasks. See ``pantau/reminders/__init__.py`` for the delivery guarantees.
+functions wrapped as tasks. See ``reminders/__init__.py`` for the delivery guarantees.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from pantau.reminders import store
-from pantau.reminders.delivery import SmtpNotConfigured, apprise_available, deliver, local_now
-from pantau.reminders.model import DIGEST, Delivery, Message, Plan, Snapshot, Summary
-from pantau.reminders.policy import plan as make_plan
-from pantau.settings import Settings
+from core.settings import Settings
+from reminders import store
+from reminders.delivery import SmtpNotConfigured, apprise_available, deliver, local_now
+from reminders.model import DIGEST, Delivery, Message, Plan, Snapshot, Summary
+from reminders.policy import plan as make_plan
 
 
 class RemindersBusy(RuntimeError):
@@ -77,7 +77,7 @@ def run_reminders(db: str | Path, settings: Settings, *, dry_run: bool = False,
                   steps: Steps = Steps(), log: logging.Logger | logging.LoggerAdapter | None = None,
                   today: date | None = None) -> Summary:
     """Plan and (unless ``dry_run``) send every reminder and digest due for the latest runs."""
-    log = log or logging.getLogger("pantau.reminders")
+    log = log or logging.getLogger("reminders")
     if not dry_run and not settings.smtp.host:
         raise SmtpNotConfigured()
     db = str(db)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flows.crawl import crawl_all
-from pantau.sample_world import SampleWorld
+from sample_world import SampleWorld
 
 EPOCHS = (1, 2, 3)
 DEMO_SETTINGS = """\

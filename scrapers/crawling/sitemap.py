@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from scrapers.fetch import Fetcher, FetchError
+from scrapers.crawling.fetch import Fetcher, FetchError
 from scrapers.urls import normalize_url
 
 GZIP_MAGIC = b"\x1f\x8b"

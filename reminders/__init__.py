@@ -40,9 +40,9 @@ On the next ``remind`` (or flow run):
 and neither sends nor writes anything (it may migrate an older database's schema).
 """
 
-from pantau.reminders.delivery import SmtpNotConfigured
-from pantau.reminders.model import Delivery, Message, Plan, Skip, Snapshot, Summary
-from pantau.reminders.service import (
+from reminders.delivery import SmtpNotConfigured
+from reminders.model import Delivery, Message, Plan, Skip, Snapshot, Summary
+from reminders.service import (
     RemindersBusy,
     Steps,
     format_dry_run,

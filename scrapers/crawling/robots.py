@@ -16,8 +16,8 @@ from urllib.parse import urljoin
 
 from protego import Protego
 
-from scrapers.charset import decode_html
-from scrapers.fetch import Fetcher, FetchError
+from scrapers.crawling.charset import decode_html
+from scrapers.crawling.fetch import Fetcher, FetchError
 from scrapers.urls import normalize_url
 
 ROBOTS_MAX_BYTES = 500 * 1024

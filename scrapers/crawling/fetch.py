@@ -1,6 +1,6 @@
 """HTTP for the crawler: one ``requests.Session`` per site, every request bounded.
 
-Each request goes through the shared :class:`~scrapers.politeness.HostThrottle`, streams
+Each request goes through the shared :class:`~scrapers.crawling.politeness.HostThrottle`, streams
 its body so that a size cap and a total time budget hold even against a server that drips
 one byte a second, retries connection errors and 5xx answers with exponential backoff, and
 never follows redirects by itself: :meth:`Fetcher.follow` does, hop by hop, so that the
@@ -25,8 +25,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InsecureRequestWarning
 from urllib3.util.response import is_fp_closed
 
-from pantau.settings import CrawlSettings
-from scrapers.politeness import BudgetExceeded, HostThrottle, shared_throttle
+from core.settings import CrawlSettings
+from scrapers.crawling.politeness import BudgetExceeded, HostThrottle, shared_throttle
 from scrapers.urls import host_of, normalize_url
 
 # verify_tls=False is an explicit per-agency choice; one warning per request adds nothing.

@@ -46,9 +46,9 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from pantau.checklist import Category, Checklist
-from scrapers.documents import document_kind
-from scrapers.match import (
+from core.checklist import Category, Checklist
+from scrapers.detection.doctypes import document_kind
+from scrapers.detection.match import (
     Match,
     Matcher,
     Terms,
@@ -57,6 +57,7 @@ from scrapers.match import (
     normalize,
     url_segments,
 )
+from scrapers.detection.years import Period, newest_year, semester_period
 from scrapers.model import (
     BROKEN,
     FOUND,
@@ -69,7 +70,6 @@ from scrapers.model import (
     SiteCrawl,
 )
 from scrapers.urls import SiteScope, normalize_url
-from scrapers.years import Period, newest_year, semester_period
 
 LIVE = "live"
 UNVERIFIED = "unverified"

@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pantau.reminders.compose import email_message
-from pantau.reminders.model import APPRISE, EMAIL, Delivery, Message
-from pantau.settings import Settings, SmtpSettings
+from core.settings import Settings, SmtpSettings
+from reminders.compose import email_message
+from reminders.model import APPRISE, EMAIL, Delivery, Message
 
 
 class SmtpNotConfigured(RuntimeError):

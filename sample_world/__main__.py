@@ -1,4 +1,4 @@
-"""``python -m pantau.sample_world``: serve the sample world until Ctrl-C."""
+"""``python -m sample_world``: serve the sample world until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .server import SampleWorld
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m pantau.sample_world",
+        prog="python -m sample_world",
         description="Menyajikan situs-situs PPID contoh di 127.0.0.1 sampai Ctrl-C.",
     )
     parser.add_argument("--epoch", type=int, default=1, choices=(1, 2, 3))

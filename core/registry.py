@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from scrapers.platforms import PLATFORMS
+from scrapers.crawling.platforms import PLATFORMS
 
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
 OPTIONAL_COLUMNS = ("insecure_tls", "platform")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from pantau.checklist import load_checklist
-from pantau.reminders.model import (
+from core.checklist import load_checklist
+from reminders.model import (
     AgencyState,
     Delivery,
     Gap,

@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from pantau.reminders.compose import Composer, Contact, Escalation, new_message_id, tanggal
-from pantau.reminders.model import (
+from core.settings import Settings
+from reminders.compose import Composer, Contact, Escalation, new_message_id, tanggal
+from reminders.model import (
     APPRISE,
     DIGEST,
     EMAIL,
@@ -48,7 +49,6 @@ from pantau.reminders.model import (
     Skip,
     Snapshot,
 )
-from pantau.settings import Settings
 
 NO_EMAIL = "tidak ada alamat e-mail di registry"
 NO_APPRISE = "paket apprise belum terpasang (pip install 'pantau-ppid[reminders]')"

@@ -3,8 +3,8 @@
 The scheduler (this module) runs in the calling thread and owns every piece of crawl state:
 the frontier, the set of URLs seen, the trap guard, the notes. Workers (a pool of
 ``connections_per_host`` threads) only fetch: a page (decoded and handed to
-:func:`scrapers.extract.extract_page`) or a document check. So the state needs no locks,
-and the per-host limits live in the shared :class:`~scrapers.politeness.HostThrottle`.
+:func:`scrapers.detection.extract.extract_page`) or a document check. So the state needs no locks,
+and the per-host limits live in the shared :class:`~scrapers.crawling.politeness.HostThrottle`.
 
 Order of work: robots.txt → the start URL (its redirects may move the site, e.g. to https)
 → the sitemaps → pages by depth, links found on pages before sitemap URLs of equal depth.
@@ -24,22 +24,21 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pantau.settings import CrawlSettings
-from scrapers.charset import decode_html
-from scrapers.documents import (
+from core.settings import CrawlSettings
+from scrapers.crawling.charset import decode_html
+from scrapers.crawling.documents import (
     conditional_headers,
-    content_type_kind,
     document_check_from_response,
-    document_kind,
     verify_document,
 )
-from scrapers.extract import extract_page
-from scrapers.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Response
+from scrapers.crawling.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Response
+from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, platform_named
+from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
+from scrapers.crawling.robots import RobotsPolicy, fetch_robots
+from scrapers.crawling.sitemap import collect_sitemap_urls
+from scrapers.detection.doctypes import content_type_kind, document_kind
+from scrapers.detection.extract import extract_page
 from scrapers.model import DocumentCheck, Page, SiteCrawl
-from scrapers.platforms import GENERIC, Platform, detect_platform, platform_named
-from scrapers.politeness import BudgetExceeded, HostThrottle
-from scrapers.robots import RobotsPolicy, fetch_robots
-from scrapers.sitemap import collect_sitemap_urls
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -65,7 +64,7 @@ def crawl_site(
     ETag/Last-Modified make requests conditional and a 304 reuses them (``from_cache``).
     ``verify_tls=False`` accepts a bad certificate (None: ``settings.verify_tls``).
     ``throttle`` defaults to the process-wide one, so sites on one host share its delay.
-    ``platform`` names the site's platform (``scrapers.platforms``); None detects it from the
+    ``platform`` names the site's platform (``scrapers.crawling.platforms``); None detects it from the
     start page. Its pages without PPID information (feeds, log-in, tag archives) are skipped.
     """
     crawler = SiteCrawler(

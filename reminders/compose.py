@@ -1,6 +1,6 @@
 """Rendering reminders and digests from Jinja2 templates, and building the e-mail.
 
-Templates live in ``pantau/reminders/templates``; a city overrides any of them by putting a
+Templates live in ``reminders/templates``; a city overrides any of them by putting a
 file of the same name in ``reminders.templates_dir`` (the others stay the bundled ones):
 
 - ``reminder_subject.txt.j2``, ``reminder.txt.j2``, ``reminder.html.j2`` — to one agency;
@@ -23,8 +23,8 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pantau.reminders.model import AgencyState, Gap, Message
-from pantau.settings import Settings
+from core.settings import Settings
+from reminders.model import AgencyState, Gap, Message
 
 BUNDLED_TEMPLATES = Path(__file__).with_name("templates")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",

@@ -1,0 +1,1 @@
+"""Detection: pure functions over parsed pages (extraction, matching, years, verdicts). No I/O."""
