@@ -135,6 +135,30 @@ class ReminderSettings:
     """Seconds before the first retry of a failed send; doubled for each further retry."""
     dashboard_page: str = "/badan-publik"
     """Dashboard page of one agency; messages link to ``dashboard.url`` + this + ``?agency=<id>``."""
+    long_unreachable_weeks: int = 4
+    """A site unreachable for this many weeks is listed as long unreachable in the PPID Utama's
+    digest (with its last known findings' age)."""
+
+
+@dataclass(frozen=True)
+class TrustSettings:
+    """When a change is believed: confirmation of drops and the site-health alarm."""
+
+    drop_confirmations: int = 2
+    """Failing re-checks of the evidence that was live last time before a drop from
+    found/stale to missing/broken counts (the first is made later in the same run, the next
+    at the following run or by the scheduled re-check). 0 believes every drop at once."""
+    recheck_after_hours: float = 0.0
+    """Hours after a crawl at which ``pantau serve`` re-checks unconfirmed drops; 0 leaves the
+    re-check to the next run."""
+    site_change_fall: float = 0.5
+    """A run whose pages, documents or categories found fell by at least this share against the
+    site's previous run is a sharp fall."""
+    site_change_min_baseline: int = 3
+    """A fall counts only from a previous count of at least this many (3 pages → 1 is noise)."""
+    site_change_alive_share: float = 0.5
+    """A sharp fall while at least this share of the old evidence URLs still answers means the
+    site changed, not its content ("situs berubah"): drops and reminders are held."""
 
 
 @dataclass(frozen=True)
@@ -184,6 +208,7 @@ class Settings:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    trust: TrustSettings = field(default_factory=TrustSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     checklist: ChecklistSettings = field(default_factory=ChecklistSettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)

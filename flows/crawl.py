@@ -12,7 +12,7 @@ fails the run.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,14 +25,18 @@ from prefect.tasks import exponential_backoff
 
 from core.checklist import Checklist, load_checklist
 from core.registry import Agency, Registry, load_registry
-from core.settings import CrawlSettings, Settings, load_settings
+from core.settings import CrawlSettings, Settings, TrustSettings, load_settings
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
+from scrapers.crawling.recheck import recheck
+from scrapers.detection.confirm import PriorRun
 from scrapers.detection.detect import detect_site
+from scrapers.detection.health import recheck_plan, review
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
 from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run
+from warehouse.prior import load_prior_runs
 
 CRAWL_TAG = "pantau-crawl"
 
@@ -57,6 +61,14 @@ def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date) -> list
     return detect_site(crawl, checklist, today)
 
 
+@task(name="recheck-evidence", tags=[CRAWL_TAG], cache_policy=NO_CACHE)
+def recheck_evidence(agency: Agency, urls: list[str],
+                     crawl_settings: CrawlSettings) -> dict[str, DocumentCheck]:
+    """Re-check old evidence URLs later in the run (network I/O only)."""
+    verify = crawl_settings.verify_tls and not agency.insecure_tls
+    return recheck(urls, crawl_settings, verify_tls=verify)
+
+
 def unreachable_findings(checklist: Checklist) -> list[Finding]:
     return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
 
@@ -67,6 +79,44 @@ def read_http_caches(db_path: Path, agencies: list[Agency]) -> dict[str, tuple[d
         return {a.id: ({}, {}) for a in agencies}
     with warehouse_db.writing(db_path) as con:  # migrates an older file before reading
         return {a.id: load_http_cache(con, a.id) for a in agencies}
+
+
+def read_prior_runs(db_path: Path) -> dict[str, PriorRun]:
+    """Each agency's last known state (its last reachable run); empty for a new database."""
+    if not db_path.exists():
+        return {}
+    with warehouse_db.writing(db_path) as con:
+        return load_prior_runs(con)
+
+
+def confirm_outcomes(outcomes: list[AgencyOutcome], priors: dict[str, PriorRun],
+                     settings: CrawlSettings, trust: TrustSettings) -> list[AgencyOutcome]:
+    """Re-check the old evidence of each reachable site's drops (one task per agency that
+    needs it, after every crawl has finished), then settle its findings and health."""
+    plans = {}
+    for o in outcomes:
+        if o.crawl is not None and o.reachable:
+            urls = recheck_plan(priors.get(o.agency.id), o.crawl, o.findings, trust)
+            if urls:
+                plans[o.agency.id] = recheck_evidence.submit(o.agency, urls, settings)
+    settled = []
+    for o in outcomes:
+        if o.crawl is None or not o.reachable:
+            settled.append(o)
+            continue
+        checks = _recheck_result(plans.get(o.agency.id))
+        findings, health = review(priors.get(o.agency.id), o.crawl, o.findings, checks, trust)
+        settled.append(replace(o, findings=findings, health=health, rechecks=checks))
+    return settled
+
+
+def _recheck_result(future: PrefectFuture | None) -> dict[str, DocumentCheck]:
+    """The re-checks, or none when the task failed: every old evidence URL then counts as
+    not answering, which only ever holds a drop back (it never confirms one by itself)."""
+    if future is None:
+        return {}
+    future.wait()
+    return future.result() if future.state.is_completed() else {}
 
 
 def jakarta_today() -> date:
@@ -112,6 +162,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     checklist = load_checklist(*settings.checklist.extension_files)
     agencies = list(reg)
     caches = read_http_caches(Path(db), agencies)
+    priors = read_prior_runs(Path(db))
     logger.info("Crawling %d agencies from %s", len(agencies), registry)
     fetch = fetch_site.with_options(
         retries=settings.schedule.agency_task_retries,
@@ -123,6 +174,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     detected = [detect_findings.submit(f, checklist, today) for f in fetched]
     outcomes = [collect_outcome(a, f, d, checklist)
                 for a, f, d in zip(agencies, fetched, detected, strict=True)]
+    outcomes = confirm_outcomes(outcomes, priors, settings.crawl, settings.trust)
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)

@@ -64,6 +64,8 @@ class AgencyState:
     band: str | None
     checked_at: datetime | None
     gaps: tuple[Gap, ...] = ()
+    site_changed: bool = False
+    """The latest run found the site changed ("situs berubah"): reminders held for review."""
 
     @property
     def addresses(self) -> tuple[str, ...]:

@@ -8,7 +8,11 @@ The rules, per agency and channel (``email``, and ``apprise`` when ``apprise_url
 
 1. An agency whose latest run has no ``missing``, ``broken`` or ``stale`` category gets
    nothing (and nothing is logged).
-2. An agency whose site was ``unreachable`` gets no reminder (it is logged ``skipped``); its
+2. An agency whose latest run found its site changed ("situs berubah",
+   ``scrapers.detection.health``) gets no reminder: it is held (logged ``skipped``) for
+   review. Drops awaiting confirmation are not gaps at all: their findings keep the
+   published status until the drop is confirmed (``scrapers.detection.confirm``).
+2b. An agency whose site was ``unreachable`` gets no reminder (it is logged ``skipped``); its
    PPID Utama gets one digest listing the unreachable sites it is responsible for (its own
    site included), once per run.
 3. A message that the log shows as ``sent`` for this (agency, run, kind, channel) is never
@@ -54,6 +58,8 @@ NO_EMAIL = "tidak ada alamat e-mail di registry"
 NO_APPRISE = "paket apprise belum terpasang (pip install 'pantau-ppid[reminders]')"
 UNREACHABLE = ("situs tidak dapat dijangkau pada pemeriksaan terakhir; tidak diingatkan, "
                "dilaporkan ke PPID Utama")
+SITE_CHANGED = ("situs berubah (tampilan atau platform baru) pada pemeriksaan terakhir; "
+                "pengingat ditahan sampai hasilnya ditinjau")
 
 
 def apprise_labels(urls: tuple[str, ...]) -> tuple[str, ...]:
@@ -95,6 +101,11 @@ class _Planner:
                     self._skip(REMINDER, channel, agency.id, agency.run_id, UNREACHABLE)
                 continue
             if not agency.gaps:
+                continue
+            if agency.site_changed:
+                for channel in self.channels:
+                    self._skip(REMINDER, channel, agency.id, agency.run_id, SITE_CHANGED,
+                               tuple(g.category_id for g in agency.gaps))
                 continue
             for channel in self.channels:
                 self._reminder(agency, channel)

@@ -138,3 +138,13 @@ class Finding:
     page_url: str | None = None
     document_year: int | None = None
     matched_rule: str | None = None
+    detector_status: str | None = None
+    """What detection said this run when ``status`` differs from it (a drop held back until
+    confirmed, or a drop not believed because the old evidence still answers); None: the same."""
+    confirmed: bool = True
+    """False while a drop from found/stale awaits its re-checks (``status`` is still the
+    published one)."""
+    drop_checks: int = 0
+    """Failing re-checks of the old evidence counted so far for a pending drop."""
+    held_reason: str | None = None
+    """Why ``status`` is not the detector's: ``unconfirmed``, ``evidence_live``, ``site_changed``."""

@@ -34,7 +34,8 @@ def test_a_run_is_visible_in_the_contract_views(con):
     assert findings[0][3] == "http://dinkes.test/c0.pdf" and findings[0][4] == 1
     columns = [d[0] for d in con.execute("SELECT * FROM latest_findings").description]
     assert columns == ["agency_id", "category_id", "status", "evidence_url", "evidence_text",
-                       "document_year", "checked_at", "run_id"]
+                       "document_year", "checked_at", "run_id", "status_source",
+                       "detector_status", "confirmed"]
     columns = [d[0] for d in con.execute("SELECT * FROM latest_scores").description]
     assert columns == ["agency_id", "score", "band", "run_id", "checked_at"]
     columns = [d[0] for d in con.execute("SELECT * FROM score_history").description]

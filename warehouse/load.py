@@ -19,7 +19,8 @@ import duckdb
 import pyarrow as pa
 
 from core.registry import Agency
-from scrapers.model import STATUSES, UNREACHABLE, Finding, SiteCrawl
+from scrapers.detection.health import SiteHealth
+from scrapers.model import STATUSES, UNREACHABLE, DocumentCheck, Finding, SiteCrawl
 from warehouse import scoring
 from warehouse.db import scalar
 
@@ -43,6 +44,10 @@ class AgencyOutcome:
     crawl: SiteCrawl | None = None
     error: str | None = None
     checked_at: datetime | None = None
+    health: SiteHealth | None = None
+    """This run compared with the site's previous one (None for an unreachable site)."""
+    rechecks: dict[str, DocumentCheck] = field(default_factory=dict)
+    """Old evidence URLs re-checked later in the run (``scrapers.crawling.recheck``)."""
 
     @property
     def reachable(self) -> bool:
@@ -84,6 +89,7 @@ def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
         _insert(con, "findings", _finding_rows(run_id, run))
         _insert(con, "pages", _page_rows(run_id, run.outcomes))
         _insert(con, "documents", _document_rows(run_id, run.outcomes))
+        _insert(con, "evidence_checks", _recheck_rows(run_id, run.outcomes))
         _update_http_cache(con, run_id, run.outcomes, run.finished_at)
         con.execute("COMMIT")
     except Exception as exc:
@@ -188,8 +194,27 @@ def _agency_run_rows(run_id: int, run: RunRecord, weights: dict[str, float]) -> 
             "body_bytes": crawl.body_bytes if crawl else 0,
             "started_at": crawl.started_at if crawl else None,
             "checked_at": _checked_at(o, run),
+            **_health_columns(o.health),
         })
     return rows
+
+
+def _health_columns(health: SiteHealth | None) -> dict[str, Any]:
+    if health is None:
+        return {"platform": None, "categories_found": None, "evidence_checked": None,
+                "evidence_alive": None, "site_changed": False, "health_note": None}
+    return {"platform": health.counts.platform or None,
+            "categories_found": health.counts.categories_found,
+            "evidence_checked": health.evidence_checked, "evidence_alive": health.evidence_alive,
+            "site_changed": health.changed, "health_note": health.note or None}
+
+
+def _recheck_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:
+    return [
+        {"run_id": run_id, "agency_id": o.agency.id, "url": c.url, "ok": c.ok,
+         "status_code": c.status, "reason": c.reason or None, "checked_at": c.checked_at}
+        for o in outcomes for c in o.rechecks.values()
+    ]
 
 
 def _checked_at(outcome: AgencyOutcome, run: RunRecord) -> datetime:
@@ -210,12 +235,13 @@ def _finding_rows(run_id: int, run: RunRecord) -> dict[str, list]:
         columns["checked_at"] += [_checked_at(o, run)] * n
         for name in FINDING_FIELDS:
             columns[name] += [getattr(f, name) for f in findings]
+        columns["detector_status"] += [f.detector_status or f.status for f in findings]
     return columns
 
 
 FINDING_FIELDS = ("category_id", "status", "evidence_url", "evidence_text", "page_url",
-                  "document_year", "matched_rule")
-FINDING_COLUMNS = ("run_id", "agency_id", *FINDING_FIELDS, "checked_at")
+                  "document_year", "matched_rule", "confirmed", "drop_checks", "held_reason")
+FINDING_COLUMNS = ("run_id", "agency_id", *FINDING_FIELDS, "detector_status", "checked_at")
 
 
 def _page_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:

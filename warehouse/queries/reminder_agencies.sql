@@ -1,9 +1,11 @@
 -- Each agency's latest completed run as the reminders see it, one row per agency:
 -- agency_id, name, email, role, parent, url, run_id, reachable, score, band, checked_at.
 -- (score and band as in latest_scores: NULL when the site could not be crawled; run_id and
--- the rest NULL for an agency that was never crawled.)
+-- the rest NULL for an agency that was never crawled.) site_changed: the latest run found the
+-- site changed ("situs berubah"): its reminders are held for review.
 SELECT a.id AS agency_id, a.name, a.email, a.role, a.parent, a.url,
-       l.run_id, l.reachable, s.score, s.band, l.checked_at
+       l.run_id, l.reachable, s.score, s.band, l.checked_at,
+       coalesce(l.site_changed, false) AS site_changed
 FROM agencies AS a
 LEFT JOIN latest_agency_runs AS l ON l.agency_id = a.id
 LEFT JOIN latest_scores AS s ON s.agency_id = a.id

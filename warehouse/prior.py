@@ -1,0 +1,31 @@
+"""Each agency's last known state, read at the start of a run (``prior_findings`` query).
+
+The crawl flow hands it to ``scrapers.detection.confirm`` and ``scrapers.detection.health``:
+drops are measured against the last run in which the site was reachable, so a week of
+downtime neither confirms nor forgets a drop that was awaiting its re-check.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from scrapers.detection.confirm import PriorFinding, PriorRun
+from warehouse import queries
+
+
+def load_prior_runs(con: duckdb.DuckDBPyConnection) -> dict[str, PriorRun]:
+    """``{agency_id: PriorRun}`` for every agency with a reachable run."""
+    rows = con.execute(queries.sql("prior_findings")).fetchall()
+    runs: dict[str, dict] = {}
+    for (agency_id, run_id, checked_at, pages, documents, found, platform, category_id, status,
+         evidence_url, evidence_text, page_url, year, rule, confirmed, checks) in rows:
+        run = runs.setdefault(agency_id, {
+            "run_id": run_id, "checked_at": checked_at, "pages": pages or 0,
+            "documents": documents or 0, "categories_found": found or 0,
+            "platform": platform or "", "findings": {},
+        })
+        run["findings"][category_id] = PriorFinding(
+            category_id=category_id, status=status, evidence_url=evidence_url,
+            evidence_text=evidence_text, page_url=page_url, document_year=year,
+            matched_rule=rule, confirmed=bool(confirmed), drop_checks=int(checks or 0))
+    return {agency_id: PriorRun(**run) for agency_id, run in runs.items()}
