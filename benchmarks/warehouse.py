@@ -132,7 +132,8 @@ def build_history(con, cats: list[Cat], size: Size) -> None:
     ).fetchall()
     con.execute(
         """
-        INSERT INTO findings
+        INSERT INTO findings (run_id, agency_id, category_id, status, evidence_url,
+                              evidence_text, page_url, document_year, matched_rule, checked_at)
         SELECT run_id, printf('a%05d', i), cat,
                CASE WHEN down THEN 'unreachable'
                     WHEN h < 55 THEN 'found' WHEN h < 65 THEN 'stale'
@@ -157,7 +158,8 @@ def build_history(con, cats: list[Cat], size: Size) -> None:
     ).fetchall()
     con.execute(
         """
-        INSERT INTO agency_runs
+        INSERT INTO agency_runs (run_id, agency_id, reachable, error, score, band, pages,
+                                 documents, requests, body_bytes, started_at, checked_at)
         SELECT run_id, agency_id, reachable, NULL, score,
                CASE WHEN score IS NULL THEN NULL WHEN score >= 90 THEN 'Informatif'
                     WHEN score >= 80 THEN 'Menuju Informatif' WHEN score >= 60 THEN 'Cukup Informatif'
