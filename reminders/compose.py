@@ -111,6 +111,30 @@ class Escalation:
     first_score: float | None
 
 
+@dataclass(frozen=True)
+class News:
+    """What changed since the last message of the same kind to the same recipient."""
+
+    since: date | None
+    added: tuple[str, ...] = ()
+    """Category ids (reminder) or agency ids (digest) not in the last message."""
+    fixed: tuple[str, ...] = ()
+    """Names of the categories the last message asked for that are no longer lacking."""
+
+
+def days_ago(then: date | datetime | None, today: date) -> int | None:
+    """Whole days from ``then`` to ``today`` (None when unknown)."""
+    if then is None:
+        return None
+    day = then.date() if isinstance(then, datetime) else then
+    return (today - day).days
+
+
+def reply_by(settings: Settings, today: date) -> date:
+    """The reply-by date a reminder sent today names."""
+    return today + timedelta(days=settings.reminders.reply_within_days)
+
+
 class Composer:
     """Renders subjects and bodies; one per batch (it loads templates once)."""
 
@@ -137,9 +161,12 @@ class Composer:
         return subject, text, html
 
     def reminder(self, agency: AgencyState, *, contact: Contact | None,
-                 escalation: Escalation | None, today: date) -> tuple[str, str, str]:
+                 escalation: Escalation | None, today: date,
+                 news: News | None = None) -> tuple[str, str, str]:
         checked = agency.checked_at.date() if isinstance(agency.checked_at, datetime) else agency.checked_at
         gaps = [gap_view(g, checked) for g in agency.gaps]
+        for g in gaps:
+            g["new"] = news is not None and g["category_id"] in news.added
         context = {
             "agency": agency,
             "gaps": gaps,
@@ -148,7 +175,9 @@ class Composer:
             "stale": [g for g in gaps if g["status"] == "stale"],
             "checked_at": checked,
             "today": today,
-            "reply_by": today + timedelta(days=self.settings.reminders.reply_within_days),
+            "reply_by": reply_by(self.settings, today),
+            "news": news,
+            "new_gaps": [g for g in gaps if g["new"]],
             "contact": contact,
             "escalation": escalation,
             "dashboard_link": dashboard_link(self.settings, agency.id),
@@ -156,15 +185,33 @@ class Composer:
         }
         return self._render("reminder", context)
 
-    def digest(self, utama: AgencyState, sites: list[AgencyState], *,
-               today: date) -> tuple[str, str, str]:
+    def digest(self, utama: AgencyState, sites: list[AgencyState], *, today: date,
+               overdue: list[AgencyState] = (), overdue_items: dict | None = None,
+               long_unreachable_weeks: int = 0, news: News | None = None) -> tuple[str, str, str]:
+        added = set(news.added) if news else set()
+        long_days = 7 * long_unreachable_weeks
+
+        def site(s: AgencyState) -> dict:
+            down_days = days_ago(s.unreachable_since, today)
+            return {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
+                    "dashboard_link": dashboard_link(self.settings, s.id),
+                    "new": s.id in added, "last_seen_at": s.last_seen_at,
+                    "last_seen_days": days_ago(s.last_seen_at, today),
+                    "down_weeks": down_days // 7 if down_days is not None else None,
+                    "long": bool(long_days and down_days is not None and down_days >= long_days)}
+
+        views = [site(s) for s in sites]
         context = {
             "utama": utama,
-            "sites": [
-                {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
-                 "dashboard_link": dashboard_link(self.settings, s.id)}
-                for s in sites
+            "sites": [v for v in views if not v["long"]],
+            "long_sites": [v for v in views if v["long"]],
+            "long_unreachable_weeks": long_unreachable_weeks,
+            "overdue": [
+                {"agency": a, "new": a.id in added, "categories": list((overdue_items or {}).get(a.id, ())),
+                 "dashboard_link": dashboard_link(self.settings, a.id)}
+                for a in overdue
             ],
+            "news": news,
             "today": today,
             "dashboard_url": self.settings.dashboard.url,
         }

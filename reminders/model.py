@@ -66,6 +66,10 @@ class AgencyState:
     gaps: tuple[Gap, ...] = ()
     site_changed: bool = False
     """The latest run found the site changed ("situs berubah"): reminders held for review."""
+    last_seen_at: datetime | None = None
+    """When the site was last reached (its last known findings are from then)."""
+    unreachable_since: datetime | None = None
+    """The first unreachable run after the site was last reached (None while reachable)."""
 
     @property
     def addresses(self) -> tuple[str, ...]:
@@ -101,11 +105,31 @@ class LogEntry:
 
 
 @dataclass(frozen=True)
+class Overdue:
+    """A category a reminder asked for, still lacking after the message's reply-by date."""
+
+    category_id: str
+    name: str
+    reply_by: date
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the plan needs from the warehouse, read in one go."""
 
     agencies: dict[str, AgencyState]
     log: tuple[LogEntry, ...] = ()
+    category_names: dict[str, str] = field(default_factory=dict)
+    """Checklist names by id (for categories fixed since the last message)."""
+    open_reminders: dict[str, tuple[Overdue, ...]] = field(default_factory=dict)
+    """Per agency, the categories reminders asked for that have not been found since, with
+    the reply-by date (the plan keeps those past it: the PPID Utama's digest names them)."""
+
+    def overdue(self, agency_id: str, today: date) -> tuple[Overdue, ...]:
+        """What the agency has not fixed by a reply-by date before ``today``."""
+        return tuple(o for o in self.open_reminders.get(agency_id, ())
+                     if o.reply_by is not None and o.reply_by < today)
 
 
 @dataclass(frozen=True)
@@ -130,6 +154,8 @@ class Message:
     """The log row this message is claimed under (set by ``claim``, or the row being retried)."""
     retry_of: str | None = None
     """``pending`` (a crash left it unconfirmed) or ``failed`` when this retries a logged row."""
+    reply_by: date | None = None
+    """The reply-by date a reminder names (the follow-up measures fixes against it)."""
 
     @property
     def key(self) -> tuple[str, int, str, str]:

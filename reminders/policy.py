@@ -14,13 +14,18 @@ The rules, per agency and channel (``email``, and ``apprise`` when ``apprise_url
    published status until the drop is confirmed (``scrapers.detection.confirm``).
 2b. An agency whose site was ``unreachable`` gets no reminder (it is logged ``skipped``); its
    PPID Utama gets one digest listing the unreachable sites it is responsible for (its own
-   site included), once per run.
+   site included) — those unreachable for ``long_unreachable_weeks`` or more marked as long
+   unreachable with the age of their last known findings — and the agencies past the
+   reply-by date of a reminder with categories still lacking; once per run.
 3. A message that the log shows as ``sent`` for this (agency, run, kind, channel) is never
    sent again. A ``pending`` row (a batch crashed between claiming and recording it) or a
    ``failed`` row for the agency's current run is retried, with its Message-ID.
 4. At most one message per agency, kind and channel in ``min_interval_days``, counted in
    calendar days in ``schedule.timezone`` (a weekly crawl at 02:00 every Monday is 7 days
    apart however long it ran); within it the agency is logged ``skipped`` with the date.
+   State changes only: within the interval a message goes out only when something is new
+   since the last one (a category newly lacking; a site newly in the digest); every message
+   says what is new and what was fixed since the last one.
 5. Escalation: when the agency has already been sent ``escalate_after`` (K) reminders and
    has not improved since the first of the last K — its score is not higher than in the
    run that reminder was about, or it lacks exactly the same categories — the parent PPID
@@ -36,11 +41,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from core.settings import Settings
-from reminders.compose import Composer, Contact, Escalation, new_message_id, tanggal
+from reminders.compose import (
+    Composer,
+    Contact,
+    Escalation,
+    News,
+    new_message_id,
+    reply_by,
+    tanggal,
+)
 from reminders.model import (
     APPRISE,
     DIGEST,
@@ -110,11 +123,13 @@ class _Planner:
             for channel in self.channels:
                 self._reminder(agency, channel)
         for utama in sorted(self.utamas, key=lambda a: a.id):
-            sites = [a for a in agencies if a.run_id is not None and not a.reachable
-                     and (a.id == utama.id or self.parent_of(a) is utama)]
-            if sites:
+            mine = [a for a in agencies if a.run_id is not None
+                    and (a.id == utama.id or self.parent_of(a) is utama)]
+            sites = [a for a in mine if not a.reachable]
+            overdue = [a for a in mine if self.snapshot.overdue(a.id, self.today)]
+            if sites or overdue:
                 for channel in self.channels:
-                    self._digest(utama, sites, channel)
+                    self._digest(utama, sites, overdue, channel)
         return Plan(today=self.today, messages=tuple(self.messages), skips=tuple(self.skips),
                     already_sent=self.already_sent)
 
@@ -148,7 +163,10 @@ class _Planner:
         to = self._recipients(agency, channel, REMINDER, categories)
         if to is None:
             return
-        if retry is None and self._too_soon(agency.id, agency.run_id, REMINDER, channel, categories):
+        last = self._last_sent(agency.id, REMINDER, channel, agency.run_id)
+        added = tuple(c for c in categories if last is None or c not in last.categories)
+        if (retry is None and not (last and added)
+                and self._too_soon(agency.id, agency.run_id, REMINDER, channel, categories)):
             return
         escalation = self._escalation(agency, channel)
         parent = self.parent_of(agency)
@@ -157,8 +175,14 @@ class _Planner:
             cc = tuple(a for a in parent.addresses if a not in to)
         if escalation and not (parent and parent.addresses):
             escalation = None  # nobody to copy: an ordinary reminder
+        news = None
+        if last is not None:
+            fixed = tuple(self.snapshot.category_names.get(c, c) for c in last.categories
+                          if c not in categories)
+            news = News(since=_day(last.sent_at or last.created_at), added=added, fixed=fixed)
         subject, text, html = self.composer.reminder(
-            agency, contact=self.contact_for(agency), escalation=escalation, today=self.today)
+            agency, contact=self.contact_for(agency), escalation=escalation, today=self.today,
+            news=news)
         self.messages.append(Message(
             kind=REMINDER, channel=channel, agency_id=agency.id, run_id=agency.run_id,
             to=to, cc=cc, subject=subject, text=text, html=html,
@@ -166,11 +190,13 @@ class _Planner:
             categories=categories, escalated=escalation is not None,
             reply_to=parent.addresses[0] if parent and parent.addresses else "",
             row_id=retry.id if retry else None, retry_of=retry.status if retry else None,
+            reply_by=reply_by(self.settings, self.today),
         ))
 
-    def _digest(self, utama: AgencyState, sites: list[AgencyState], channel: str) -> None:
-        run_id = max(s.run_id for s in sites)
-        about = tuple(s.id for s in sites)
+    def _digest(self, utama: AgencyState, sites: list[AgencyState],
+                overdue: list[AgencyState], channel: str) -> None:
+        run_id = max(s.run_id for s in [*sites, *overdue, utama] if s.run_id is not None)
+        about = tuple(dict.fromkeys(s.id for s in [*sites, *overdue]))
         key = (utama.id, run_id, DIGEST, channel)
         retry = self._open_or_done(key)
         if retry is False:
@@ -178,9 +204,17 @@ class _Planner:
         to = self._recipients(utama, channel, DIGEST, (), about, run_id)
         if to is None:
             return
-        if retry is None and self._too_soon(utama.id, run_id, DIGEST, channel, (), about):
+        last = self._last_sent(utama.id, DIGEST, channel, run_id)
+        added = tuple(a for a in about if last is None or a not in last.about_agencies)
+        if (retry is None and not (last and added)
+                and self._too_soon(utama.id, run_id, DIGEST, channel, (), about)):
             return
-        subject, text, html = self.composer.digest(utama, sites, today=self.today)
+        since = _day(last.sent_at or last.created_at) if last else None
+        subject, text, html = self.composer.digest(
+            utama, sites, today=self.today, overdue=overdue,
+            overdue_items={a.id: self.snapshot.overdue(a.id, self.today) for a in overdue},
+            long_unreachable_weeks=self.settings.reminders.long_unreachable_weeks,
+            news=News(since=since, added=added, fixed=()) if last else None)
         self.messages.append(Message(
             kind=DIGEST, channel=channel, agency_id=utama.id, run_id=run_id, to=to, cc=(),
             subject=subject, text=text, html=html,
@@ -188,6 +222,14 @@ class _Planner:
             about_agencies=about, row_id=retry.id if retry else None,
             retry_of=retry.status if retry else None,
         ))
+
+    def _last_sent(self, agency_id: str, kind: str, channel: str, run_id: int) -> LogEntry | None:
+        """The latest message of this kind sent to the agency about another run."""
+        sent = [e for e in self.snapshot.log
+                if e.agency_id == agency_id and e.kind == kind and e.channel == channel
+                and e.status == "sent" and e.run_id != run_id]
+        return max(sent, key=lambda e: (e.sent_at or e.created_at or datetime.min, e.id),
+                   default=None)
 
     def _open_or_done(self, key: tuple) -> LogEntry | None | bool:
         """False when the log shows the message sent; the row to retry when it is pending or
@@ -263,3 +305,7 @@ class _Planner:
         self.skips.append(Skip(kind=kind, channel=channel, agency_id=agency_id, run_id=run_id,
                                reason=reason, categories=categories, about_agencies=about,
                                new=new))
+
+
+def _day(value: datetime | date | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value

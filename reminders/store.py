@@ -15,6 +15,7 @@ import duckdb
 
 from core.checklist import load_checklist
 from reminders.model import (
+    Overdue,
     AgencyState,
     Delivery,
     Gap,
@@ -58,14 +59,21 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, hints: dict[str, str] | None =
         ))
     agencies = {}
     for (agency_id, name, email, role, parent, url, run_id, reachable, score, band,
-         checked_at, site_changed) in _rows(con, "reminder_agencies"):
+         checked_at, site_changed, last_seen_at, unreachable_since) in _rows(con, "reminder_agencies"):
         agencies[agency_id] = AgencyState(
             id=agency_id, name=name, email=email or "", role=role, parent=parent or "", url=url,
             run_id=run_id, reachable=bool(reachable), score=score, band=band,
             checked_at=checked_at, gaps=tuple(gaps.get(agency_id, ())),
-            site_changed=bool(site_changed),
+            site_changed=bool(site_changed), last_seen_at=last_seen_at,
+            unreachable_since=unreachable_since,
         )
-    return Snapshot(agencies=agencies, log=tuple(read_log(con)))
+    names = dict(_rows(con, "category_names"))
+    reminded: dict[str, list[Overdue]] = {}
+    for agency_id, category_id, reply_by, sent_at in _rows(con, "open_reminders"):
+        reminded.setdefault(agency_id, []).append(
+            Overdue(category_id, names.get(category_id, category_id), reply_by, sent_at))
+    return Snapshot(agencies=agencies, log=tuple(read_log(con)), category_names=names,
+                    open_reminders={a: tuple(items) for a, items in reminded.items()})
 
 
 def read_log(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
@@ -111,12 +119,12 @@ def claim_on(con: duckdb.DuckDBPyConnection, plan: Plan, now: datetime) -> list[
                     con,
                     "INSERT INTO reminders (agency_id, run_id, kind, channel, recipients, cc,"
                     " categories, about_agencies, subject, message_id, status, attempts,"
-                    " created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) RETURNING id",
+                    " created_at, updated_at, reply_by)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING id",
                     [message.agency_id, message.run_id, message.kind, message.channel,
                      message.recipients_text, ", ".join(message.cc) or None,
                      list(message.categories), list(message.about_agencies), message.subject,
-                     message.message_id, now, now],
+                     message.message_id, now, now, message.reply_by],
                 )
                 claimed.append(_with_row(message, row_id))
             else:
@@ -129,10 +137,10 @@ def claim_on(con: duckdb.DuckDBPyConnection, plan: Plan, now: datetime) -> list[
                 con.execute(
                     "UPDATE reminders SET status = 'pending', recipients = ?, cc = ?,"
                     " categories = ?, about_agencies = ?, subject = ?, message_id = ?,"
-                    " updated_at = ? WHERE id = ?",
+                    " updated_at = ?, reply_by = ? WHERE id = ?",
                     [message.recipients_text, ", ".join(message.cc) or None,
                      list(message.categories), list(message.about_agencies), message.subject,
-                     message.message_id, now, message.row_id],
+                     message.message_id, now, message.reply_by, message.row_id],
                 ).fetchall()
                 claimed.append(message)
         for skip in plan.skips:

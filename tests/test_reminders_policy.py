@@ -261,3 +261,62 @@ def test_small_formatters():
     assert expected_year("semester", date(2026, 3, 1)) == 2025
     assert expected_year("semester", date(2026, 8, 1)) == 2026
     assert expected_year("none", date(2026, 8, 1)) is None
+
+
+# --- issue 13: state changes only, what is new, follow-up in the digest -------------------
+
+def test_within_the_interval_only_a_newly_lacking_category_sends_and_the_message_says_what_is_new():
+    log = [sent("dinkes", 5, ["profil", "dip"], 50.0, datetime(2026, 11, 20, 2, 30))]
+    unchanged = state("dinkes", [gap("profil"), gap("dip")], run_id=6)
+    p = plan(snap(UTAMA, unchanged, log=log), SETTINGS, TODAY)
+    assert p.messages == () and [s.reason.split(";")[0] for s in p.skips] == [
+        "sudah diingatkan pada 20 November 2026"]
+    fewer = state("dinkes", [gap("profil")], run_id=6)
+    assert plan(snap(UTAMA, fewer, log=log), SETTINGS, TODAY).messages == ()
+    grew = state("dinkes", [gap("profil"), gap("sop_ppid")], run_id=6)
+    [m] = plan(snap(UTAMA, grew, log=log), SETTINGS, TODAY,
+               composer=None).messages
+    assert "SEJAK PESAN KAMI 20 NOVEMBER 2026" in m.text
+    assert "Baru belum lengkap: Kategori sop_ppid" in m.text
+    assert "- Kategori sop_ppid [BARU]" in m.text and "- Kategori profil\n" in m.text
+    assert "Sudah dilengkapi, terima kasih: dip" in m.text  # no names in this snapshot: the id
+    assert "(baru)" in m.html
+    assert m.reply_by == date(2026, 12, 7)
+
+
+def test_the_digest_names_long_unreachable_sites_and_agencies_past_their_reply_by_date():
+    from reminders.model import Overdue
+
+    down = AgencyState(
+        id="dishub", name="Dinas Perhubungan", role="pelaksana", email="ppid@dishub.test",
+        parent="utama", url="http://dishub.test/", run_id=7, reachable=False, score=None,
+        band=None, checked_at=datetime(2026, 11, 23, 2), last_seen_at=datetime(2026, 9, 28, 2),
+        unreachable_since=datetime(2026, 10, 5, 2))
+    late = state("dinkes", [gap("profil")], run_id=7)
+    items = {"dinkes": (Overdue("profil", "Profil badan publik", date(2026, 11, 16)),
+                        Overdue("dip", "DIP", date(2026, 11, 30)))}
+    snapshot = Snapshot(agencies={a.id: a for a in (UTAMA, down, late)},
+                        open_reminders=items)
+    p = plan(snapshot, SETTINGS, TODAY)
+    [digest] = [m for m in p.messages if m.kind == DIGEST]
+    assert digest.about_agencies == ("dishub", "dinkes")
+    assert "LAMA TIDAK TERJANGKAU (4 minggu atau lebih)" in digest.text
+    assert "Tidak terjangkau sekitar 7 minggu; terakhir terlihat 28 September 2026 (56 hari lalu)" in digest.text
+    assert "MELEWATI BATAS WAKTU TANGGAPAN" in digest.text
+    assert "Profil badan publik (batas 16 November 2026)" in digest.text
+    assert "DIP" not in digest.text.split("MELEWATI")[1]  # its reply-by date is still ahead
+    assert digest.subject == ("[Pantau PPID] 1 situs PPID tidak dapat dijangkau; 1 badan publik "
+                              "melewati batas waktu tanggapan")
+    # The same digest within the interval is not sent again; a newly named agency is, marked.
+    log = [LogEntry(id=99, agency_id="utama", run_id=6, kind=DIGEST, channel=EMAIL,
+                    status="sent", about_agencies=("dishub", "dinkes"),
+                    sent_at=datetime(2026, 11, 20), created_at=datetime(2026, 11, 20))]
+    again = Snapshot(agencies=snapshot.agencies, open_reminders=items, log=tuple(log))
+    assert [m for m in plan(again, SETTINGS, TODAY).messages if m.kind == DIGEST] == []
+    other = state("dlh", [gap("profil")], run_id=7)
+    more = {**items, "dlh": (Overdue("profil", "Profil badan publik", date(2026, 11, 16)),)}
+    grown = Snapshot(agencies={**snapshot.agencies, "dlh": other}, open_reminders=more,
+                     log=tuple(log))
+    [digest] = [m for m in plan(grown, SETTINGS, TODAY).messages if m.kind == DIGEST]
+    assert "Sejak ringkasan kami 20 November 2026" in digest.text
+    assert "- Dinas dlh [BARU]" in digest.text and "- Dinas dinkes\n" in digest.text

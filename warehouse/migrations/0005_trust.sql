@@ -106,3 +106,63 @@ SELECT f.agency_id, f.category_id, f.status, f.detector_status, f.confirmed, f.d
 FROM findings AS f
 JOIN latest_agency_runs AS l ON l.agency_id = f.agency_id AND l.run_id = f.run_id
 WHERE f.held_reason IS NOT NULL;
+
+-- Follow-up after reminders: one row per (reminder sent to an agency about a run, category
+-- it named). fixed_at: when the category was first seen found after the message (the first
+-- completed run checked after sent_at in which it was found); days_to_fix; fixed_by_reply_by:
+-- by the reply-by date the message named; open: not fixed yet.
+CREATE VIEW reminder_followup AS
+WITH sent AS (
+    SELECT agency_id, run_id, min(id) AS reminder_id, min(sent_at) AS sent_at,
+           min(reply_by) AS reply_by, any_value(categories) AS categories
+    FROM reminders
+    WHERE kind = 'reminder' AND status = 'sent' AND sent_at IS NOT NULL
+    GROUP BY agency_id, run_id
+), named AS (
+    SELECT reminder_id, agency_id, run_id, sent_at, reply_by, unnest(categories) AS category_id
+    FROM sent
+)
+SELECT n.reminder_id, n.agency_id, n.run_id, n.category_id, n.sent_at, n.reply_by,
+       fix.fixed_at, fix.fixed_run_id,
+       date_diff('day', n.sent_at, fix.fixed_at) AS days_to_fix,
+       coalesce(fix.fixed_at::DATE <= n.reply_by, false) AS fixed_by_reply_by,
+       fix.fixed_at IS NULL AS open
+FROM named AS n
+LEFT JOIN LATERAL (
+    SELECT min(f.checked_at) AS fixed_at, arg_min(f.run_id, f.checked_at) AS fixed_run_id
+    FROM findings AS f
+    JOIN runs AS r ON r.id = f.run_id AND r.status = 'completed'
+    WHERE f.agency_id = n.agency_id AND f.category_id = n.category_id
+      AND f.status = 'found' AND f.checked_at > n.sent_at
+) AS fix ON true;
+
+-- Follow-up per agency: reminders sent, categories named, how many became found, the share
+-- fixed by the reply-by date, the median days to fix, open categories past their reply-by
+-- date (as of today), and never_responded: reminded, past a reply-by date, nothing fixed.
+CREATE VIEW followup_by_agency AS
+SELECT agency_id,
+       count(DISTINCT reminder_id) AS reminders,
+       count(*) AS categories_reminded,
+       count(fixed_at) AS fixed,
+       count(*) FILTER (WHERE fixed_by_reply_by) AS fixed_by_reply_by,
+       round(count(*) FILTER (WHERE fixed_by_reply_by) / count(*), 3) AS share_fixed_by_reply_by,
+       median(days_to_fix) AS median_days_to_fix,
+       min(sent_at) AS first_reminded_at,
+       max(sent_at) AS last_reminded_at,
+       count(*) FILTER (WHERE open AND reply_by < current_date) AS open_past_reply_by,
+       count(fixed_at) = 0 AND bool_or(reply_by < current_date) AS never_responded
+FROM reminder_followup
+GROUP BY agency_id;
+
+-- Follow-up per category: how often it was asked for, fixed, fixed by the reply-by date, and
+-- the median days to fix.
+CREATE VIEW followup_by_category AS
+SELECT category_id,
+       count(*) AS times_reminded,
+       count(DISTINCT agency_id) AS agencies,
+       count(fixed_at) AS fixed,
+       count(*) FILTER (WHERE fixed_by_reply_by) AS fixed_by_reply_by,
+       round(count(*) FILTER (WHERE fixed_by_reply_by) / count(*), 3) AS share_fixed_by_reply_by,
+       median(days_to_fix) AS median_days_to_fix
+FROM reminder_followup
+GROUP BY category_id;
