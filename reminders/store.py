@@ -15,12 +15,12 @@ import duckdb
 
 from core.checklist import load_checklist
 from reminders.model import (
-    Overdue,
     AgencyState,
     Delivery,
     Gap,
     LogEntry,
     Message,
+    Overdue,
     Plan,
     Snapshot,
 )
