@@ -46,6 +46,10 @@ def pages() -> list:
                 url_path="perubahan"),
         st.Page(PAGES_DIR / "pengingat.py", title="Pengingat", icon=":material/mail:",
                 url_path="pengingat"),
+        st.Page(PAGES_DIR / "tindak_lanjut.py", title="Tindak Lanjut",
+                icon=":material/task_alt:", url_path="tindak-lanjut"),
+        st.Page(PAGES_DIR / "kesehatan.py", title="Kesehatan Situs",
+                icon=":material/monitor_heart:", url_path="kesehatan-situs"),
     ]
 
 

@@ -176,6 +176,19 @@ class Data:
     def changes(self, from_run: int, to_run: int) -> pd.DataFrame:
         return changes_table(self._query("changes", from_run=from_run, to_run=to_run))
 
+    def site_health(self) -> pd.DataFrame:
+        return health_table(self._query("site_health_latest"))
+
+    def site_changes(self) -> pd.DataFrame:
+        return self._query("site_changes")
+
+    def followup_agencies(self) -> pd.DataFrame:
+        # Not cached: follow-up moves with the reminders log, which changes without a new run.
+        return run_query(self.snapshot.path, "followup_agencies")
+
+    def followup_categories(self) -> pd.DataFrame:
+        return run_query(self.snapshot.path, "followup_categories")
+
     def score_changes(self, from_run: int, to_run: int) -> pd.DataFrame:
         return score_moves(self._query("score_changes", from_run=from_run, to_run=to_run))
 
@@ -236,10 +249,17 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     """One agency's findings with Indonesian labels; evidence links only when http(s)."""
     table = findings.copy()
     table["group_label"] = table["category_group"].map(labels.group_label)
-    table["status_label"] = table["status"].map(labels.status_label)
+    confirmed = _flags(table["confirmed"]) if "confirmed" in table else [True] * len(table)
+    table["status_label"] = [labels.shown_status_label(s, c)
+                             for s, c in zip(table["status"], confirmed, strict=True)]
     table["evidence_link"] = table["evidence_url"].map(labels.safe_url)
     table["document_year"] = table["document_year"].astype("Int64")
     return table
+
+
+def _flags(column: pd.Series) -> list[bool]:
+    """A boolean column with NULL read as true (rows written before a flag existed)."""
+    return [True if pd.isna(v) else bool(v) for v in column]
 
 
 def status_counts(findings: pd.DataFrame) -> dict[str, int]:
@@ -307,15 +327,65 @@ def matrix_wide(rows: pd.DataFrame, agency_order: list[str]) -> pd.DataFrame:
 
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """Changes with labels; ``confirmed_change`` is true for a confirmed change of the
+    published status (the page's default), false for a drop held back (unconfirmed, site
+    changed) or not believed (old evidence still answers)."""
     table = changes.copy()
-    table["change_label"] = table["change"].map(lambda c: labels.CHANGE_LABELS.get(c, c))
+    table["change_label"] = [
+        labels.HELD_LABELS.get(reason, labels.CHANGE_LABELS.get(change, change))
+        if change == "held" else labels.CHANGE_LABELS.get(change, change)
+        for change, reason in zip(table["change"], table.get("held_reason", [None] * len(table)),
+                                  strict=True)]
     table["from_label"] = table["from_status"].map(labels.status_label)
-    table["to_label"] = table["to_status"].map(labels.status_label)
+    confirmed = _flags(table["confirmed"]) if "confirmed" in table else [True] * len(table)
+    table["to_label"] = [labels.shown_status_label(s, c)
+                         for s, c in zip(table["to_status"], confirmed, strict=True)]
+    if "detected_status" in table:
+        table["detected_label"] = table["detected_status"].map(labels.status_label)
     table["evidence_link"] = table["evidence_url"].map(labels.safe_url)
+    for side in ("from", "to"):
+        if f"{side}_evidence_url" in table:
+            table[f"{side}_evidence_link"] = table[f"{side}_evidence_url"].map(labels.safe_url)
+    table["confirmed_change"] = [c and change != "held"
+                                 for c, change in zip(confirmed, table["change"], strict=True)]
+    return table
+
+
+def shown_changes(changes: pd.DataFrame, *, unconfirmed: bool) -> pd.DataFrame:
+    """The confirmed changes, plus the held and not-believed ones when asked."""
+    if unconfirmed or changes.empty:
+        return changes
+    return changes[changes["confirmed_change"]].reset_index(drop=True)
+
+
+def health_table(health: pd.DataFrame) -> pd.DataFrame:
+    """The health page's rows with a state label and the age of the last known findings."""
+    table = health.copy()
+    now = pd.Timestamp.now()
+
+    def state(row) -> str:
+        if not row["reachable"]:
+            return labels.NO_SCORE
+        return labels.SITE_CHANGED if row["site_changed"] else "Stabil"
+
+    def age(row) -> str:
+        if row["reachable"]:
+            return ""
+        seen = row["last_seen_at"]
+        return labels.days_ago_label(None if pd.isna(seen) else (now - pd.Timestamp(seen)).days)
+
+    table["state_label"] = [state(r) for _, r in table.iterrows()] if len(table) else []
+    table["last_seen_label"] = [age(r) for _, r in table.iterrows()] if len(table) else []
+    table["alive_share"] = [
+        (r["evidence_alive"] / r["evidence_checked"]) if r["evidence_checked"] else None
+        for _, r in table.iterrows()] if len(table) else []
     return table
 
 
 def change_counts(changes: pd.DataFrame) -> dict[str, int]:
+    """Confirmed changes per kind (held rows are not changes)."""
+    if not changes.empty and "confirmed_change" in changes:
+        changes = changes[changes["confirmed_change"]]
     counts = changes["change"].value_counts() if not changes.empty else pd.Series(dtype=int)
     return {c: int(counts.get(c, 0)) for c in labels.CHANGES}
 

@@ -145,3 +145,29 @@ def safe_url(url: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url
+
+
+# Issue 13: confirmation, site health, follow-up. (To move into core/vocabulary.py.)
+UNCONFIRMED = "belum dikonfirmasi"
+"""A drop from found/stale awaiting its re-check: the published status is still shown."""
+SITE_CHANGED = "Situs berubah"
+HELD_LABELS = {
+    "unconfirmed": "Penurunan belum dikonfirmasi",
+    "site_changed": "Ditahan: situs berubah",
+    "evidence_live": "Tidak dipercaya: bukti lama masih dapat dibuka",
+}
+CHANGE_LABELS["held"] = "Ditahan"
+
+
+def shown_status_label(status: str | None, confirmed: bool = True) -> str:
+    """The status label, with "(belum dikonfirmasi)" while a drop awaits its re-check."""
+    label = status_label(status)
+    return label if confirmed else f"{label} ({UNCONFIRMED})"
+
+
+def days_ago_label(days: object) -> str:
+    """``terakhir terlihat 12 hari lalu``; ``hari ini`` for 0."""
+    if days is None or days != days:
+        return "belum pernah terlihat"
+    days = int(days)
+    return "terakhir terlihat hari ini" if days <= 0 else f"terakhir terlihat {days} hari lalu"

@@ -107,6 +107,8 @@ def status_styler(*columns: str):
     def style(frame: pd.DataFrame):
         def cell(value):
             status = by_label.get(value)
+            if status is None and isinstance(value, str):
+                status = by_label.get(value.split(" (", 1)[0])  # "Ditemukan (belum dikonfirmasi)"
             if status is None:
                 return ""
             return (f"background-color: {labels.STATUS_COLORS[status]}; "

@@ -63,25 +63,41 @@ else:
     )
 
 st.subheader("Perubahan status kategori")
-if changes.empty:
+show_unconfirmed = st.toggle(
+    "Tampilkan juga perubahan yang belum dikonfirmasi", value=False, key="changes_unconfirmed",
+    help="Penurunan dari ditemukan/kedaluwarsa menjadi tidak ditemukan/rusak baru dihitung "
+         "setelah bukti lama diperiksa ulang dan tetap gagal. Sebelum itu statusnya tetap "
+         "yang terakhir dipublikasikan (belum dikonfirmasi).")
+listed = data.shown_changes(changes, unconfirmed=show_unconfirmed)
+held = int((~changes["confirmed_change"]).sum()) if not changes.empty else 0
+if held and not show_unconfirmed:
+    st.caption(f"{held} perubahan belum dikonfirmasi atau ditahan tidak ditampilkan.")
+if listed.empty:
     st.info("Tidak ada status kategori yang berubah di antara kedua putaran ini.")
 else:
     columns = {
-        "agency_name": st.column_config.TextColumn("Badan Publik", width="medium"),
         "category_name": st.column_config.TextColumn("Kategori", width="large"),
         "change_label": st.column_config.TextColumn("Perubahan"),
         "from_label": st.column_config.TextColumn("Status awal"),
         "to_label": st.column_config.TextColumn("Status akhir"),
-        "evidence_link": st.column_config.LinkColumn("Bukti", display_text="Buka dokumen"),
+        "from_evidence_link": st.column_config.LinkColumn("Bukti sebelum",
+                                                          display_text="Buka bukti lama"),
+        "from_evidence_text": st.column_config.TextColumn("Teks bukti sebelum"),
+        "to_evidence_link": st.column_config.LinkColumn("Bukti sesudah",
+                                                        display_text="Buka bukti baru"),
+        "to_evidence_text": st.column_config.TextColumn("Teks bukti sesudah"),
     }
-    present = [c for c in labels.CHANGES if counts[c]]
-    tabs = st.tabs([f"{labels.CHANGE_LABELS[c]} ({counts[c]})" for c in present])
-    for tab, change in zip(tabs, present, strict=True):
-        with tab:
-            rows = changes[changes["change"] == change]
-            order = list(columns)
+    order = list(columns)
+    st.caption(f"{len(listed)} perubahan pada {listed['agency_id'].nunique()} badan publik, "
+               "dikelompokkan per badan publik.")
+    for agency_id, rows in listed.groupby("agency_id", sort=False):
+        name = rows["agency_name"].iloc[0]
+        with st.expander(f"{ui.text(name)} ({len(rows)})", expanded=len(listed) <= 40):
             st.dataframe(ui.status_styler("to_label")(rows[order]), hide_index=True,
                          width="stretch", column_order=order, column_config=columns,
-                         key=f"changes_{change}")
-    ui.download_buttons(ui.export_frame(changes, columns | {"evidence_url": "URL bukti"}),
-                        key="changes", file_stem=f"perubahan-status-{from_run}-{to_run}")
+                         key=f"changes_{agency_id}")
+    ui.download_buttons(
+        ui.export_frame(listed, {"agency_name": "Badan Publik", **columns,
+                                 "from_evidence_url": "URL bukti sebelum",
+                                 "to_evidence_url": "URL bukti sesudah"}),
+        key="changes", file_stem=f"perubahan-status-{from_run}-{to_run}")

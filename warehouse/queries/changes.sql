@@ -1,9 +1,16 @@
--- What changed for each (agency, category) between two runs: $from_run and $to_run.
--- Only rows whose status differs; change is newly_found, newly_missing, became_broken,
--- became_stale, became_unreachable or other.
+-- What changed for each (agency, category) between two runs: $from_run and $to_run, with the
+-- evidence before and after. Rows whose published status differs (confirmed changes, the
+-- default of the Perubahan page) and rows the detector disagrees with (held_reason:
+-- unconfirmed — a drop awaiting its re-check, site_changed — held for review, evidence_live —
+-- a drop not believed because the old document still answers). change is newly_found,
+-- newly_missing, became_broken, became_stale, became_unreachable, other, or held (status
+-- unchanged, the detector's verdict held back).
 SELECT t.agency_id, a.name AS agency_name, t.category_id, c.name AS category_name,
        f.status AS from_status, t.status AS to_status,
+       coalesce(t.detector_status, t.status) AS detected_status,
+       coalesce(t.confirmed, true) AS confirmed, t.held_reason,
        CASE
+         WHEN t.status = f.status THEN 'held'
          WHEN t.status = 'found' THEN 'newly_found'
          WHEN t.status = 'missing' THEN 'newly_missing'
          WHEN t.status = 'broken' THEN 'became_broken'
@@ -11,11 +18,14 @@ SELECT t.agency_id, a.name AS agency_name, t.category_id, c.name AS category_nam
          WHEN t.status = 'unreachable' THEN 'became_unreachable'
          ELSE 'other'
        END AS change,
-       t.evidence_url
+       t.evidence_url,
+       f.evidence_url AS from_evidence_url, f.evidence_text AS from_evidence_text,
+       t.evidence_url AS to_evidence_url, t.evidence_text AS to_evidence_text,
+       c.position
 FROM findings AS t
 JOIN findings AS f
   ON f.agency_id = t.agency_id AND f.category_id = t.category_id AND f.run_id = $from_run
 JOIN agencies AS a ON a.id = t.agency_id
 JOIN categories AS c ON c.id = t.category_id
-WHERE t.run_id = $to_run AND t.status <> f.status
+WHERE t.run_id = $to_run AND (t.status <> f.status OR t.held_reason IS NOT NULL)
 ORDER BY a.name, c.position
