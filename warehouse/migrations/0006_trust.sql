@@ -1,4 +1,4 @@
--- 0005: trustworthy changes (issue 13). Forward-only.
+-- 0006: trustworthy changes (issue 13). Forward-only.
 --
 -- findings: the detector's own verdict beside the published status, and whether a drop from
 -- found/stale is confirmed. While a drop awaits its re-checks, status keeps the published
@@ -50,6 +50,16 @@ SELECT f.agency_id, f.category_id, f.status, f.evidence_url, f.evidence_text,
        coalesce(f.confirmed, true) AS confirmed
 FROM findings AS f
 JOIN latest_agency_runs AS l ON l.agency_id = f.agency_id AND l.run_id = f.run_id;
+
+-- The named view (0005) with the same section 6 columns.
+CREATE OR REPLACE VIEW latest_findings_named AS
+SELECT f.agency_id, a.name AS agency_name, a.role AS agency_role, a.parent AS agency_parent,
+       f.category_id, c.name AS category_name, c.category_group, c.legal_basis,
+       f.status, f.evidence_url, f.evidence_text, f.document_year, f.checked_at, f.run_id,
+       f.status_source, f.detector_status, f.confirmed
+FROM latest_findings AS f
+JOIN agencies AS a ON a.id = f.agency_id
+JOIN categories AS c ON c.id = f.category_id;
 
 -- Each agency's last completed run in which its site was reachable: its last known state.
 CREATE VIEW last_seen_runs AS
