@@ -5,7 +5,8 @@
     python -m benchmarks.run --only crawl,politeness --no-profile
 
 Benchmarks: ``crawl`` (1 throughput against Scrapy, 5 peak memory), ``politeness`` (2),
-``recrawl`` (3), ``warehouse`` (4). ``--quick`` shrinks every world and the warehouse for
+``recrawl`` (3), ``warehouse`` (4), ``trust`` (6: a simulated year of flaky weekly runs,
+false drops before and after confirmation). ``--quick`` shrinks every world and the warehouse for
 development; only a full run of all benchmarks writes ``benchmarks/RESULTS.md`` unless
 ``--results PATH`` says otherwise. Nothing here is a pass/fail test: a target that is not met
 is reported, and the exit status is 0 unless a benchmark could not run at all.
@@ -23,11 +24,11 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import crawl, warehouse
+from benchmarks import crawl, trust_year, warehouse
 from benchmarks.common import Outcome, Row, machine
 from benchmarks.world import find_nginx
 
-ALL = ("crawl", "politeness", "recrawl", "warehouse")
+ALL = ("crawl", "politeness", "recrawl", "warehouse", "trust")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
@@ -143,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             "politeness": lambda: crawl.politeness(size, workdir, prefer_nginx),
             "recrawl": lambda: crawl.recrawl(size, workdir, prefer_nginx),
             "warehouse": lambda: warehouse.run(wh_size, workdir),
+            "trust": lambda: trust_year.run(trust_year.QUICK if args.quick else trust_year.FULL,
+                                            workdir),
         }
         for name in only:
             print(f"\n== {name}", flush=True)

@@ -30,7 +30,7 @@ from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.recheck import recheck
-from scrapers.detection.confirm import PriorRun
+from scrapers.detection.confirm import PriorRun, patched_crawl
 from scrapers.detection.detect import detect_site
 from scrapers.detection.health import recheck_plan, review
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
@@ -90,9 +90,11 @@ def read_prior_runs(db_path: Path) -> dict[str, PriorRun]:
 
 
 def confirm_outcomes(outcomes: list[AgencyOutcome], priors: dict[str, PriorRun],
-                     settings: CrawlSettings, trust: TrustSettings) -> list[AgencyOutcome]:
-    """Re-check the old evidence of each reachable site's drops (one task per agency that
-    needs it, after every crawl has finished), then settle its findings and health."""
+                     settings: CrawlSettings, trust: TrustSettings, checklist: Checklist,
+                     today: date) -> list[AgencyOutcome]:
+    """Re-check the old evidence of each reachable site's drops and the documents that
+    failed with a passing fault (one task per agency that needs it, after every crawl has
+    finished); detect again when a document answered; then settle findings and health."""
     plans = {}
     for o in outcomes:
         if o.crawl is not None and o.reachable:
@@ -105,8 +107,13 @@ def confirm_outcomes(outcomes: list[AgencyOutcome], priors: dict[str, PriorRun],
             settled.append(o)
             continue
         checks = _recheck_result(plans.get(o.agency.id))
-        findings, health = review(priors.get(o.agency.id), o.crawl, o.findings, checks, trust)
-        settled.append(replace(o, findings=findings, health=health, rechecks=checks))
+        crawl, findings = o.crawl, o.findings
+        patched = patched_crawl(crawl, checks)
+        if patched is not None:
+            crawl, findings = patched, detect_site(patched, checklist, today)
+        findings, health = review(priors.get(o.agency.id), crawl, findings, checks, trust)
+        settled.append(replace(o, crawl=crawl, findings=findings, health=health,
+                               rechecks=checks))
     return settled
 
 
@@ -174,7 +181,8 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     detected = [detect_findings.submit(f, checklist, today) for f in fetched]
     outcomes = [collect_outcome(a, f, d, checklist)
                 for a, f, d in zip(agencies, fetched, detected, strict=True)]
-    outcomes = confirm_outcomes(outcomes, priors, settings.crawl, settings.trust)
+    outcomes = confirm_outcomes(outcomes, priors, settings.crawl, settings.trust, checklist,
+                                today)
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)

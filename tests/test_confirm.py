@@ -83,3 +83,36 @@ def test_what_is_rechecked_is_the_old_evidence_the_crawl_did_not_see_alive():
     assert seen_alive(crawl) == {OLD: True, "http://dinas.test/": True}
     assert urls_to_recheck(prior(), crawl, now("missing"), sharp_fall=True) == []
     assert urls_to_recheck(None, crawl, now("missing"), sharp_fall=True) == []
+
+
+def test_a_first_sighting_in_a_crawl_cut_short_waits_for_the_next_run():
+    from scrapers.detection.confirm import INCOMPLETE, cut_short
+
+    [dip, profil] = settle(prior(), now("found", OLD), {}, confirmations=2, incomplete=True)
+    assert (dip.confirmed, profil.confirmed) == (True, True)  # profil was missing before too
+    [dip, _] = settle(None, now("missing"), {}, confirmations=2, incomplete=True)
+    assert (dip.status, dip.confirmed, dip.held_reason) == ("missing", False, INCOMPLETE)
+    [dip, _] = settle(None, now("missing"), {}, confirmations=2, incomplete=False)
+    assert dip.confirmed
+    page = Page("http://dinas.test/ppid", 503)
+    assert cut_short(SiteCrawl("http://dinas.test/", True, pages=[page]), {})
+    crawl = SiteCrawl("http://dinas.test/", True, pages=[Page("http://dinas.test/", 200)],
+                      documents={OLD: DocumentCheck(OLD, ok=False, status=504)})
+    assert cut_short(crawl, {})
+    assert not cut_short(crawl, {OLD: DocumentCheck(OLD, ok=True, status=200)})
+
+
+def test_a_document_that_failed_with_a_passing_fault_is_asked_again_and_detected_again():
+    from scrapers.detection.confirm import patched_crawl, transient_failures
+
+    gone = "http://dinas.test/files/gone.pdf"
+    crawl = SiteCrawl("http://dinas.test/", True, documents={
+        OLD: DocumentCheck(OLD, ok=False, status=503),
+        gone: DocumentCheck(gone, ok=False, status=404)})
+    findings = [Finding("dip", "broken", evidence_url=OLD),
+                Finding("sop_ppid", "broken", evidence_url=gone)]
+    assert transient_failures(crawl, findings) == [OLD]
+    assert patched_crawl(crawl, {OLD: DocumentCheck(OLD, ok=False, status=503)}) is None
+    patched = patched_crawl(crawl, {OLD: DocumentCheck(OLD, ok=True, status=200)})
+    assert patched.documents[OLD].ok and not patched.documents[gone].ok
+    assert not crawl.documents[OLD].ok  # the original crawl is left as it was

@@ -11,7 +11,13 @@ reported as removed: the finding stays published (``held_reason="evidence_live"`
 site-health check says the site changed (``scrapers.detection.health``), drops are held
 without counting (``site_changed``).
 
-The flow wires it: ``urls_to_recheck`` → (I/O) → ``settle``.
+A document that failed with a passing fault (5xx, timeout) during the crawl is asked again
+later in the run too, even for a category never published before: when it answers, detection
+runs again on the crawl with that answer (``transient_failures``, ``patched_crawl``), so a
+first sighting is not reported ``broken`` because of one 503.
+
+The flow wires it: ``urls_to_recheck`` + ``transient_failures`` → (I/O) → detection again
+when a document answered → ``settle``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from scrapers.model import BROKEN, FOUND, MISSING, STALE, Finding, SiteCrawl
+from scrapers.model import BROKEN, FOUND, MISSING, STALE, DocumentCheck, Finding, SiteCrawl
 
 PUBLISHED = (FOUND, STALE)
 DROPPED = (MISSING, BROKEN)
@@ -31,6 +37,9 @@ EVIDENCE_LIVE = "evidence_live"
 """Not believed: the old evidence URL still answers (the page or its listing failed)."""
 SITE_CHANGED = "site_changed"
 """Held for review: the site changed (layout or platform), not necessarily its content."""
+INCOMPLETE = "incomplete"
+"""Not yet believed: a category first seen missing or broken in a crawl that passing faults
+cut short (a page or a document answered 5xx or timed out, also when asked again)."""
 
 
 @dataclass(frozen=True)
@@ -106,15 +115,21 @@ def urls_to_recheck(prior: PriorRun | None, crawl: SiteCrawl, findings: Iterable
 
 
 def settle(prior: PriorRun | None, findings: Iterable[Finding], alive: Mapping[str, bool], *,
-           confirmations: int, site_changed: bool = False) -> list[Finding]:
+           confirmations: int, site_changed: bool = False,
+           incomplete: bool = False) -> list[Finding]:
     """The findings to publish: drops held back or believed, as the module docstring says.
 
     ``alive`` maps URLs to whether they answered in this run (the crawl's own checks and the
-    later re-checks); a URL not in it counts as failing."""
+    later re-checks); a URL not in it counts as failing. ``incomplete``: passing faults cut
+    this crawl short, so a category missing or broken for the first time (not a drop: nothing
+    was published) is shown unconfirmed, out of reminders, until the next crawl agrees."""
     settled = []
     for finding in findings:
         before = prior.findings.get(finding.category_id) if prior else None
         if not is_drop(before, finding):
+            if (incomplete and finding.status in DROPPED and confirmations > 0
+                    and not (before and before.status == finding.status)):
+                finding = replace(finding, confirmed=False, held_reason=INCOMPLETE)
             settled.append(finding)
             continue
         if before.evidence_url and alive.get(before.evidence_url):
@@ -141,3 +156,44 @@ def _held(before: PriorFinding, finding: Finding, reason: str, *, confirmed: boo
         matched_rule=before.matched_rule, detector_status=finding.status,
         confirmed=confirmed, drop_checks=checks, held_reason=reason,
     )
+
+
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def cut_short(crawl: SiteCrawl, rechecks: Mapping[str, DocumentCheck]) -> bool:
+    """Whether passing faults left this crawl incomplete: a page that answered 5xx/429 or not
+    at all, or a document that failed so and failed again when re-checked."""
+    if any(p.status == 0 or p.status in TRANSIENT_STATUSES for p in crawl.pages):
+        return True
+    for url, check in crawl.documents.items():
+        if check.ok or not (check.status is None or check.status in TRANSIENT_STATUSES):
+            continue
+        again = rechecks.get(url)
+        if again is None or (not again.ok and (again.status is None
+                                               or again.status in TRANSIENT_STATUSES)):
+            return True
+    return False
+
+
+def transient_failures(crawl: SiteCrawl, findings: Iterable[Finding]) -> list[str]:
+    """Documents that made a category ``broken`` with a passing fault (5xx, 429, a timeout
+    or a dropped connection): worth asking again later in the run before anything is
+    published, even for a category seen for the first time."""
+    urls = []
+    for finding in findings:
+        check = crawl.documents.get(finding.evidence_url or "")
+        if finding.status == BROKEN and check is not None and not check.ok and (
+                check.status is None or check.status in TRANSIENT_STATUSES):
+            urls.append(check.url)
+    return list(dict.fromkeys(urls))
+
+
+def patched_crawl(crawl: SiteCrawl, rechecks: Mapping[str, DocumentCheck]) -> SiteCrawl | None:
+    """The crawl with the documents that answered on a later re-check put back (None when
+    none did): detection runs again on it."""
+    fixed = {url: check for url, check in rechecks.items()
+             if check.ok and url in crawl.documents and not crawl.documents[url].ok}
+    if not fixed:
+        return None
+    return replace(crawl, documents={**crawl.documents, **fixed})

@@ -16,7 +16,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from core.settings import TrustSettings
-from scrapers.detection.confirm import PUBLISHED, PriorRun, seen_alive, settle, urls_to_recheck
+from scrapers.detection.confirm import (
+    PUBLISHED,
+    PriorRun,
+    cut_short,
+    seen_alive,
+    settle,
+    transient_failures,
+    urls_to_recheck,
+)
 from scrapers.model import DocumentCheck, Finding, SiteCrawl
 
 
@@ -123,7 +131,8 @@ def recheck_plan(prior: PriorRun | None, crawl: SiteCrawl, findings: list[Findin
     """The old evidence URLs to re-check later in this run (for the drops and, after a sharp
     fall, for the share of old evidence still answering)."""
     falls = sharp_falls(prior, site_counts(crawl, findings), settings)
-    return urls_to_recheck(prior, crawl, findings, sharp_fall=bool(falls))
+    urls = urls_to_recheck(prior, crawl, findings, sharp_fall=bool(falls))
+    return list(dict.fromkeys([*urls, *transient_failures(crawl, findings)]))
 
 
 def review(prior: PriorRun | None, crawl: SiteCrawl, findings: list[Finding],
@@ -135,5 +144,5 @@ def review(prior: PriorRun | None, crawl: SiteCrawl, findings: list[Finding],
     alive.update({url: check.ok for url, check in rechecks.items()})
     health = assess(prior, site_counts(crawl, findings), alive, settings)
     settled = settle(prior, findings, alive, confirmations=settings.drop_confirmations,
-                     site_changed=health.changed)
+                     site_changed=health.changed, incomplete=cut_short(crawl, rechecks))
     return settled, health

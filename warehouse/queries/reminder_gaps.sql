@@ -1,4 +1,5 @@
--- What each agency lacks in its latest run: one row per missing, broken or stale category,
+-- What each agency lacks in its latest run (confirmed findings only: a category first seen
+-- missing in a crawl cut short by passing faults waits for the next run): one row per missing, broken or stale category,
 -- in checklist order: agency_id, run_id, category_id, category_group, category_name,
 -- legal_basis, freshness, status, evidence_url, evidence_text, document_year, checked_at.
 SELECT f.agency_id, f.run_id, f.category_id, c.category_group, c.name AS category_name,
@@ -6,5 +7,5 @@ SELECT f.agency_id, f.run_id, f.category_id, c.category_group, c.name AS categor
        f.document_year, f.checked_at
 FROM latest_findings AS f
 JOIN categories AS c ON c.id = f.category_id
-WHERE f.status IN ('missing', 'broken', 'stale')
+WHERE f.status IN ('missing', 'broken', 'stale') AND f.confirmed
 ORDER BY f.agency_id, c.position, f.category_id
