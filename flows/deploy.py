@@ -23,10 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def deploy(pool: str, settings_file: str | None = None) -> list:
-    """Register ``weekly-pipeline/pantau-weekly`` and ``send-reminders/pantau-reminders``."""
+    """Register ``weekly-pipeline/pantau-weekly``, ``send-reminders/pantau-reminders`` and
+    ``recheck-drops/pantau-recheck``."""
     settings = load_settings(settings_file)
     weekly = Flow.from_source(source=str(ROOT), entrypoint="flows/pipeline.py:weekly_pipeline")
     reminders = Flow.from_source(source=str(ROOT), entrypoint="flows/reminders.py:send_reminders")
+    recheck = Flow.from_source(source=str(ROOT), entrypoint="flows/recheck.py:recheck_drops")
     # to_deployment + apply rather than Flow.deploy: deploy() also polls the pool's workers,
     # which prefect 3.8 with fastapi<0.155 answers with a 422; registering needs no workers.
     deployments = [
@@ -38,6 +40,10 @@ def deploy(pool: str, settings_file: str | None = None) -> list:
         ),
         reminders.to_deployment(
             name="pantau-reminders", work_pool_name=pool, tags=["pantau"],
+            parameters={"db": settings.schedule.db, "settings_file": settings_file},
+        ),
+        recheck.to_deployment(
+            name="pantau-recheck", work_pool_name=pool, tags=["pantau"],
             parameters={"db": settings.schedule.db, "settings_file": settings_file},
         ),
     ]

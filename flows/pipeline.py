@@ -14,6 +14,13 @@ def weekly_pipeline(registry: str, db: str, settings_file: str | None = None,
     """``crawl_all`` (with the configured task runner), then ``send_reminders``."""
     settings = load_settings(settings_file)
     run_id = crawl_all_with_runner(settings)(registry=registry, db=db, settings_file=settings_file)
+    if settings.trust.recheck_after_hours > 0:
+        from flows.recheck import schedule_recheck
+
+        try:
+            schedule_recheck(settings, db, settings_file)
+        except Exception as exc:  # noqa: BLE001 - no deployment (not served): the next crawl re-checks
+            get_run_logger().warning("Re-check of unconfirmed drops not scheduled: %s", exc)
     if remind and (settings.smtp.host or settings.reminders.apprise_urls):
         from flows.reminders import send_reminders
 

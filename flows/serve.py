@@ -1,8 +1,10 @@
 """``pantau serve``: long-running deployments served from this process with ``prefect.serve``.
 
-Two deployments: ``weekly-pipeline/pantau-weekly`` on the crawl schedule (crawl, then
+Three deployments: ``weekly-pipeline/pantau-weekly`` on the crawl schedule (crawl, then
 reminders), and ``send-reminders/pantau-reminders`` without a schedule, to run by hand
-(``prefect deployment run send-reminders/pantau-reminders``). Runs show in the Prefect UI of
+(``prefect deployment run send-reminders/pantau-reminders``); and
+``recheck-drops/pantau-recheck``, which the weekly pipeline schedules
+``trust.recheck_after_hours`` after each crawl (re-check of unconfirmed drops). Runs show in the Prefect UI of
 the server this process talks to (``PREFECT_API_URL``; ``prefect server start`` for a local one).
 """
 
@@ -16,6 +18,7 @@ from flows.schedules import crawl_schedule
 
 
 def deployments(settings: Settings, settings_file: str | None = None) -> list:
+    from flows.recheck import recheck_drops
     from flows.reminders import send_reminders
 
     params = {"registry": settings.schedule.registry, "db": settings.schedule.db,
@@ -28,7 +31,12 @@ def deployments(settings: Settings, settings_file: str | None = None) -> list:
         name="pantau-reminders", parameters={"db": settings.schedule.db, "settings_file": settings_file},
         description="Reminders for the latest run (run by hand).", tags=["pantau"],
     )
-    return [weekly, reminders]
+    recheck = recheck_drops.to_deployment(
+        name="pantau-recheck", parameters={"db": settings.schedule.db, "settings_file": settings_file},
+        description="Re-check of unconfirmed drops; the weekly pipeline schedules it "
+                    "trust.recheck_after_hours after each crawl.", tags=["pantau"],
+    )
+    return [weekly, reminders, recheck]
 
 
 def serve_forever(settings: Settings, settings_file: str | None = None) -> None:

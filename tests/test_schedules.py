@@ -5,12 +5,13 @@ def test_weekly_crawl_schedule_has_the_cron_and_timezone_asked_for():
     from flows.serve import deployments
 
     settings = load_settings(env={"PANTAU_SCHEDULE_CRAWL_CRON": "30 1 * * 2"})
-    weekly, reminders = deployments(settings)
+    weekly, reminders, recheck = deployments(settings)
     assert weekly.name == "pantau-weekly"
     (schedule,) = weekly.schedules
     assert schedule.schedule.cron == "30 1 * * 2"
     assert schedule.schedule.timezone == "Asia/Jakarta"
-    assert reminders.schedules in (None, [])
+    assert reminders.schedules in (None, []) and recheck.schedules in (None, [])
+    assert recheck.name == "pantau-recheck"
     assert weekly.parameters["registry"] == settings.schedule.registry
 
 
@@ -43,7 +44,8 @@ def test_deploy_registers_both_flows_on_a_work_pool(prefect_api, tmp_path):
         async with get_client() as client:
             return await client.read_deployment(deployment_id)
 
-    weekly, reminders = (asyncio.run(read(i)) for i in ids)
+    weekly, reminders, recheck = (asyncio.run(read(i)) for i in ids)
+    assert recheck.name == "pantau-recheck" and recheck.entrypoint == "flows/recheck.py:recheck_drops"
     assert weekly.name == "pantau-weekly" and weekly.work_pool_name == "pantau-test"
     assert weekly.schedules[0].schedule.cron == "15 3 * * 1"
     assert weekly.schedules[0].schedule.timezone == "Asia/Jakarta"

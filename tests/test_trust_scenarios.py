@@ -163,3 +163,56 @@ def test_a_site_that_stays_down_keeps_its_last_known_findings(prefect_api, world
                                                   "WHERE agency_id = 'dinas' ORDER BY run_id")] == [
         False, True, True]
 
+
+
+def test_the_scheduled_recheck_confirms_a_removal_before_the_next_crawl(prefect_api, world):
+    from flows.recheck import recheck_drops
+
+    world.crawl()
+    world.dinas.removed.add("dip")
+    world.crawl()
+    before = query(world.db, "SELECT score FROM latest_scores WHERE agency_id = 'dinas'")[0][0]
+    counts = recheck_drops(db=str(world.db), settings_file=str(world.settings_file))
+    assert counts == {"confirmed": 1, "still_pending": 0, "answered": 0}
+    status, detector, confirmed, url = world.finding("dip")
+    assert (status, detector, confirmed, url) == ("missing", "missing", True, None)
+    after = query(world.db, "SELECT score FROM latest_scores WHERE agency_id = 'dinas'")[0][0]
+    assert after < before
+    assert query(world.db, "SELECT count(*) FROM pending_drops WHERE held_reason = "
+                           "'unconfirmed'")[0][0] == 0
+
+
+def test_the_scheduled_recheck_clears_a_drop_whose_document_answers_again(prefect_api, world):
+    from flows.recheck import recheck_drops
+
+    world.crawl()
+    world.dinas.removed.add("dip")
+    world.crawl()
+    world.dinas.removed.clear()  # the upload was only replaced for a moment
+    assert recheck_drops(db=str(world.db), settings_file=str(world.settings_file)) == {
+        "confirmed": 0, "still_pending": 0, "answered": 1}
+    assert world.finding("dip")[:3] == ("found", "missing", True)
+
+
+def test_the_pipeline_schedules_the_recheck_hours_after_the_crawl(prefect_api, tmp_path):
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from prefect.client.orchestration import get_client
+
+    from core.settings import load_settings
+    from flows.recheck import recheck_drops, schedule_recheck
+
+    recheck_drops.to_deployment(name="pantau-recheck").apply()
+    settings = load_settings(env={"PANTAU_TRUST_RECHECK_AFTER_HOURS": "6"})
+    now = datetime(2030, 1, 7, 2, 0, tzinfo=UTC)
+    run = schedule_recheck(settings, str(tmp_path / "p.duckdb"), None, now=now)
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_flow_run(run.id)
+
+    scheduled = asyncio.run(read())
+    assert scheduled.expected_start_time == now + timedelta(hours=6)
+    assert scheduled.parameters["db"] == str(tmp_path / "p.duckdb")
+    assert schedule_recheck(load_settings(env={}), "x.duckdb", None) is None
