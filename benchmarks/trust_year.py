@@ -255,7 +255,7 @@ class Pipeline:
             if confirm and outcome.reachable:
                 prior = priors.get(agency.id)
                 urls = recheck_plan(prior, site, outcome.findings, self.settings.trust)
-                checks = recheck(urls, self.settings.crawl) if urls else {}
+                checks = recheck(urls, self.settings.crawl, start_url=agency.url) if urls else {}
                 findings = outcome.findings
                 patched = patched_crawl(site, checks)
                 if patched is not None:

@@ -66,7 +66,7 @@ def recheck_evidence(agency: Agency, urls: list[str],
                      crawl_settings: CrawlSettings) -> dict[str, DocumentCheck]:
     """Re-check old evidence URLs later in the run (network I/O only)."""
     verify = crawl_settings.verify_tls and not agency.insecure_tls
-    return recheck(urls, crawl_settings, verify_tls=verify)
+    return recheck(urls, crawl_settings, start_url=agency.url, verify_tls=verify)
 
 
 def unreachable_findings(checklist: Checklist) -> list[Finding]:

@@ -31,9 +31,10 @@ def load_pending(db: str) -> list[PendingDrop]:
 
 
 @task(name="recheck-old-evidence", cache_policy=NO_CACHE, tags=["pantau-crawl"])
-def recheck_urls(urls: list[str], crawl: CrawlSettings, verify_tls: bool) -> dict[str, DocumentCheck]:
+def recheck_urls(urls: list[str], crawl: CrawlSettings, verify_tls: bool,
+                 agency_url: str) -> dict[str, DocumentCheck]:
     """Ask the old evidence URLs of one agency again (network I/O only)."""
-    return recheck(urls, crawl, verify_tls=verify_tls)
+    return recheck(urls, crawl, start_url=agency_url, verify_tls=verify_tls)
 
 
 @task(name="settle-drops", cache_policy=NO_CACHE)
@@ -55,7 +56,8 @@ def recheck_drops(db: str, settings_file: str | None = None) -> dict[str, int]:
         by_agency.setdefault(drop.agency_id, []).append(drop)
     futures = [
         recheck_urls.submit([d.evidence_url for d in drops if d.evidence_url], settings.crawl,
-                            settings.crawl.verify_tls and not drops[0].insecure_tls)
+                            settings.crawl.verify_tls and not drops[0].insecure_tls,
+                            drops[0].agency_url)
         for drops in by_agency.values()
     ]
     answers: dict[str, DocumentCheck] = {}

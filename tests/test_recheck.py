@@ -17,7 +17,7 @@ def test_documents_and_pages_are_asked_again_and_failures_keep_their_reason():
               "/files/soft404.pdf": html("<h1>Halaman tidak ditemukan</h1>")}
     with LoopbackServer(routes) as server:
         urls = [server.url(p) for p in routes] + [LoopbackServer.refused_url("/files/x.pdf")]
-        checks = recheck(urls + urls[:1], CRAWL)
+        checks = recheck(urls + urls[:1], CRAWL, start_url=server.url("/"))
         asked = server.paths()
     assert [checks[u].ok for u in urls] == [True, False, True, False, False, False]
     assert checks[urls[1]].status == 404 and checks[urls[3]].reason == "http 503"

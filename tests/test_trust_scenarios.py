@@ -90,16 +90,19 @@ def test_a_document_that_answers_503_once_is_never_reported_removed(prefect_api,
     assert found(world.statuses()) == set(FOUND)
     world.dinas.flaky["/files/dip.pdf"] = 1
     world.crawl()
+    # Asked again later in the run, it answers: detection runs again on the answer.
     status, detector, confirmed, url = world.finding("dip")
-    assert (status, detector, confirmed) == ("found", "broken", True)
+    assert (status, detector, confirmed) == ("found", "found", True)
     assert url == world.dinas.document_url("dip")
-    assert query(world.db, "SELECT held_reason FROM pending_drops WHERE category_id = 'dip'") == [
-        ("evidence_live",)]
     assert query(world.db, "SELECT url, ok FROM evidence_checks") == [(url, True)]
-    # A listing page that fails once: a fall explained by the failure, not a site change.
+    assert query(world.db, "SELECT count(*) FROM pending_drops")[0][0] == 0
+    # A listing page that fails once: every category drops, the old evidence still answers,
+    # nothing is reported removed; a fall explained by the failure, not a site change.
     world.dinas.flaky["/ppid"] = 1
     world.crawl()
     assert found(world.statuses()) == set(FOUND)
+    assert {r for (r,) in query(world.db, "SELECT held_reason FROM pending_drops "
+                                          "WHERE agency_id = 'dinas'")} == {"evidence_live"}
     changed, note = query(world.db, "SELECT site_changed, health_note FROM site_health "
                                     "WHERE agency_id = 'dinas' ORDER BY run_id DESC LIMIT 1")[0]
     assert not changed and "gagal dimuat" in note
@@ -216,3 +219,14 @@ def test_the_pipeline_schedules_the_recheck_hours_after_the_crawl(prefect_api, t
     assert scheduled.expected_start_time == now + timedelta(hours=6)
     assert scheduled.parameters["db"] == str(tmp_path / "p.duckdb")
     assert schedule_recheck(load_settings(env={}), "x.duckdb", None) is None
+
+
+def test_a_site_answering_403_to_everything_is_unreachable_and_keeps_its_last_findings(
+        prefect_api, world):
+    world.crawl()
+    world.dinas.forbid_all = True
+    world.crawl()
+    assert set(world.statuses().values()) == {"unreachable"}
+    known = query(world.db, "SELECT status FROM last_known_findings WHERE agency_id = 'dinas' "
+                            "AND status = 'found'")
+    assert len(known) == len(FOUND)

@@ -33,6 +33,8 @@ class PendingDrop:
     detector_status: str
     drop_checks: int
     insecure_tls: bool = False
+    agency_url: str = ""
+    """The agency's registry URL (its address guard is the crawl's)."""
 
 
 def pending_rechecks(con: duckdb.DuckDBPyConnection) -> list[PendingDrop]:
