@@ -165,6 +165,18 @@ def test_a_site_that_stays_down_keeps_its_last_known_findings(prefect_api, world
     assert [s is None for (s,) in query(world.db, "SELECT score FROM score_history "
                                                   "WHERE agency_id = 'dinas' ORDER BY run_id")] == [
         False, True, True]
+    # Weeks later the PPID Utama's digest (real SMTP) lists it as long unreachable, with the
+    # age of its last known findings; the agency itself gets no reminder.
+    from datetime import timedelta
+
+    later = TODAY + timedelta(weeks=5)
+    with smtp_server() as (inbox, port):
+        run_reminders(world.db, smtp_settings(port), today=later)
+    [digest] = [m for m in inbox.for_agency("utama") if "dijangkau" in m.subject]
+    text = digest.part("plain")
+    assert "LAMA TIDAK TERJANGKAU (4 minggu atau lebih)" in text and "Dinas Contoh" in text
+    assert "terakhir terlihat" in text and "(35 hari lalu)" in text
+    assert inbox.for_agency("dinas") == []
 
 
 
