@@ -102,3 +102,32 @@ def test_extract_page_adds_inline_publications_to_the_links():
         '{"kategori":"Informasi Berkala","dokumen":[{"judul":"LKjIP 2024","url":"/l.pdf"}]}</script>'))
     assert [(link.text, link.heading, link.via) for link in page.links] == [
         ("Profil", "", ""), ("LKjIP 2024", "Informasi Berkala", VIA_JSON)]
+
+
+def test_nuxt_data_is_unflattened_and_sveltekit_bodies_are_parsed():
+    flat = [["ShallowReactive", 1], {"data": 2, "state": 8}, ["ShallowReactive", 3],
+            {"dokumen-berkala": 4}, [5], {"judul": 6, "file": 7}, "LKjIP 2024", "/l.pdf", {}]
+    body = (
+        f'<script type="application/json" id="__NUXT_DATA__">{json.dumps(flat)}</script>'
+        '<script type="application/json" data-sveltekit-fetched data-url="/api/docs">'
+        '{"status":200,"headers":{},"body":"{\\"data\\":[{\\"title\\":\\"DIP 2025\\",\\"url\\":\\"/dip.pdf\\"}]}"}'
+        "</script>"
+    )
+    links = inline_links(parse_html(html_with(body)), BASE)
+    assert [(link.text, link.heading) for link in links] == [("LKjIP 2024", "dokumen berkala"), ("DIP 2025", "")]
+
+
+def test_unflatten_survives_cycles_and_bad_indexes():
+    from scrapers.detection.inline_data import unflatten
+
+    assert unflatten([{"a": 1, "b": 99, "c": -1}, "x"]) == {"a": "x", "b": None, "c": None}
+    cyclic = unflatten([{"self": 0}])
+    assert cyclic["self"] is cyclic
+    assert unflatten("x") == "x" and unflatten([]) == []
+
+
+def test_text_sections_of_inline_state_are_page_headings():
+    page = extract_page(BASE, html_with(
+        '<script>window.__DATA__ = {"sections":[{"title":"Struktur Organisasi",'
+        '"body":"Kepala Dinas: Dra. Sri; Sekretaris: Budi."},{"title":"Menu","link":"/m"}]}</script>'))
+    assert "Struktur Organisasi" in page.headings and "Menu" not in page.headings

@@ -312,6 +312,56 @@ JSON_SCRIPT_TYPES = frozenset({"application/json"})
 _DECODER = json.JSONDecoder()
 
 
+DEVALUE_WRAPPERS = frozenset({"Reactive", "ShallowReactive", "Ref", "ShallowRef", "EmptyRef",
+                              "EmptyShallowRef", "NuxtError", "Date", "Set", "Map", "BigInt", "RegExp"})
+
+
+def unflatten(flat: object) -> object:
+    """Nuxt 3's ``__NUXT_DATA__`` (devalue): a flat array whose objects and arrays hold indexes
+    into it. Returns the nested value; anything else is returned as it is."""
+    if not isinstance(flat, list) or not flat:
+        return flat
+    done: dict[int, object] = {}
+
+    def resolve(index: object, depth: int) -> object:
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(flat):
+            return None
+        if index in done or depth > MAX_DEPTH:
+            return done.get(index)
+        node = flat[index]
+        if isinstance(node, dict):
+            result: dict = {}
+            done[index] = result
+            for key, value in node.items():
+                result[key] = resolve(value, depth + 1)
+            return result
+        if isinstance(node, list):
+            if node and isinstance(node[0], str) and node[0] in DEVALUE_WRAPPERS:
+                done[index] = None
+                inner = [resolve(i, depth + 1) for i in node[1:]] if node[0] in ("Set", "Map") else (
+                    resolve(node[1], depth + 1) if len(node) > 1 and node[0] != "Date" else None)
+                done[index] = inner
+                return inner
+            items: list = []
+            done[index] = items
+            items.extend(resolve(i, depth + 1) for i in node)
+            return items
+        done[index] = node
+        return node
+
+    return resolve(0, 0)
+
+
+def _fetched_body(value: object) -> object:
+    """SvelteKit's ``data-sveltekit-fetched`` script: the answer's body is a JSON string."""
+    if isinstance(value, dict) and isinstance(value.get("body"), str):
+        try:
+            return json.loads(value["body"])
+        except (ValueError, RecursionError):
+            return value
+    return value
+
+
 def _json_in_script(text: str) -> Iterator[object]:
     """JSON literals assigned in an inline script, and JSON.parse('…') arguments."""
     for match in ASSIGNMENT_RE.finditer(text):
@@ -341,9 +391,23 @@ _STATE_XPATH = lxml.etree.XPath(
 )
 
 
-def inline_states(root) -> Iterator[tuple[str, object]]:
-    """``(where, parsed JSON)`` for every piece of inline state of an lxml document."""
-    for el in _STATE_XPATH(root):
+STATE_ATTRIBUTE_SET = frozenset(STATE_ATTRIBUTES)
+
+
+def is_state_holder(el, tag: str, names) -> bool:
+    """Whether an element may hold inline state: an inline script, or one of
+    :data:`STATE_ATTRIBUTES` (for callers that walk the tree anyway)."""
+    if tag == "script":
+        return el.get("src") is None and bool(el.text)
+    return bool(names) and not STATE_ATTRIBUTE_SET.isdisjoint(names)
+
+
+def inline_states(root, candidates=None) -> Iterator[tuple[str, object]]:
+    """``(where, parsed JSON)`` for every piece of inline state of an lxml document.
+
+    ``candidates``: the elements that may hold state (see :func:`is_state_holder`), when the
+    caller has already found them; else the document is searched."""
+    for el in _STATE_XPATH(root) if candidates is None else candidates:
         if not isinstance(el.tag, str):
             continue
         for name in STATE_ATTRIBUTES:
@@ -361,10 +425,18 @@ def inline_states(root) -> Iterator[tuple[str, object]]:
         kind = (el.get("type") or "").split(";", 1)[0].strip().lower()
         if kind in JSON_SCRIPT_TYPES:
             try:
-                yield el.get("id") or "application/json", json.loads(text)
+                value = json.loads(text)
             except (ValueError, RecursionError):
-                pass
-        elif kind in ("", "text/javascript", "application/javascript", "module"):
+                continue
+            where = el.get("id") or "application/json"
+            if where == "__NUXT_DATA__" or el.get("data-nuxt-data") is not None:
+                value = unflatten(value)
+            elif el.get("data-sveltekit-fetched") is not None:
+                value = _fetched_body(value)
+            yield where, value
+        elif kind in ("", "text/javascript", "application/javascript", "module") and (
+            "=" in text or "JSON.parse" in text
+        ):
             for value in _json_in_script(text):
                 yield "script", value
 
@@ -377,12 +449,12 @@ class InlineContent:
     headings: list[str]
 
 
-def inline_content(root, base_url: str) -> InlineContent:
+def inline_content(root, base_url: str, candidates=None) -> InlineContent:
     """The publications and section titles of a page's inline state (see :class:`Publication`)."""
     links: list[Link] = []
     headings: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for _where, data in inline_states(root):
+    for _where, data in inline_states(root, candidates):
         headings += section_titles(data)
         for publication in publications_from_json(data, base_url):
             key = (publication.url, publication.title)
