@@ -87,7 +87,7 @@ def test_inline_state_sources():
         '<script src="/app.js">window.__DATA__ = {"rows":[{"nama":"F","link":"/f.pdf"}]}</script>'
     )
     titles = [link.text for link in inline_links(parse_html(html_with(body)), BASE)]
-    assert titles == ["A", "B", "C", "D 'kutip'"]
+    assert titles == ["A", "B", "C", "D 'kutip'", "E"]
 
 
 def test_broken_or_hostile_inline_state_is_ignored():
@@ -131,3 +131,17 @@ def test_text_sections_of_inline_state_are_page_headings():
         '<script>window.__DATA__ = {"sections":[{"title":"Struktur Organisasi",'
         '"body":"Kepala Dinas: Dra. Sri; Sekretaris: Budi."},{"title":"Menu","link":"/m"}]}</script>'))
     assert "Struktur Organisasi" in page.headings and "Menu" not in page.headings
+
+
+def test_keys_containing_title_url_and_year_words_are_read_after_exact_ones():
+    data = [{"judul_informasi": "LKjIP", "link_file": "/l.pdf", "tahun_terbit": "2024",
+             "nama_opd": "Dinas X", "ukuran_file": "2 MB"}]
+    assert publications_from_json(data, BASE) == [
+        Publication("LKjIP", "https://ppid.contoh.go.id/l.pdf", "2024", "")]
+
+
+def test_javascript_object_literals_are_read():
+    body = "<script>var dokumen = [{judul: 'Renja 2025', berkas: '/renja.pdf', tahun: 2025,},];</script>"
+    (link,) = inline_links(parse_html(html_with(body)), BASE)
+    assert (link.text, link.url, link.context) == (
+        "Renja 2025", "https://ppid.contoh.go.id/renja.pdf", "Renja 2025 | 2025")

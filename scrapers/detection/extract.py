@@ -59,9 +59,17 @@ VIEWER_PARAMS = ("url", "file", "src")
 VIEWER_PATH_RE = re.compile(r"viewer|/view\.aspx|/pdfjs/|/preview\b|/pratinjau\b", re.I)
 """Paths of document viewers, whose ``?file=`` names the document a link really opens."""
 DOCUMENT_EXT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|csv|zip|rar)$", re.I)
-TOGGLE_ATTRS = ("data-bs-target", "data-target", "aria-controls")
+TOGGLE_ATTRS = ("data-bs-target", "data-target", "aria-controls", "data-tab-target")
+DETAIL_TITLE_KEYS = frozenset({
+    "judul", "judul dokumen", "judul informasi", "nama dokumen", "nama informasi", "nama file",
+    "nama berkas", "title", "tentang", "perihal",
+})
+"""First cells of a key-value row whose value names the document (``Judul``, ``Tentang``)."""
+COLUMN_NAMES = DETAIL_TITLE_KEYS | {"no", "tahun", "jenis", "kategori", "nomor", "tanggal",
+                                    "keterangan", "unduh", "aksi", "file", "status", "opd"}
+"""Words of a table's header row ("Judul | Tahun"): not a title value."""
 TOGGLE_XPATH = lxml.etree.XPath(
-    "//*[@data-bs-target or @data-target or @aria-controls or @onclick]"
+    "//*[@data-bs-target or @data-target or @aria-controls or @data-tab-target or @onclick]"
     " | //a[starts-with(@href, '#')]"
 )
 ID_XPATH = lxml.etree.XPath("//@id")
@@ -247,6 +255,7 @@ class _Frame:
     scoped_heading: bool = False
     saved_heading: str = ""
     landmark: bool = False
+    table: bool = False
 
 
 @dataclass
@@ -282,7 +291,7 @@ class _Walk:
         if not (is_landmark or is_nav or is_block or scopes_heading):
             self.stack.append(None)  # the common case: nothing to undo on leaving
         else:
-            frame = _Frame(nav=is_nav, landmark=is_landmark)
+            frame = _Frame(nav=is_nav, landmark=is_landmark, table=tag == "table")
             self.landmark_depth += is_landmark
             self.nav_depth += is_nav
             if scopes_heading:
@@ -326,6 +335,8 @@ class _Walk:
                     self.h1 = text
                 if len(self.headings) < MAX_HEADINGS and (not self.headings or self.headings[-1] != text):
                     self.headings.append(text)
+        if tag == "tr":
+            self._detail_title_row(el)
         if tag == "a" and el.get("href") is not None:
             self._add_link(el, el.get("href"), self._anchor_text(el))
         elif tag in EMBED_ATTRS and el.get(EMBED_ATTRS[tag]):
@@ -336,6 +347,27 @@ class _Walk:
                 self._add_scripted(el, tag, raw, via)
         if (names or tag == "script") and is_state_holder(el, tag, names):
             self.state_holders.append(el)
+
+    def _detail_title_row(self, tr) -> None:
+        """A detail page's key-value row ``Judul | LKjIP 2024`` names the document the page is
+        about: its value becomes the heading, also after the table (where the Unduh button is)."""
+        cells = [cell for cell in tr if cell.tag in ("td", "th")]
+        if not 2 <= len(cells) <= 3:
+            return
+        key = element_text(cells[0]).lower().rstrip(" :")
+        if key not in DETAIL_TITLE_KEYS:
+            return
+        value = element_text(cells[-1]).lstrip(": ").strip()
+        if len(value) < 4 or value.lower() in COLUMN_NAMES:
+            return  # a header row ("Judul | Tahun"), not a value
+        self.heading = truncate(value, HEADING_LIMIT)
+        if len(self.headings) < MAX_HEADINGS:
+            self.headings.append(self.heading)
+        for frame in reversed(self.stack):
+            if frame is not None and frame.scoped_heading:
+                frame.saved_heading = self.heading
+                if frame.table:
+                    break
 
     @staticmethod
     def _anchor_text(el) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import chompjs
 import lxml.etree
 
 from scrapers.model import Link
@@ -83,13 +84,44 @@ class Publication:
                     via=VIA_JSON)
 
 
+TITLE_PARTS = ("judul", "title", "nama")
+URL_PARTS = ("url", "file", "link", "berkas", "lampiran", "unduh", "download", "pdf", "tautan")
+YEAR_PARTS = ("tahun", "year")
+"""Fallbacks: a key *containing* one of these (``judul_informasi``, ``link_file``,
+``tahun_terbit``) ranks after every exact key."""
+
+
 def _key(name: str) -> str:
     return name.lower().replace("-", "").replace(" ", "")
 
 
-_TITLE = {_key(k): i for i, k in enumerate(TITLE_KEYS)}
-_URL = {_key(k): i for i, k in enumerate(URL_KEYS)}
-_YEAR = {_key(k) for k in YEAR_KEYS}
+class _Ranks(dict):
+    """Exact key → rank; a key containing one of ``parts`` (and none of ``not_parts``) ranks
+    after all of them."""
+
+    def __init__(self, keys, parts, not_parts=()):
+        super().__init__({_key(k): i for i, k in enumerate(keys)})
+        self.parts = parts
+        self.not_parts = not_parts
+        self.fallback = len(keys)
+
+    def get(self, key, default=None):
+        rank = dict.get(self, key)
+        if rank is None and any(p in key for p in self.parts) and not any(
+            p in key for p in self.not_parts
+        ):
+            return self.fallback
+        return default if rank is None else rank
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+
+_TITLE = _Ranks(TITLE_KEYS, TITLE_PARTS, ("opd", "instansi", "dinas", "skpd", "user", "penulis",
+                                         "author", "uploader", "kategori", "category", "file"))
+_URL = _Ranks(URL_KEYS, URL_PARTS, ("nama", "name", "size", "ukuran", "type", "jenis", "mime",
+                                    "ext", "profile", "thumb", "image", "gambar", "icon"))
+_YEAR = _Ranks(YEAR_KEYS, YEAR_PARTS)
 _GROUP = {_key(k) for k in GROUP_KEYS}
 
 
@@ -122,7 +154,7 @@ def _url_of(value: object, base_url: str) -> str | None:
         return _absolute(value, base_url)
     if isinstance(value, dict):
         for _name, inner in sorted(
-            ((k, v) for k, v in value.items() if _key(k) in _URL), key=lambda kv: _URL[_key(kv[0])]
+            ((k, v) for k, v in value.items() if _key(k) in _URL), key=lambda kv: _URL.get(_key(kv[0]))
         ):
             if isinstance(inner, str):
                 url = _absolute(inner, base_url)
@@ -170,7 +202,7 @@ class _Reader:
         url = None
         for _key_name, value in sorted(
             ((k, v) for k, v in node.items() if isinstance(k, str) and _key(k) in _URL),
-            key=lambda kv: _URL[_key(kv[0])],
+            key=lambda kv: _URL.get(_key(kv[0])),
         ):
             url = _url_of(value, self.base_url)
             if url:
@@ -219,7 +251,7 @@ class _Reader:
 
     @staticmethod
     def _field(node: dict, ranks: dict[str, int]) -> str:
-        best, best_rank = "", len(ranks)
+        best, best_rank = "", len(ranks) + 1
         for key, value in node.items():
             rank = ranks.get(_key(key)) if isinstance(key, str) else None
             if rank is not None and rank < best_rank and isinstance(value, str):
@@ -368,7 +400,9 @@ def _json_in_script(text: str) -> Iterator[object]:
         try:
             value, _end = _DECODER.raw_decode(text, match.end())
         except (ValueError, RecursionError):
-            continue  # a JavaScript object literal (unquoted keys), not JSON
+            value = _js_literal(text, match.end())  # unquoted keys, 'single quotes', trailing commas
+            if value is None:
+                continue
         yield value
     for match in JSON_PARSE_RE.finditer(text):
         quote, body = match.groups()
@@ -376,6 +410,14 @@ def _json_in_script(text: str) -> Iterator[object]:
             yield json.loads(_js_string(body, quote))
         except (ValueError, RecursionError):
             continue
+
+
+def _js_literal(text: str, start: int) -> object:
+    """The JavaScript object or array literal at ``start`` as data, or None (chompjs)."""
+    try:
+        return chompjs.parse_js_object(text[start:], unicode_escape=False)
+    except (ValueError, RecursionError, TypeError, SystemError):
+        return None
 
 
 def _js_string(body: str, quote: str) -> str:
