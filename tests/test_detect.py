@@ -299,24 +299,60 @@ def test_annual_freshness_edge(year, status):
 @pytest.mark.parametrize(
     "today, year, status",
     [
-        (date(2026, 6, 30), 2025, "found"),  # first half: last year's report is recent enough
+        (date(2026, 6, 30), 2025, "found"),
         (date(2026, 6, 30), 2024, "stale"),
-        (date(2026, 7, 1), 2025, "stale"),  # second half: a report of this year is due
-        (date(2026, 7, 1), 2026, "found"),
+        (date(2026, 12, 1), 2025, "found"),  # "Tahun 2025" covers 2025: current on 1 Dec 2026
+        (date(2027, 3, 31), 2025, "found"),  # the 2026 report is due three months after 2026
+        (date(2027, 4, 1), 2025, "stale"),
+        (date(2027, 4, 1), 2026, "found"),
+        (date(2026, 3, 31), 2024, "found"),
+        (date(2026, 4, 1), 2024, "stale"),
     ],
 )
 def test_semester_freshness_edge_by_year(today, year, status):
-    body = f'<a href="/f/l.pdf">Laporan Layanan Informasi Publik {year}</a>'
+    body = f'<a href="/f/l.pdf">Laporan Layanan Informasi Publik Tahun {year}</a>'
     assert home(body, [doc("/f/l.pdf")], today=today)["laporan_layanan_informasi"].status == status
 
 
 @pytest.mark.parametrize(
-    "text, status",
-    [("Semester II 2025", "found"), ("Semester I 2025", "stale")],
+    "text, today, status",
+    [
+        ("Semester II 2025", date(2026, 8, 10), "found"),
+        ("Semester I 2025", date(2026, 8, 10), "stale"),  # the whole of 2025 was due by March
+        ("Semester I 2025", date(2026, 3, 31), "found"),  # newer than the 2024 report then due
+        ("Semester I 2026", date(2027, 3, 31), "found"),
+        ("Semester I 2026", date(2027, 4, 1), "stale"),  # covers only half of 2026
+    ],
 )
-def test_semester_freshness_reads_the_half_year(text, status):
+def test_semester_freshness_reads_the_half_year(text, today, status):
     body = f'<a href="/f/l.pdf">Laporan Layanan Informasi {text}</a>'
-    assert home(body, [doc("/f/l.pdf")], today=date(2026, 8, 10))["laporan_layanan_informasi"].status == status
+    assert home(body, [doc("/f/l.pdf")], today=today)["laporan_layanan_informasi"].status == status
+
+
+@pytest.mark.parametrize(
+    "today, year, status",
+    [
+        (date(2027, 1, 1), 2026, "found"),  # a plan for 2026 is current throughout 2027
+        (date(2027, 1, 1), 2025, "stale"),
+        (date(2026, 12, 31), 2025, "found"),
+    ],
+)
+def test_annual_plan_freshness_edge(today, year, status):
+    got = home(f'<a href="/f/d.pdf">Daftar Informasi Publik {year}</a>', [doc("/f/d.pdf")], today=today)
+    assert got["dip"].status == status
+
+
+@pytest.mark.parametrize(
+    "today, year, status",
+    [
+        (date(2027, 3, 31), 2025, "found"),  # LKjIP 2026 is due by 31 March 2027
+        (date(2027, 4, 1), 2025, "stale"),
+        (date(2027, 4, 1), 2026, "found"),
+    ],
+)
+def test_annual_report_due_three_months_after_the_year(today, year, status):
+    got = home(f'<a href="/f/k.pdf">LKjIP Tahun {year}</a>', [doc("/f/k.pdf")], today=today)
+    assert got["kinerja"].status == status
 
 
 def test_no_freshness_rule_is_never_stale():
@@ -336,12 +372,15 @@ def test_a_dated_document_decides_over_an_undated_one():
 
 
 def test_is_fresh_rules():
-    assert is_fresh("none", 2001, None, TODAY)
-    assert is_fresh("annual", None, None, TODAY)
-    assert is_fresh("annual", 2025, None, TODAY) and not is_fresh("annual", 2024, None, TODAY)
-    assert is_fresh("semester", 2025, None, date(2026, 1, 1))
-    assert not is_fresh("semester", 2025, None, date(2026, 7, 1))
-    assert is_fresh("semester", 2025, Period(2025, 2), date(2026, 7, 1))
+    dip, report = CHECKLIST.get("dip"), CHECKLIST.get("laporan_layanan_informasi")
+    assert is_fresh(CHECKLIST.get("sk_ppid"), 2001, None, TODAY)
+    assert is_fresh(dip, None, None, TODAY)
+    assert is_fresh(dip, 2025, None, TODAY) and not is_fresh(dip, 2024, None, TODAY)
+    assert is_fresh(report, 2025, None, date(2026, 1, 1))
+    assert is_fresh(report, 2025, None, date(2026, 12, 1))
+    assert not is_fresh(report, 2025, None, date(2027, 4, 1))
+    assert is_fresh(report, 2025, Period(2025, 2), date(2027, 3, 31))
+    assert not is_fresh(report, 2025, Period(2025, 1), date(2026, 7, 1))
 
 
 def test_title_parts():

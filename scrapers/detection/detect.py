@@ -57,7 +57,13 @@ from scrapers.detection.match import (
     normalize,
     url_segments,
 )
-from scrapers.detection.years import Period, newest_year, semester_period
+from scrapers.detection.years import (
+    Period,
+    covered_until,
+    is_current,
+    newest_year,
+    semester_period,
+)
 from scrapers.model import (
     BROKEN,
     FOUND,
@@ -434,7 +440,7 @@ class Detector:
     # -- verdicts --------------------------------------------------------------------
 
     def is_fresh(self, category: Category, candidate: Candidate) -> bool:
-        return is_fresh(category.freshness, candidate.year, candidate.period, self.today)
+        return is_fresh(category, candidate.year, candidate.period, self.today)
 
     def verdict(self, category: Category, candidates: list[Candidate]) -> Finding:
         documents = [c for c in candidates if c.kind == DOCUMENT]
@@ -463,22 +469,18 @@ class Detector:
         return _finding(category.id, FOUND if self.is_fresh(category, best) else STALE, best)
 
 
-def is_fresh(freshness: str, year: int | None, period: Period | None, today: date) -> bool:
-    """Whether evidence of this year (and half year) satisfies a freshness rule.
+def is_fresh(category: Category, year: int | None, period: Period | None, today: date) -> bool:
+    """Whether evidence of this year (and half year) satisfies the category's freshness rule.
 
     * ``none``: always.
     * no year known: fresh — a dated document without a visible year is not proof of neglect.
-    * ``annual``: year ≥ today.year − 1 (last year's report is due this year).
-    * ``semester``: the period covered ends within the last 12 months, to the month. A
-      "Semester I/II YEAR" period ends in June/December; a bare year counts as ending in June
-      of that year, i.e. year ≥ today.year − 1 in January–June and year ≥ today.year from July.
+    * otherwise by period (:func:`scrapers.detection.years.is_current`): what the evidence
+      covers must reach the end of the last reporting period already due, as the checklist's
+      ``freshness_rules`` and the category's ``due_months`` define it.
     """
-    if freshness == "none" or year is None:
+    if category.freshness == "none" or year is None:
         return True
-    if freshness == "annual":
-        return year >= today.year - 1
-    covered = max(Period(year, 1), period) if period is not None else Period(year, 1)
-    return covered.end_month >= today.year * 12 + today.month - 12
+    return is_current(covered_until(year, period), category.period_months, category.due_months, today)
 
 
 def _finding(category_id: str, status: str, candidate: Candidate) -> Finding:
