@@ -58,7 +58,12 @@ class Page:
     fetched_at: datetime | None = None
     error: str | None = None
     placeholder: bool = False
-    """The page's content says there is nothing yet ("Belum ada data", "Segera hadir")."""
+    """The page's content says there is nothing yet ("Belum ada data", "Belum ada dokumen",
+    "Segera hadir") or is empty (headings over nothing)."""
+    lead: str = ""
+    """The content text of a page that shows nothing but text (no link, image or embed in its
+    content), cut short; empty for any other page. Detection reads it only to recognise a page
+    that merely defines its category."""
     generator: str = ""
     """``<meta name="generator">``: which platform built the site (WordPress 6.4 …)."""
 

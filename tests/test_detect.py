@@ -210,7 +210,7 @@ def test_nav_link_to_a_page_never_fetched_is_broken():
 
 def test_nav_link_to_a_live_page_counts():
     nav = '<nav><a href="/struktur-organisasi">Struktur Organisasi</a></nav>'
-    live = page("/struktur-organisasi", "<h1>Bagan</h1>", title="Bagan")
+    live = page("/struktur-organisasi", '<h1>Bagan</h1><img src="/b.png">', title="Bagan")
     got = findings([page("/", nav), live])["struktur_organisasi"]
     assert (got.status, got.matched_rule) == ("found", "label:Struktur Organisasi@anchor")
 
@@ -406,3 +406,63 @@ def test_a_menu_link_to_a_placeholder_page_publishes_nothing():
     empty.placeholder = False
     findings = {f.category_id: f for f in detect_site(crawl, load_checklist(), date(2026, 11, 23))}
     assert findings["agenda_pimpinan"].status == "found"
+
+
+# ---------------------------------------------------------------- pages that publish nothing
+
+
+DEFINITION = ("<h1>{title}</h1><p>{subject} adalah informasi yang wajib diumumkan oleh Badan Publik "
+              "sesuai Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik.</p>")
+
+
+@pytest.mark.parametrize(
+    "title, subject, category",
+    [
+        ("Informasi Serta Merta", "Informasi serta merta", "serta_merta"),
+        ("Daftar Informasi Publik", "Daftar Informasi Publik (DIP)", "dip"),
+        ("Maklumat Pelayanan", "Yang dimaksud dengan maklumat pelayanan", "maklumat"),
+        ("SOP PPID", "Standar Operasional Prosedur", "sop_ppid"),
+    ],
+)
+def test_a_category_page_that_only_defines_its_category_publishes_nothing(title, subject, category):
+    nav = f'<nav><a href="/p">{title}</a></nav>'
+    only = page("/p", DEFINITION.format(title=title, subject=subject), title=title)
+    assert findings([page("/", nav), only])[category].status == "missing"
+
+
+def test_a_text_page_that_is_not_a_definition_still_publishes():
+    profil = page("/profil", "<h1>Profil</h1><p>Dinas Kesehatan Kota Contoh merupakan unsur pelaksana "
+                  "urusan pemerintahan bidang kesehatan.</p>", title="Profil")
+    assert findings([page("/", '<nav><a href="/profil">Profil</a></nav>'), profil])["profil"].status == "found"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["<p>Belum ada dokumen</p>", "<p>Data tidak tersedia</p>", "", "<p>&nbsp;-&nbsp;</p>"],
+)
+def test_an_empty_or_no_data_category_page_publishes_nothing(content):
+    nav = '<nav><a href="/maklumat">Maklumat Pelayanan</a></nav>'
+    empty = page("/maklumat", f"<h1>Maklumat Pelayanan</h1>{content}", title="Maklumat Pelayanan")
+    assert findings([page("/", nav), empty])["maklumat"].status == "missing"
+
+
+@pytest.mark.parametrize(
+    "text, category, not_category",
+    [
+        ("SOP Evakuasi Bencana", "peringatan_dini", "sop_ppid"),
+        ("Standar Operasional Prosedur Tanggap Darurat", "peringatan_dini", "sop_ppid"),
+        ("Maklumat Pelayanan Perizinan", "perizinan", "maklumat"),
+        ("SOP Pengaduan Masyarakat", "pengaduan", "sop_ppid"),
+    ],
+)
+def test_a_category_label_qualified_by_another_subject_is_evidence_for_that_subject(text, category, not_category):
+    got = home(f'<a href="/f/x.pdf">{text}</a>', [doc("/f/x.pdf")])
+    assert got[category].status == "found" and got[not_category].status == "missing"
+
+
+def test_the_ppid_sop_stays_the_ppid_sop():
+    for text in ("SOP Pelayanan Informasi Publik", "SOP PPID", "SOP Permohonan Informasi",
+                 "SOP Pengajuan Keberatan"):
+        got = home(f'<a href="/f/x.pdf">{text}</a>', [doc("/f/x.pdf")])
+        assert got["sop_ppid"].status == "found", text
+        assert got["formulir_keberatan"].status == "missing", text

@@ -141,6 +141,14 @@ ERROR_PAGE_PHRASES = tuple(
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ")
 
+DEFINITION_VERBS = frozenset({"adalah", "merupakan", "ialah", "yaitu", "yakni", "didefinisikan",
+                              "diartikan", "artinya"})
+"""The verb of a definition: "Informasi serta merta adalah informasi yang …"."""
+DEFINITION_SUBJECT_TOKENS = 12
+"""A definition names its subject within this many words before the verb."""
+DEFINITION_SUBJECT_WORDS = frozenset({"informasi", "ppid", "dokumen", "daftar", "laporan"})
+"""Words of the subjects PPID pages define besides the categories' own labels."""
+
 
 @dataclass(frozen=True)
 class Target:
@@ -189,10 +197,27 @@ def _key(url: str) -> str:
 _document_kind = lru_cache(maxsize=65536)(document_kind)
 
 
+def defines_only(page: Page, matcher: Matcher) -> bool:
+    """The page shows nothing but a definition of its subject ("Daftar Informasi Publik adalah
+    catatan yang berisi …", "Yang dimaksud dengan informasi berkala adalah …"): a category
+    page that publishes nothing. Only bare pages (text, no link, image or embed) qualify, and
+    only when what is defined is a category or the PPID's information, so a profile page
+    ("Dinas Kesehatan merupakan unsur pelaksana …") stays a profile."""
+    if not page.lead:
+        return False
+    tokens = normalize(page.lead).split()[: DEFINITION_SUBJECT_TOKENS + 1]
+    verb = next((i for i, token in enumerate(tokens) if token in DEFINITION_VERBS), None)
+    if not verb:
+        return False
+    subject = " ".join(tokens[:verb])
+    return bool(DEFINITION_SUBJECT_WORDS.intersection(tokens[:verb])) or bool(matcher.in_text(subject))
+
+
 class Targets:
     """Looks up a link's target among the crawl's verified documents and fetched pages."""
 
-    def __init__(self, crawl: SiteCrawl):
+    def __init__(self, crawl: SiteCrawl, matcher: Matcher | None = None):
+        self.matcher = matcher
         self.documents = {}
         for url, check in crawl.documents.items():
             self.documents[_key(url)] = check
@@ -205,6 +230,10 @@ class Targets:
                 if url:
                     self.pages.setdefault(_key(url), page)
             self.scope.add(page.url)
+
+    def publishes_nothing(self, page: Page) -> bool:
+        """The page says it has nothing yet, is empty, or only defines its category."""
+        return page.placeholder or (self.matcher is not None and defines_only(page, self.matcher))
 
     def resolve(self, link: Link) -> Target:
         cache_key = (link.url, link.in_nav, is_download_link(link))
@@ -222,7 +251,7 @@ class Targets:
             if not page_ok(page):
                 # "Unduh" to /dokumen/140/unduh that answers 404: a dead document, not a page.
                 return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD)
-            return Target(PAGE, EMPTY if page.placeholder else LIVE)
+            return Target(PAGE, EMPTY if self.publishes_nothing(page) else LIVE)
         if _document_kind(link.url):
             return Target(DOCUMENT, UNVERIFIED, offsite=not self.scope.contains(link.url))
         if not self.scope.contains(link.url):
@@ -280,7 +309,10 @@ def matcher_for(checklist: Checklist) -> Matcher:
     """One Matcher per checklist, shared by every site of a run (its memo then pays off)."""
     common = checklist.common_exclude
     return Matcher(
-        {c.id: Terms(c.labels, c.abbreviations, c.url_hints, c.exclude + common) for c in checklist}
+        {
+            c.id: Terms(c.labels, c.abbreviations, c.url_hints, c.exclude + common, c.form_terms)
+            for c in checklist
+        }
     )
 
 
@@ -382,7 +414,7 @@ class Detector:
     def page_candidates(self, page: Page) -> Iterator[Candidate]:
         """A fetched page that is itself a category page (page categories only)."""
         url = page.final_url or page.url
-        if is_news_or_share(url) or page.placeholder:
+        if is_news_or_share(url) or page.placeholder or defines_only(page, self.matcher):
             return
         found: dict[str, tuple[Match, str, str]] = {}
         places = [("page:title", part) for part in title_parts(page.title)] + [("page:h1", page.h1)]
@@ -403,7 +435,7 @@ class Detector:
 
     def candidates(self, crawl: SiteCrawl) -> dict[str, list[Candidate]]:
         """Every candidate of the crawl, per category, in crawl order (repeats dropped)."""
-        targets = Targets(crawl)
+        targets = Targets(crawl, self.matcher)
         result: dict[str, list[Candidate]] = {c.id: [] for c in self.checklist}
         seen_links: set[tuple] = set()
         linked: set[str] = set()

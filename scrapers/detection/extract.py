@@ -420,7 +420,11 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
         else:
             walk.leave()
     page.title, page.h1, page.headings, page.links = walk.title, walk.h1, walk.headings, walk.links
-    page.placeholder = is_placeholder(root, html)
+    lead = bare_content(root)
+    page.placeholder = is_placeholder(root, html) or (
+        lead is not None and len(_WORD_RE.findall(lead)) <= EMPTY_MAX_WORDS
+    )
+    page.lead = truncate(lead, LEAD_LIMIT) if lead else ""
     page.generator = fold(" ".join(GENERATOR_XPATH(root)))[:100]
     return page
 
@@ -433,13 +437,36 @@ PLACEHOLDER_PHRASES = (
     "belum ada data", "data belum tersedia", "belum tersedia", "tidak ada data",
     "data tidak tersedia", "segera hadir", "sedang dalam pengembangan", "dalam tahap pengembangan",
     "halaman dalam perbaikan", "coming soon", "under construction", "no data available",
+    "belum ada dokumen", "tidak ada dokumen", "dokumen belum tersedia", "dokumen tidak tersedia",
+    "belum ada informasi", "informasi belum tersedia", "tidak ada informasi", "data kosong",
+    "belum ada file", "tidak ada file", "belum ada unggahan", "belum diunggah",
+    "tidak ada dokumen yang ditampilkan", "tidak ada data yang ditampilkan", "no documents",
+    "nothing found", "no records found", "no entries found", "tidak ditemukan data",
+    "data tidak ditemukan", "dokumen tidak ditemukan",
 )
 PLACEHOLDER_MAX_CHARS = 400
 """Content text (menus, header, footer left out) longer than this is a real page that merely
 has an empty row somewhere."""
+EMPTY_MAX_WORDS = 1
+"""A page whose content, headings aside, holds no link, image or embed and no more words than
+this shows nothing ("Struktur Organisasi" above an empty box, or above "-")."""
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+LEAD_LIMIT = 700
+"""Characters of a bare page's content text kept as its lead: enough for detection to see a
+page that only defines its category ("Informasi serta merta adalah …"), short enough that a
+real text page (a profile, a maklumat written out) is not mistaken for one."""
 CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "script", "style", "noscript",
                          "template", "svg", "form", "select"})
 CHROME_ATTR_RE = re.compile(r"menu|nav|sidebar|footer|header|widget|breadcrumb|cookie")
+CHROME_TOKEN_RE = re.compile(
+    r"^(menu|nav|navbar|navigation|sidebar|footer|breadcrumbs?|cookie\S*|site-header|topbar)$|"
+    r"^(main|site|top|primary|mobile)-(menu|nav|navigation)$|-(menu|nav|sidebar|breadcrumbs?)$"
+)
+"""Class or id tokens of page chrome for the emptiness test; stricter than CHROME_ATTR_RE,
+whose substring match would take page builders' ``elementor-widget-container`` for chrome."""
+MEDIA_TAGS = frozenset({"img", "iframe", "embed", "object", "video", "audio", "canvas", "picture",
+                        "frame", "area", "input", "button", "select", "textarea"})
+"""Content that shows or does something besides text: a page with one is not empty."""
 
 
 def is_placeholder(root, html: str | bytes) -> bool:
@@ -466,3 +493,43 @@ def _content_texts(el) -> Iterator[str]:
         for child in el:
             yield from _content_texts(child)
     yield el.tail or ""
+
+
+def bare_content(root) -> str | None:
+    """The text of a page's content (chrome and headings left out) when the content holds no
+    link, image, embed or form control; None when it holds any (it then shows something).
+
+    Pure text pages are rare on PPID sites: they are profiles written out, or a category page
+    that defines its category and shows nothing else."""
+    body = root.find(".//body")
+    parts: list[str] = []
+    if not _bare_texts(body if body is not None else root, parts):
+        return None
+    return fold(" ".join(parts))
+
+
+def _bare_texts(el, parts: list[str]) -> bool:
+    """Collect ``el``'s content text into ``parts``; False as soon as it shows something."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if not tag:
+        return True
+    if tag in MEDIA_TAGS or tag == "form":
+        return False  # before the chrome test: an online form is the page's content
+    if tag in CHROME_TAGS or tag in SKIP_TEXT_TAGS:
+        return True
+    marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if marks.strip() and any(CHROME_TOKEN_RE.search(token) for token in marks.split()):
+        return True
+    if tag == "a":
+        href = (el.get("href") or "").strip().lower()
+        if href and not href.startswith(("#", "javascript:")):
+            return False
+    heading = tag in HEADING_TAGS
+    if el.text and not heading:
+        parts.append(el.text)
+    for child in el:
+        if not heading and not _bare_texts(child, parts):
+            return False
+        if child.tail:
+            parts.append(child.tail)
+    return True
