@@ -60,6 +60,9 @@ class Page:
     placeholder: bool = False
     """The page's content says there is nothing yet ("Belum ada data", "Belum ada dokumen",
     "Segera hadir") or is empty (headings over nothing)."""
+    not_public: str = ""
+    """Why the page is not public, when it is not: its URL led to a log-in page
+    (``not public: leads to a log-in page (/login)``). Such a page is a dead link."""
     lead: str = ""
     """The content text of a page that shows nothing but text (no link, image or embed in its
     content), cut short; empty for any other page. Detection reads it only to recognise a page

@@ -579,3 +579,29 @@ def test_a_platform_given_by_the_registry_wins_over_detection():
                            platform="wordpress")
         fetched = {r.path for r in server.requests}
     assert crawl.platform == "wordpress" and "/feed/" not in fetched
+
+
+def test_an_unduh_link_that_leads_to_a_log_in_page_is_a_dead_link_with_that_reason():
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from scrapers.detection.detect import detect_site
+
+    home_page = html("<table><tr><td>SK PPID 2026</td><td><a href='/dokumen/5/unduh'>Unduh</a></td></tr>"
+                     "<tr><td>Maklumat</td><td><a href='/login'>Masuk</a></td></tr></table>")
+    login = html("<form method='post'><input name='u'><input type='password' name='p'></form>")
+    routes = {"/": home_page, "/dokumen/5/unduh": redirect("/login?next=/dokumen/5/unduh"), "/login": login}
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"))
+    walled = next(p for p in result.pages if p.url.endswith("/dokumen/5/unduh"))
+    assert walled.not_public == "not public: leads to a log-in page (/login)"
+    findings = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1))}
+    assert findings["sk_ppid"].status == "broken"
+    assert findings["sk_ppid"].matched_rule.endswith("; broken: not public: leads to a log-in page (/login)")
+
+
+def test_a_start_url_that_leads_to_a_log_in_page_is_unreachable():
+    routes = {"/": redirect("/auth/login"), "/auth/login": html("<input type='password'>")}
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"))
+    assert not result.reachable and "log-in page" in result.error

@@ -59,7 +59,7 @@ def test_anchor_label():
     got = home('<p><a href="/f/dok-17.pdf">Laporan Kinerja Instansi Pemerintah 2025</a></p>',
                [doc("/f/dok-17.pdf")])["kinerja"]
     assert got.status == "found"
-    assert got.matched_rule == "label:Laporan Kinerja Instansi Pemerintah@anchor"
+    assert got.matched_rule == "label:Laporan Kinerja Instansi Pemerintah@anchor#html"
     assert got.evidence_url == SITE + "/f/dok-17.pdf"
     assert got.evidence_text == "Laporan Kinerja Instansi Pemerintah 2025"
     assert got.page_url == SITE + "/" and got.document_year == 2025
@@ -67,13 +67,13 @@ def test_anchor_label():
 
 def test_abbreviation_is_matched_as_a_whole_word_only():
     got = home('<a href="/f/a.pdf">DIP 2026</a>', [doc("/f/a.pdf")])["dip"]
-    assert (got.status, got.matched_rule) == ("found", "abbr:DIP@anchor")
+    assert (got.status, got.matched_rule) == ("found", "abbr:DIP@anchor#html")
     assert home('<a href="/f/a.pdf">Beasiswa Diploma 2026</a>', [doc("/f/a.pdf")])["dip"].status == "missing"
 
 
 def test_title_attribute():
     got = home('<a href="/f/a.pdf" title="Daftar Informasi Publik 2026">Unduh</a>', [doc("/f/a.pdf")])["dip"]
-    assert got.matched_rule == "label:Daftar Informasi Publik@title"
+    assert got.matched_rule == "label:Daftar Informasi Publik@title#html"
 
 
 def test_table_row_context_with_a_bare_unduh_link():
@@ -83,7 +83,7 @@ def test_table_row_context_with_a_bare_unduh_link():
     )
     got = home(body, [doc("/dokumen/88")])["laporan_keuangan"]
     assert got.status == "found"
-    assert got.matched_rule == "label:Laporan Realisasi Anggaran@context"
+    assert got.matched_rule == "label:Laporan Realisasi Anggaran@context#html"
     assert got.evidence_text == "Laporan Realisasi Anggaran | 2025 | Unduh"
     assert got.document_year == 2025
 
@@ -91,7 +91,7 @@ def test_table_row_context_with_a_bare_unduh_link():
 def test_heading_context():
     body = '<h3>Daftar Informasi yang Dikecualikan</h3><p><a href="/f/x1.pdf">Download</a></p>'
     got = home(body, [doc("/f/x1.pdf")])["dik"]
-    assert (got.status, got.matched_rule) == ("found", "label:Daftar Informasi yang Dikecualikan@heading")
+    assert (got.status, got.matched_rule) == ("found", "label:Daftar Informasi yang Dikecualikan@heading#html")
 
 
 def test_row_context_outranks_the_heading():
@@ -100,7 +100,7 @@ def test_row_context_outranks_the_heading():
         '<tr><td>Formulir Keberatan</td><td><a href="/f/k.pdf">Lihat Dokumen</a></td></tr></table>'
     )
     result = home(body, [doc("/f/k.pdf")])
-    assert result["formulir_keberatan"].matched_rule == "label:Formulir Keberatan@context"
+    assert result["formulir_keberatan"].matched_rule == "label:Formulir Keberatan@context#html"
     assert result["laporan_keuangan"].status == "missing"
 
 
@@ -112,7 +112,7 @@ def test_heading_does_not_name_a_link_that_names_something_else():
 def test_file_name_slug():
     got = home('<a href="/wp-content/uploads/2026/02/LKjIP_2025.pdf">Unduh</a>',
                [doc("/wp-content/uploads/2026/02/LKjIP_2025.pdf")])["kinerja"]
-    assert (got.status, got.matched_rule, got.document_year) == ("found", "slug:lkjip@url", 2025)
+    assert (got.status, got.matched_rule, got.document_year) == ("found", "slug:lkjip@url#html", 2025)
     assert got.evidence_text == "LKjIP_2025.pdf"
 
 
@@ -130,14 +130,14 @@ def test_page_as_category_by_its_title():
     struktur = page("/profil/bagan", '<h1>Bagan</h1><img src="/so.png" alt="">',
                     title="Struktur Organisasi | PPID Dinas Contoh")
     got = findings([page("/", nav), struktur])["struktur_organisasi"]
-    assert (got.status, got.matched_rule) == ("found", "page:title")
+    assert (got.status, got.matched_rule) == ("found", "page:title#html")
     assert got.evidence_url == SITE + "/profil/bagan" and got.evidence_text == "Struktur Organisasi"
 
 
 def test_page_section_heading_for_a_page_category():
     profil = page("/profil", "<h1>Profil</h1><h2>Maklumat Pelayanan</h2><p>Kami siap melayani.</p>")
     got = findings([page("/", ""), profil])["maklumat"]
-    assert (got.status, got.matched_rule) == ("found", "page:heading")
+    assert (got.status, got.matched_rule) == ("found", "page:heading#html")
 
 
 def test_a_heading_that_is_a_news_link_is_not_a_section():
@@ -212,19 +212,34 @@ def test_nav_link_to_a_live_page_counts():
     nav = '<nav><a href="/struktur-organisasi">Struktur Organisasi</a></nav>'
     live = page("/struktur-organisasi", '<h1>Bagan</h1><img src="/b.png">', title="Bagan")
     got = findings([page("/", nav), live])["struktur_organisasi"]
-    assert (got.status, got.matched_rule) == ("found", "label:Struktur Organisasi@anchor")
+    assert (got.status, got.matched_rule) == ("found", "label:Struktur Organisasi@anchor#html")
 
 
 def test_link_to_another_site_counts_unchecked():
     nav = '<nav><a href="https://lpse.contohkota.go.id/eproc4">LPSE</a></nav>'
     got = home(nav)["pengadaan"]
-    assert (got.status, got.matched_rule) == ("found", "abbr:LPSE@anchor")
+    assert (got.status, got.matched_rule) == ("found", "abbr:LPSE@anchor#html")
 
 
 def test_dead_only_is_broken():
     got = home('<a href="/f/lkjip.pdf">LKjIP 2025</a>', [doc("/f/lkjip.pdf", ok=False)])["kinerja"]
     assert got.status == "broken"
-    assert got.evidence_url == SITE + "/f/lkjip.pdf" and got.matched_rule == "abbr:LKjIP@anchor"
+    assert got.evidence_url == SITE + "/f/lkjip.pdf"
+    assert got.matched_rule == "abbr:LKjIP@anchor#html; broken: http 404"
+
+
+def test_a_download_that_leads_to_a_log_in_page_is_broken_with_that_reason():
+    body = '<table><tr><td>SK PPID 2026</td><td><a href="/dokumen/5/unduh">Unduh</a></td></tr></table>'
+    walled = page("/dokumen/5/unduh", "")
+    walled.status, walled.final_url = 302, SITE + "/login"
+    walled.not_public = "not public: leads to a log-in page (/login)"
+    got = findings([page("/", body), walled])["sk_ppid"]
+    assert got.status == "broken"
+    assert got.matched_rule.endswith("; broken: not public: leads to a log-in page (/login)")
+    forbidden = page("/dokumen/5/unduh", "", status=401)
+    got = findings([page("/", body), forbidden])["sk_ppid"]
+    assert (got.status, got.matched_rule.split("; broken: ")[1]) == (
+        "broken", "not public: http 401 (log-in required)")
 
 
 def test_download_link_to_an_error_answer_is_a_dead_document():
@@ -264,14 +279,14 @@ def test_stronger_rule_wins_a_tie():
     body = ('<table><tr><td>DIP 2026</td><td><a href="/f/x.pdf">Unduh</a></td></tr></table>'
             '<a href="/f/y.pdf">Daftar Informasi Publik 2026</a>')
     got = home(body, [doc("/f/x.pdf"), doc("/f/y.pdf")])["dip"]
-    assert got.matched_rule == "label:Daftar Informasi Publik@anchor"
+    assert got.matched_rule == "label:Daftar Informasi Publik@anchor#html"
 
 
 def test_document_found_only_in_a_sitemap_counts_by_its_file_name():
     crawl = SiteCrawl(start_url=SITE + "/", reachable=True, pages=[page("/", "")],
                       documents={SITE + "/DOKUMEN/LKJIP_2025_BPKAD.PDF": doc("/DOKUMEN/LKJIP_2025_BPKAD.PDF")})
     got = {f.category_id: f for f in detect_site(crawl, CHECKLIST, TODAY)}["kinerja"]
-    assert (got.status, got.matched_rule, got.document_year, got.page_url) == ("found", "slug:lkjip@url", 2025, None)
+    assert (got.status, got.matched_rule, got.document_year, got.page_url) == ("found", "slug:lkjip@url#sitemap", 2025, None)
 
 
 def test_evidence_text_is_bounded():
@@ -466,3 +481,17 @@ def test_the_ppid_sop_stays_the_ppid_sop():
         got = home(f'<a href="/f/x.pdf">{text}</a>', [doc("/f/x.pdf")])
         assert got["sop_ppid"].status == "found", text
         assert got["formulir_keberatan"].status == "missing", text
+
+
+def test_the_rule_says_how_the_evidence_was_seen():
+    plain = page("/", '<a href="/f/dip.pdf">DIP 2026</a>')
+    assert findings([plain], [doc("/f/dip.pdf")])["dip"].matched_rule == "abbr:DIP@anchor#html"
+    rendered = page("/", '<a href="/f/dip.pdf">DIP 2026</a>')
+    rendered.rendered = True  # set by the crawler when a browser rendered the page
+    assert findings([rendered], [doc("/f/dip.pdf")])["dip"].matched_rule == "abbr:DIP@anchor#rendered"
+    rendered.links[0].via = "embedded-json"  # set by extraction for links read from inline JSON
+    got = findings([rendered], [doc("/f/dip.pdf")])["dip"].matched_rule
+    assert got == "abbr:DIP@anchor#rendered+embedded-json"
+    profil = page("/maklumat", "<h1>Maklumat Pelayanan</h1><p>Kami siap melayani dengan sepenuh hati.</p>")
+    profil.rendered = True
+    assert findings([page("/", ""), profil])["maklumat"].matched_rule == "page:h1#rendered"

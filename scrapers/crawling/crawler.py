@@ -36,7 +36,7 @@ from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, plat
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from scrapers.crawling.sitemap import collect_sitemap_urls
-from scrapers.detection.doctypes import content_type_kind, document_kind
+from scrapers.detection.doctypes import content_type_kind, document_kind, not_public_reason
 from scrapers.detection.extract import extract_page
 from scrapers.model import DocumentCheck, Page, SiteCrawl
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
@@ -190,6 +190,9 @@ class SiteCrawler:
             return False
         if page is not None and page.status >= 500:
             self.result.error = f"start URL answered HTTP {page.status}"
+            return False
+        if page is not None and page.not_public:
+            self.result.error = f"start URL is {page.not_public}"
             return False
         if outcome.final_url:
             self.scope.add(outcome.final_url)
@@ -415,6 +418,11 @@ class SiteCrawler:
 
     def _page_outcome(self, item: _Item, response: Response, cached: Page | None) -> _Outcome:
         final = normalize_url(response.url) or response.url
+        hidden = not_public_reason(None, response.location or final, None, item.url)
+        if hidden:  # "Unduh" → /login: a dead link, not the log-in page's content
+            page = _failed_page(item, response.status, hidden, response.location or final)
+            page.not_public = hidden
+            return _Outcome(item, page=page, final_url=final)
         if response.location:  # a redirect we chose not to follow
             return _Outcome(item, skipped=self._unfollowed_redirect_reason(response.location))
         if response.status == 304:

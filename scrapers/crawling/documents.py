@@ -21,6 +21,7 @@ from scrapers.detection.doctypes import (
     content_type_kind,
     document_kind,
     looks_like_html,
+    not_public_reason,
     signature_matches,
 )
 from scrapers.model import DocumentCheck
@@ -34,16 +35,21 @@ def check_document_bytes(
     length: int | None,
     *,
     content_disposition: str | None = None,
+    final_url: str = "",
 ) -> tuple[bool, str]:
     """Judge one answer for a document link: (ok, reason). ``reason`` is empty when ok.
 
     ``first_bytes`` is None when only headers were asked for (HEAD); ``length`` is the
     Content-Length (or the full size from Content-Range), None when unknown. The expected
     type comes from the URL, else from the headers (``filename=sk.pdf`` in a
-    Content-Disposition counts).
+    Content-Disposition counts). ``final_url`` is where redirects ended: a download that ends
+    on a log-in page, or answers 401/403, is not public.
     """
     if status is None:
         return False, "no answer"
+    hidden = not_public_reason(status, final_url, first_bytes, url)
+    if hidden:
+        return False, hidden
     if status not in (200, 206):
         return False, f"http {status}"
     if length == 0 or (length is None and first_bytes is not None and not first_bytes):
@@ -114,7 +120,11 @@ def document_check_from_response(
         first_bytes,
         length,
         content_disposition=response.headers.get("Content-Disposition"),
+        final_url=response.url,
     )
+    hidden = response.location and not_public_reason(None, response.location, None, url)
+    if hidden:  # a redirect to a log-in page that was not followed (another host: SSO)
+        ok, reason = False, hidden
     return DocumentCheck(
         url=url,
         ok=ok,

@@ -21,6 +21,12 @@ Rules, strongest first (``matched_rule`` names them ``kind:term@where`` or ``pag
 ``page:url``              a fetched page's last URL segment names it
 ========================  ==================================================================
 
+Every rule ends in ``#how``: how the evidence was seen. ``html`` — in the page's HTML as
+fetched plain; ``rendered`` — in the page as a headless browser rendered it; a link read
+otherwise than from an ``<a href>`` adds its way (``html+embedded-json`` from inline JSON
+state or a JSON list, ``html+script`` from an onclick button, ``html+embed`` from an iframe
+viewer); ``sitemap`` — a document only the sitemap lists.
+
 Page rules (``page:*`` and links to live pages of this site) serve only categories whose
 publication may be a page (``page_evidence: true`` in the checklist: Profil, Maklumat, a
 request form …); a document category needs a document, or a link to another site (LPSE,
@@ -157,6 +163,8 @@ class Target:
     kind: str
     state: str
     offsite: bool = False
+    reason: str = ""
+    """Why a dead target is dead (``http 404``, ``not public: leads to a log-in page``)."""
 
 
 @dataclass(frozen=True)
@@ -173,14 +181,16 @@ class Candidate:
     state: str
     year: int | None
     period: Period | None
+    note: str = ""
+    """Why the evidence is dead, when it is (recorded in the finding's rule)."""
 
 
 # ---------------------------------------------------------------- targets
 
 
 def page_ok(page: Page) -> bool:
-    """Fetched with a success status and not an error page dressed as one."""
-    if not (200 <= page.status < 300 or page.status == 304):
+    """Fetched with a success status, public, and not an error page dressed as one."""
+    if not (200 <= page.status < 300 or page.status == 304) or page.not_public:
         return False
     return not any(
         contains_phrase(normalize(text), phrase)
@@ -195,6 +205,17 @@ def _key(url: str) -> str:
 
 
 _document_kind = lru_cache(maxsize=65536)(document_kind)
+
+
+def dead_page_reason(page: Page) -> str:
+    """Why a fetched page is a dead link, in the words of a document check."""
+    if page.not_public:
+        return page.not_public
+    if page.status in (401, 403):
+        return f"not public: http {page.status} (log-in required)"
+    if page.status == 0 or not (200 <= page.status < 300 or page.status == 304):
+        return page.error or f"http {page.status}"
+    return "error page"
 
 
 def defines_only(page: Page, matcher: Matcher) -> bool:
@@ -245,12 +266,13 @@ class Targets:
         key = _key(link.url)
         check = self.documents.get(key)
         if check is not None:
-            return Target(DOCUMENT, LIVE if check.ok else DEAD)
+            return Target(DOCUMENT, LIVE if check.ok else DEAD, reason=check.reason)
         page = self.pages.get(key)
         if page is not None:
             if not page_ok(page):
                 # "Unduh" to /dokumen/140/unduh that answers 404: a dead document, not a page.
-                return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD)
+                return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD,
+                              reason=dead_page_reason(page))
             return Target(PAGE, EMPTY if self.publishes_nothing(page) else LIVE)
         if _document_kind(link.url):
             return Target(DOCUMENT, UNVERIFIED, offsite=not self.scope.contains(link.url))
@@ -300,6 +322,23 @@ def _shorten(text: str) -> str:
     return text if len(text) <= EVIDENCE_TEXT_LIMIT else text[: EVIDENCE_TEXT_LIMIT - 1] + "…"
 
 
+PLAIN = "html"
+RENDERED = "rendered"
+SITEMAP = "sitemap"
+
+
+def page_seen(page: Page) -> str:
+    """How a page was seen: ``rendered`` in a browser, else ``html`` (fetched plain)."""
+    return RENDERED if getattr(page, "rendered", False) else PLAIN
+
+
+def link_seen(seen: str, link: Link) -> str:
+    """How a link was seen: its page's way, plus how the link itself was read when not as a
+    plain ``<a href>`` (``html+embedded-json``, ``rendered+script``, ``html+embed``)."""
+    via = getattr(link, "via", "")
+    return f"{seen}+{via}" if via else seen
+
+
 def _rule(match: Match, where: str) -> str:
     return f"{match.kind}:{match.term}@{where}"
 
@@ -326,7 +365,8 @@ class Detector:
 
     # -- candidates ------------------------------------------------------------------
 
-    def link_candidates(self, link: Link, page_url: str, targets: Targets) -> Iterator[Candidate]:
+    def link_candidates(self, link: Link, page_url: str, targets: Targets,
+                        seen: str = PLAIN) -> Iterator[Candidate]:
         if is_news_or_share(link.url):
             return
         target = targets.resolve(link)
@@ -341,12 +381,13 @@ class Detector:
                 evidence_url=link.url,
                 evidence_text=_shorten(text),
                 page_url=page_url,
-                rule=_rule(match, where),
+                rule=f"{_rule(match, where)}#{link_seen(seen, link)}",
                 strength=STRENGTH[where],
                 kind=target.kind,
                 state=target.state,
                 year=year,
                 period=period,
+                note=target.reason if target.state == DEAD else "",
             )
 
     def _named_by_link(self, link: Link, target: Target) -> dict[str, tuple[Match, str, str]]:
@@ -430,7 +471,8 @@ class Detector:
             if not self.checklist.get(category_id).page_evidence:
                 continue
             year, period = self._date([f"{page.title} {page.h1}", " ".join(url_segments(url, True))])
-            yield Candidate(category_id, url, _shorten(text), url, where, STRENGTH[where],
+            yield Candidate(category_id, url, _shorten(text), url, f"{where}#{page_seen(page)}",
+                            STRENGTH[where],
                             PAGE, LIVE, year, period)
 
     def candidates(self, crawl: SiteCrawl) -> dict[str, list[Candidate]]:
@@ -450,7 +492,8 @@ class Detector:
                     continue
                 seen_links.add(signature)
                 linked.add(_key(link.url))
-                for candidate in self.link_candidates(link, page.final_url or page.url, targets):
+                for candidate in self.link_candidates(link, page.final_url or page.url, targets,
+                                                      page_seen(page)):
                     result[candidate.category_id].append(candidate)
         for candidate in self.unlinked_document_candidates(crawl, linked):
             result[candidate.category_id].append(candidate)
@@ -465,9 +508,9 @@ class Detector:
             for category_id, match in self.matcher.in_url_segments(url).items():
                 name = file_name(url) or url
                 year, period = self._date([name])
-                yield Candidate(category_id, url, _shorten(name), None, _rule(match, "url"),
+                yield Candidate(category_id, url, _shorten(name), None, f"{_rule(match, 'url')}#{SITEMAP}",
                                 STRENGTH["document"], DOCUMENT, LIVE if check.ok else DEAD,
-                                year, period)
+                                year, period, "" if check.ok else check.reason)
 
     # -- verdicts --------------------------------------------------------------------
 
@@ -523,7 +566,8 @@ def _finding(category_id: str, status: str, candidate: Candidate) -> Finding:
         evidence_text=candidate.evidence_text,
         page_url=candidate.page_url,
         document_year=candidate.year,
-        matched_rule=candidate.rule,
+        matched_rule=f"{candidate.rule}; broken: {candidate.note}" if status == BROKEN and candidate.note
+        else candidate.rule,
     )
 
 
