@@ -495,3 +495,33 @@ def test_the_rule_says_how_the_evidence_was_seen():
     profil = page("/maklumat", "<h1>Maklumat Pelayanan</h1><p>Kami siap melayani dengan sepenuh hati.</p>")
     profil.rendered = True
     assert findings([page("/", ""), profil])["maklumat"].matched_rule == "page:h1#rendered"
+
+
+def test_another_regions_document_is_not_this_agencys_publication():
+    from scrapers.detection.ownership import Owner
+
+    owner = Owner.of("Dinas Kesehatan Kota Contoh", SITE, "pelaksana")
+    crawl = SiteCrawl(start_url=SITE + "/", reachable=True, documents={d.url: d for d in [
+        doc("/f/lkjip-kab-malang-2025.pdf"), doc("/f/renstra.pdf")]}, pages=[page("/", (
+            '<a href="/f/lkjip-kab-malang-2025.pdf">LKjIP 2025</a>'
+            '<table><tr><td>Renstra Dinas Pendidikan 2021-2026</td><td><a href="/f/renstra.pdf">Unduh</a></td></tr></table>'
+        ))])
+    got = {f.category_id: f for f in detect_site(crawl, CHECKLIST, TODAY, owner)}
+    assert got["kinerja"].status == "missing"
+    assert got["kinerja"].evidence_url == SITE + "/f/lkjip-kab-malang-2025.pdf"
+    assert got["kinerja"].matched_rule.endswith("; rejected: names another region (kabupaten malang)")
+    assert got["renstra_renja"].status == "missing"
+    assert got["renstra_renja"].matched_rule.endswith("; rejected: names another agency (dinas pendidikan)")
+    without_owner = {f.category_id: f for f in detect_site(crawl, CHECKLIST, TODAY)}
+    assert without_owner["kinerja"].status == "found"
+
+
+def test_an_own_document_beside_a_copied_one_still_counts():
+    from scrapers.detection.ownership import Owner
+
+    owner = Owner.of("Dinas Kesehatan Kota Contoh", SITE, "pelaksana")
+    body = '<a href="/f/a.pdf">LKjIP Kabupaten Malang 2025</a><a href="/f/b.pdf">LKjIP Kota Contoh 2025</a>'
+    crawl = SiteCrawl(start_url=SITE + "/", reachable=True, pages=[page("/", body)],
+                      documents={d.url: d for d in [doc("/f/a.pdf"), doc("/f/b.pdf")]})
+    got = {f.category_id: f for f in detect_site(crawl, CHECKLIST, TODAY, owner)}["kinerja"]
+    assert (got.status, got.evidence_url) == ("found", SITE + "/f/b.pdf")

@@ -11,6 +11,7 @@ from core.registry import load_registry
 from core.settings import CrawlSettings
 from scrapers.crawling.crawler import crawl_site
 from scrapers.detection.detect import detect_site
+from scrapers.detection.ownership import Owner
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.slow
@@ -21,7 +22,8 @@ SETTINGS = CrawlSettings(host_delay=0.0, retries=1, retry_backoff=0.05, connect_
 
 def crawl_and_detect(agency, checklist):
     crawl = crawl_site(agency.url, SETTINGS, verify_tls=not agency.insecure_tls)
-    return agency.id, crawl, {f.category_id: f for f in detect_site(crawl, checklist, TODAY)}
+    owner = Owner.of(agency.name, agency.url, agency.role)
+    return agency.id, crawl, {f.category_id: f for f in detect_site(crawl, checklist, TODAY, owner)}
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,7 @@ from scrapers.detection.match import (
     normalize,
     url_segments,
 )
+from scrapers.detection.ownership import Owner, foreign_mention
 from scrapers.detection.years import (
     Period,
     covered_until,
@@ -87,6 +88,8 @@ LIVE = "live"
 UNVERIFIED = "unverified"
 """Not checked (another site, or past the crawl's limits): given the benefit of the doubt."""
 DEAD = "dead"
+REJECTED = "rejected"
+"""Another region's or agency's document: not this agency's publication (the note says why)."""
 EMPTY = "empty"
 """A live page of this site that says it has no data yet: evidence of nothing."""
 
@@ -182,7 +185,7 @@ class Candidate:
     year: int | None
     period: Period | None
     note: str = ""
-    """Why the evidence is dead, when it is (recorded in the finding's rule)."""
+    """Why the evidence is dead or rejected, when it is (recorded in the finding's rule)."""
 
 
 # ---------------------------------------------------------------- targets
@@ -355,12 +358,18 @@ def matcher_for(checklist: Checklist) -> Matcher:
     )
 
 
+OTHER_BODIES_PUBLISHED = frozenset({"regulasi"})
+"""Categories whose documents are often other bodies' (a ministry's regulation binds the
+agency): only another region, not another agency, rejects them."""
+
+
 class Detector:
     """The checklist's matcher and rules, applied to one crawl at a time."""
 
-    def __init__(self, checklist: Checklist, today: date):
+    def __init__(self, checklist: Checklist, today: date, owner: Owner | None = None):
         self.checklist = checklist
         self.today = today
+        self.owner = owner
         self.matcher = matcher_for(checklist)
 
     # -- candidates ------------------------------------------------------------------
@@ -376,6 +385,7 @@ class Detector:
             if not self._target_counts(category, target):
                 continue
             year, period = self._date(self._year_sources(link))
+            foreign = self._foreign(link, category_id)
             yield Candidate(
                 category_id=category_id,
                 evidence_url=link.url,
@@ -384,11 +394,22 @@ class Detector:
                 rule=f"{_rule(match, where)}#{link_seen(seen, link)}",
                 strength=STRENGTH[where],
                 kind=target.kind,
-                state=target.state,
+                state=REJECTED if foreign else target.state,
                 year=year,
                 period=period,
-                note=target.reason if target.state == DEAD else "",
+                note=foreign or (target.reason if target.state == DEAD else ""),
             )
+
+    def _foreign(self, link: Link, category_id: str) -> str | None:
+        """Why the link's document is another body's (its text, title, file name, and its row
+        when the link itself is a bare "Unduh"), or None."""
+        if self.owner is None:
+            return None
+        texts = [link.text, link.title, " ".join(url_segments(link.url, last_only=True)[:1])]
+        if is_generic_anchor(link.text):
+            texts.append(link.context)
+        return foreign_mention(texts, self.owner,
+                               check_agency=category_id not in OTHER_BODIES_PUBLISHED)
 
     def _named_by_link(self, link: Link, target: Target) -> dict[str, tuple[Match, str, str]]:
         """Category → (match, where, matched text), the strongest place first."""
@@ -518,6 +539,10 @@ class Detector:
         return is_fresh(category, candidate.year, candidate.period, self.today)
 
     def verdict(self, category: Category, candidates: list[Candidate]) -> Finding:
+        rejected = [c for c in candidates if c.state == REJECTED]
+        candidates = [c for c in candidates if c.state != REJECTED]
+        if rejected and not candidates:
+            return _finding(category.id, MISSING, min(rejected, key=lambda c: c.strength))
         documents = [c for c in candidates if c.kind == DOCUMENT]
         if documents:
             # A category page is the container of its documents: when documents are linked,
@@ -566,19 +591,30 @@ def _finding(category_id: str, status: str, candidate: Candidate) -> Finding:
         evidence_text=candidate.evidence_text,
         page_url=candidate.page_url,
         document_year=candidate.year,
-        matched_rule=f"{candidate.rule}; broken: {candidate.note}" if status == BROKEN and candidate.note
-        else candidate.rule,
+        matched_rule=_rule_with_note(status, candidate),
     )
 
 
-def detect_site(crawl: SiteCrawl, checklist: Checklist, today: date) -> list[Finding]:
+def _rule_with_note(status: str, candidate: Candidate) -> str:
+    """The rule, and why the evidence did not count: ``…; broken: http 404`` or
+    ``…; rejected: names another region (kabupaten malang)``."""
+    if candidate.note and candidate.state == REJECTED:
+        return f"{candidate.rule}; rejected: {candidate.note}"
+    if candidate.note and status == BROKEN:
+        return f"{candidate.rule}; broken: {candidate.note}"
+    return candidate.rule
+
+
+def detect_site(crawl: SiteCrawl, checklist: Checklist, today: date,
+                owner: Owner | None = None) -> list[Finding]:
     """One Finding per checklist category, in checklist order.
 
     All ``unreachable`` (no evidence) when the site could not be crawled: unknown is never
-    counted as missing.
+    counted as missing. ``owner`` (the registry's name, URL and role of the agency) lets
+    another region's or agency's documents be rejected (:mod:`scrapers.detection.ownership`).
     """
     if not crawl.reachable:
         return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
-    detector = Detector(checklist, today)
+    detector = Detector(checklist, today, owner)
     candidates = detector.candidates(crawl)
     return [detector.verdict(category, candidates[category.id]) for category in checklist]
