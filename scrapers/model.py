@@ -36,6 +36,9 @@ class Link:
     """The nearest heading above the link (h1–h6, a table caption, an accordion title)."""
     in_nav: bool = False
     """The link sits in a menu (nav, header, a menu list)."""
+    media: str = ""
+    """``image`` for an image shown on the page (``<img>``): its alt text is ``text``, its
+    figure caption ``context``; the image itself may be the publication (a chart, a poster)."""
 
 
 @dataclass

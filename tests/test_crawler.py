@@ -605,3 +605,14 @@ def test_a_start_url_that_leads_to_a_log_in_page_is_unreachable():
     with LoopbackServer(routes) as server:
         result = crawl(server.url("/"))
     assert not result.reachable and "log-in page" in result.error
+
+
+def test_images_are_judged_by_what_names_them_and_not_fetched():
+    page_html = html("<img src='/img/maklumat.png' alt='Maklumat Pelayanan'>"
+                     "<a href='/img/struktur.jpg'>Struktur Organisasi</a><a href='/profil'>Profil</a>")
+    with LoopbackServer({"/": page_html, "/profil": html("<h1>Profil</h1>")}) as server:
+        result = crawl(server.url("/"))
+        paths = server.paths()
+    assert not any(path.startswith("/img/") for path in paths)
+    assert "/profil" in paths
+    assert any(link.media == "image" for link in result.pages[0].links)

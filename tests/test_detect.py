@@ -525,3 +525,26 @@ def test_an_own_document_beside_a_copied_one_still_counts():
                       documents={d.url: d for d in [doc("/f/a.pdf"), doc("/f/b.pdf")]})
     got = {f.category_id: f for f in detect_site(crawl, CHECKLIST, TODAY, owner)}["kinerja"]
     assert (got.status, got.evidence_url) == ("found", SITE + "/f/b.pdf")
+
+
+# ---------------------------------------------------------------- images
+
+
+@pytest.mark.parametrize(
+    "body, category",
+    [
+        ('<img src="/img/a1.png" alt="Maklumat Pelayanan Informasi Publik">', "maklumat"),
+        ('<figure><img src="/img/a1.png"><figcaption>Alur Permohonan Informasi</figcaption></figure>',
+         "tata_cara_informasi"),
+        ('<h2>Struktur Organisasi</h2><p><img src="/img/a1.png"></p>', "struktur_organisasi"),
+        ('<img src="/uploads/2026/01/bagan-struktur-ppid.jpg">', "sk_ppid"),
+        ('<a href="/uploads/sop-pelayanan-informasi.png">SOP Pelayanan Informasi</a>', "sop_ppid"),
+    ],
+)
+def test_an_image_is_evidence_for_categories_published_as_charts_and_posters(body, category):
+    got = home(body)[category]
+    assert got.status == "found" and "image" in got.matched_rule.split("#")[1]
+
+
+def test_an_image_is_no_evidence_for_a_document_category():
+    assert home('<img src="/img/lkjip-2025.png" alt="LKjIP 2025">')["kinerja"].status == "missing"

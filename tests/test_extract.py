@@ -288,3 +288,13 @@ def test_a_bare_page_keeps_its_lead_text_and_a_page_with_links_none():
     linked = extract_page("http://x.test/p", "<html><body><p>Informasi serta merta adalah "
                           "<a href='/sm.pdf'>ini</a></p></body></html>")
     assert linked.lead == ""
+
+
+def test_images_in_the_content_are_links_with_alt_caption_and_heading():
+    html = ("<html><body><nav><img src='/logo.png' alt='Logo'></nav><h2>Struktur Organisasi</h2>"
+            "<figure><img src='/img/bagan.png' alt='Bagan'><figcaption>Bagan SOTK 2026</figcaption></figure>"
+            "<p><img src='/icons/pdf.png' width='16' alt='PDF'> <a href='/x.pdf'><img src='/t.jpg' alt='Unduh'></a></p>"
+            "</body></html>")
+    images = [link for link in extract_page("http://x.test/", html).links if link.media == "image"]
+    assert [(i.url, i.text, i.context, i.heading) for i in images] == [
+        ("http://x.test/img/bagan.png", "Bagan", "Bagan SOTK 2026", "Struktur Organisasi")]

@@ -36,7 +36,12 @@ from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, plat
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from scrapers.crawling.sitemap import collect_sitemap_urls
-from scrapers.detection.doctypes import content_type_kind, document_kind, not_public_reason
+from scrapers.detection.doctypes import (
+    content_type_kind,
+    document_kind,
+    image_kind,
+    not_public_reason,
+)
 from scrapers.detection.extract import extract_page
 from scrapers.model import DocumentCheck, Page, SiteCrawl
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
@@ -280,6 +285,8 @@ class SiteCrawler:
         if url is None or url in self.seen:
             return
         self.seen.add(url)
+        if image_kind(url):
+            return  # an image is judged by what names it (alt, caption, file name), not fetched
         if document_kind(url):
             if self.scope.contains(url) and not self._robots_allows(url):
                 self._note_left_out("disallowed by robots.txt", url)
@@ -494,7 +501,8 @@ class SiteCrawler:
             self._note_left_out("page cut at max_page_bytes", item.url)
         if page.status in (200, 203, 206) or page.from_cache:
             for link in page.links:
-                self._consider(link.url, item.depth + 1, FROM_LINK)
+                if link.media != "image":  # shown on the page, judged by its alt text
+                    self._consider(link.url, item.depth + 1, FROM_LINK)
 
     def _note_left_out(self, reason: str, url: str, count: int = 1) -> None:
         self.left_out[reason] += count

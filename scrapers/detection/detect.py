@@ -53,7 +53,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from core.checklist import Category, Checklist
-from scrapers.detection.doctypes import document_kind
+from scrapers.detection.doctypes import document_kind, image_kind
 from scrapers.detection.match import (
     Match,
     Matcher,
@@ -95,6 +95,8 @@ EMPTY = "empty"
 
 DOCUMENT = "document"
 PAGE = "page"
+IMAGE = "image"
+"""A chart, poster or scan shown or linked: evidence only for ``image_evidence`` categories."""
 
 STRENGTH = {
     "anchor": 0,
@@ -268,6 +270,11 @@ class Targets:
     def _resolve(self, link: Link) -> Target:
         key = _key(link.url)
         check = self.documents.get(key)
+        if link.media == "image" or image_kind(link.url):
+            # Images are not fetched (a page has dozens); a verified one tells its state.
+            state = UNVERIFIED if check is None else (LIVE if check.ok else DEAD)
+            return Target(IMAGE, state, offsite=not self.scope.contains(link.url),
+                          reason=check.reason if check is not None else "")
         if check is not None:
             return Target(DOCUMENT, LIVE if check.ok else DEAD, reason=check.reason)
         page = self.pages.get(key)
@@ -338,8 +345,8 @@ def page_seen(page: Page) -> str:
 def link_seen(seen: str, link: Link) -> str:
     """How a link was seen: its page's way, plus how the link itself was read when not as a
     plain ``<a href>`` (``html+embedded-json``, ``rendered+script``, ``html+embed``)."""
-    via = getattr(link, "via", "")
-    return f"{seen}+{via}" if via else seen
+    ways = [way for way in (getattr(link, "via", ""), link.media) if way]
+    return "+".join([seen, *ways])
 
 
 def _rule(match: Match, where: str) -> str:
@@ -380,6 +387,9 @@ class Detector:
             return
         target = targets.resolve(link)
         named = self._named_by_link(link, target)
+        how = link_seen(seen, link)
+        if target.kind == IMAGE and not link.media:
+            how += "+image"  # a link to an image file
         for category_id, (match, where, text) in named.items():
             category = self.checklist.get(category_id)
             if not self._target_counts(category, target):
@@ -391,7 +401,7 @@ class Detector:
                 evidence_url=link.url,
                 evidence_text=_shorten(text),
                 page_url=page_url,
-                rule=f"{_rule(match, where)}#{link_seen(seen, link)}",
+                rule=f"{_rule(match, where)}#{how}",
                 strength=STRENGTH[where],
                 kind=target.kind,
                 state=REJECTED if foreign else target.state,
@@ -439,7 +449,7 @@ class Detector:
         """A link that names nothing is about its row or heading when it fetches a document,
         or is a bare "Unduh" to another site or to a dead page. A bare link to a live page of
         this site is judged by that page's own title instead."""
-        if target.kind == DOCUMENT:
+        if target.kind in (DOCUMENT, IMAGE):
             return True
         return is_generic_anchor(link.text) and (target.offsite or target.state == DEAD)
 
@@ -449,6 +459,8 @@ class Detector:
         a page that says it has no data yet never."""
         if target.state == EMPTY:
             return False
+        if target.kind == IMAGE:
+            return category.image_evidence
         if target.kind == DOCUMENT or target.offsite or target.state == DEAD:
             return True
         return category.page_evidence
@@ -543,7 +555,7 @@ class Detector:
         candidates = [c for c in candidates if c.state != REJECTED]
         if rejected and not candidates:
             return _finding(category.id, MISSING, min(rejected, key=lambda c: c.strength))
-        documents = [c for c in candidates if c.kind == DOCUMENT]
+        documents = [c for c in candidates if c.kind in (DOCUMENT, IMAGE)]
         if documents:
             # A category page is the container of its documents: when documents are linked,
             # they decide (a "SOP" page whose only SOP file is dead is broken, not found).
@@ -561,7 +573,7 @@ class Detector:
             key=lambda c: (
                 self.is_fresh(category, c),
                 c.state == LIVE,
-                c.kind == DOCUMENT,
+                c.kind in (DOCUMENT, IMAGE),
                 c.year or 0,
                 -c.strength,
             ),

@@ -17,6 +17,8 @@ RAR = b"Rar!\x1a\x07"
 DOCUMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "odt", "ods", "odp", "csv"}
 )
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg"})
+"""Images: a chart, poster or scan may be the publication itself (see ``image_evidence``)."""
 OFFICE_KINDS = frozenset({"doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"})
 DRIVE = "drive"
 """Kind of a link to a document host's viewer or download endpoint (Google Drive, Dropbox, OneDrive)."""
@@ -85,6 +87,15 @@ def is_drive_url(url: str) -> bool:
     return host in {"1drv.ms", "dl.dropbox.com", "dl.dropboxusercontent.com"} or bool(
         _DRIVE_PATHS.match(parts.path)
     )
+
+
+def image_kind(url: str) -> str | None:
+    """``png``, ``jpg`` … when a URL's path ends in an image extension, else None."""
+    tail = unquote(urlsplit(url).path).rsplit("/", 1)[-1].lower()
+    if "." not in tail:
+        return None
+    ext = tail.rsplit(".", 1)[-1]
+    return ext if ext in IMAGE_EXTENSIONS else None
 
 
 def document_kind(url: str) -> str | None:

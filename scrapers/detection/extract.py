@@ -297,6 +297,8 @@ class _Walk:
             self._add_link(el, el.get("href"), self._anchor_text(el))
         elif tag in EMBED_ATTRS and el.get(EMBED_ATTRS[tag]):
             self._add_embed(el, tag)
+        elif tag == "img" and self.nav_depth == 0:
+            self._add_image(el)
 
     @staticmethod
     def _anchor_text(el) -> str:
@@ -311,6 +313,28 @@ class _Walk:
         if url and tag != "area":
             url = unwrap_viewer(url)
         self._append(url, el, truncate(text, HEADING_LIMIT))
+
+    def _add_image(self, el) -> None:
+        """An image shown in the page's content (not a menu's logo, not a small icon, not the
+        picture of a link, which that link carries): evidence by its alt text, caption,
+        heading or file name for categories published as charts and posters."""
+        if _inside_link(el) or _is_icon(el):
+            return
+        src = el.get("src") or el.get("data-src") or el.get("data-lazy-src") or ""
+        url = clean_url(src, self.base)
+        if not url:
+            return
+        caption = _figure_caption(el)
+        self.links.append(
+            Link(
+                url=url,
+                text=truncate(fold(el.get("alt")), HEADING_LIMIT),
+                title=truncate(fold(el.get("title")), HEADING_LIMIT),
+                context=truncate(caption, CONTEXT_LIMIT) if caption else self._context(),
+                heading=self.heading,
+                media="image",
+            )
+        )
 
     def _add_link(self, el, href: str, text: str) -> None:
         self._append(clean_url(href, self.base), el, text)
@@ -357,6 +381,42 @@ class _Walk:
             tag, el = block[0], block[1]
             block[2] = row_text(el) if tag == "tr" else element_text(el, skip_nested_lists=(tag == "li"))
         return block[2]
+
+
+ICON_MAX_PIXELS = 64
+"""An image declared this small or smaller is an icon (a PDF symbol, a bullet), not a chart."""
+FIGURE_DEPTH = 3
+"""Levels above an image searched for its ``<figure>`` (a figure wraps a link or a div)."""
+
+
+def _inside_link(el) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent.tag == "a":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _is_icon(el) -> bool:
+    for name in ("width", "height"):
+        value = (el.get(name) or "").strip().lower().removesuffix("px")
+        if value.isdigit() and int(value) <= ICON_MAX_PIXELS:
+            return True
+    return False
+
+
+def _figure_caption(el) -> str:
+    """The caption of the figure an image sits in (``<figcaption>``), else ""."""
+    parent = el.getparent()
+    for _ in range(FIGURE_DEPTH):
+        if parent is None:
+            return ""
+        if parent.tag == "figure":
+            caption = next(parent.iter("figcaption"), None)
+            return element_text(caption) if caption is not None else ""
+        parent = parent.getparent()
+    return ""
 
 
 def _html_parser() -> lxml.etree.HTMLParser:
