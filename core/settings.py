@@ -58,6 +58,9 @@ class CrawlSettings:
     """An HTML body is cut at this size (the rest is not read)."""
     document_probe_bytes: int = 2048
     """First bytes of a document read to check that its type matches (a PDF starts with %PDF)."""
+    document_title_bytes: int = 262_144
+    """Bytes of a PDF read for its first page's title and year when neither its link text nor
+    its file name says what it is (``dokumen-12.pdf`` behind "Unduh"); 0 reads none."""
     max_redirects: int = 5
     """Redirects followed for one URL."""
     retries: int = 2

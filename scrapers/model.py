@@ -103,6 +103,9 @@ class DocumentCheck:
     """Why it is not ok: ``http 404``, ``empty``, ``html instead of pdf``, ``timeout`` …"""
     checked_at: datetime | None = None
     from_cache: bool = False
+    first_page: str = ""
+    """The first lines of a PDF's first page, read when no link text or file name said what
+    it is (``dokumen-12.pdf`` behind "Unduh"): its title and year."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

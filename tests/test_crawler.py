@@ -616,3 +616,47 @@ def test_images_are_judged_by_what_names_them_and_not_fetched():
     assert not any(path.startswith("/img/") for path in paths)
     assert "/profil" in paths
     assert any(link.media == "image" for link in result.pages[0].links)
+
+
+def test_a_pdf_behind_a_link_that_says_nothing_is_read_for_its_first_page():
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from sample_world.render import make_pdf
+    from scrapers.detection.detect import detect_site
+    from scrapers.detection.ownership import Owner
+
+    named = make_pdf("LAPORAN KINERJA INSTANSI PEMERINTAH\nTAHUN 2025\n" + "isi\n" * 20000)
+    copied = make_pdf("DAFTAR INFORMASI PUBLIK\nKABUPATEN MALANG\nTAHUN 2026\n")
+    body = ("<ul><li><a href='/uploads/dokumen-12.pdf'>Unduh</a></li>"
+            "<li><a href='/uploads/dokumen-13.pdf'>Unduh</a></li>"
+            "<li><a href='/uploads/lkjip-2024.pdf'>LKjIP 2024</a></li></ul>")
+    routes = {"/": html(body), "/uploads/dokumen-12.pdf": Reply(200, named, content_type="application/pdf"),
+              "/uploads/dokumen-13.pdf": Reply(200, copied, content_type="application/pdf"),
+              "/uploads/lkjip-2024.pdf": Reply(200, named, content_type="application/pdf")}
+    settings = CrawlSettings(host_delay=0.0, retries=0, document_title_bytes=8192)
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"), settings)
+    checks = {url.rsplit("/", 1)[1]: check for url, check in result.documents.items()}
+    assert checks["dokumen-12.pdf"].first_page.startswith("LAPORAN KINERJA INSTANSI PEMERINTAH TAHUN 2025")
+    assert checks["lkjip-2024.pdf"].first_page == ""  # its link says what it is
+    assert len(named) > 8192 and checks["dokumen-12.pdf"].ok
+    owner = Owner.of("Dinas Kesehatan Kota Contoh", server.url("/"))
+    findings = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1), owner)}
+    kinerja = findings["kinerja"]
+    assert (kinerja.status, kinerja.document_year) == ("found", 2025)
+    assert kinerja.matched_rule == "label:Laporan Kinerja Instansi Pemerintah@firstpage#html"
+    assert findings["dip"].status == "missing"
+    assert findings["dip"].matched_rule.endswith("rejected: names another region (kabupaten malang)")
+
+
+def test_no_first_page_is_read_with_a_zero_budget():
+    from sample_world.render import make_pdf
+
+    routes = {"/": html("<a href='/dokumen-12.pdf'>Unduh</a>"),
+              "/dokumen-12.pdf": Reply(200, make_pdf("DIP 2026\n"), content_type="application/pdf")}
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"), CrawlSettings(host_delay=0.0, retries=0, document_title_bytes=0))
+        ranges = [r.headers.get("Range") for r in server.requests if r.path.endswith(".pdf")]
+    assert [c.first_page for c in result.documents.values()] == [""]
+    assert ranges == [f"bytes=0-{CrawlSettings().document_probe_bytes - 1}"]

@@ -42,7 +42,9 @@ from scrapers.detection.doctypes import (
     image_kind,
     not_public_reason,
 )
+from scrapers.detection.detect import is_generic_anchor
 from scrapers.detection.extract import extract_page
+from scrapers.detection.firstpage import file_name_says_nothing, first_page_title
 from scrapers.model import DocumentCheck, Page, SiteCrawl
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
@@ -143,6 +145,9 @@ class SiteCrawler:
         self.pages_started = 0
         self.documents_started = 0
         self.left_out: Counter[str] = Counter()
+        self.untitled: set[str] = set()
+        """Document URLs linked only by links that say nothing ("Unduh" → dokumen-12.pdf):
+        their first page is read for a title."""
         self.left_out_example: dict[str, str] = {}
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_lock = threading.Lock()
@@ -395,6 +400,7 @@ class SiteCrawler:
             cached=self.doc_cache.get(url),
             allow_hop=self._document_hop_check,
             deadline=self.deadline,
+            title_bytes=self.settings.document_title_bytes if url in self.untitled else 0,
         )
 
     def _fetch_page(self, item: _Item, start_hop: bool) -> _Outcome:
@@ -403,7 +409,7 @@ class SiteCrawler:
             response = self.fetcher.follow(
                 item.url,
                 headers=conditional_headers(cached.etag, cached.last_modified) if cached else {},
-                body_limit=self._body_limit,
+                body_limit=self._untitled_body_limit if item.url in self.untitled else self._body_limit,
                 allow_hop=self._hop_check(item.url, start_hop),
                 deadline=self.deadline,
             )
@@ -411,12 +417,19 @@ class SiteCrawler:
             return _Outcome(item, page=_failed_page(item, 0, str(error)))
         return self._page_outcome(item, response, cached)
 
+    def _untitled_body_limit(self, status: int, headers: Mapping[str, str]) -> int:
+        """As :meth:`_body_limit`, but a document is read up to ``document_title_bytes``."""
+        limit = self._body_limit(status, headers)
+        if content_type_kind(headers.get("Content-Type", ""), headers.get("Content-Disposition")):
+            return max(limit, self.settings.document_title_bytes)
+        return limit
+
     def _body_limit(self, status: int, headers: Mapping[str, str]) -> int:
         """Read an HTML page whole (up to max_page_bytes), a document only its first bytes,
         an error page just enough to keep the connection, anything else not at all."""
         content_type = headers.get("Content-Type", "")
         if content_type_kind(content_type, headers.get("Content-Disposition")):
-            return self.settings.document_probe_bytes
+            return self.settings.document_probe_bytes  # raised for untitled ones: see _fetch_page
         if status >= 400:
             return min(REDIRECT_BODY_BYTES, self.settings.max_page_bytes)
         if _is_html(content_type):
@@ -440,11 +453,10 @@ class SiteCrawler:
             )
         headers = response.headers
         if content_type_kind(response.content_type, headers.get("Content-Disposition")):
-            return _Outcome(
-                item,
-                document=document_check_from_response(item.url, response, response.body),
-                final_url=final,
-            )
+            check = document_check_from_response(item.url, response, response.body)
+            if check.ok and item.url in self.untitled:
+                check.first_page = first_page_title(response.body, not response.truncated)
+            return _Outcome(item, document=check, final_url=final)
         if response.status >= 400:
             return _Outcome(
                 item, page=_failed_page(item, response.status, f"http {response.status}", final)
@@ -502,7 +514,16 @@ class SiteCrawler:
         if page.status in (200, 203, 206) or page.from_cache:
             for link in page.links:
                 if link.media != "image":  # shown on the page, judged by its alt text
+                    self._note_untitled(link)
                     self._consider(link.url, item.depth + 1, FROM_LINK)
+
+    def _note_untitled(self, link) -> None:
+        """Remember a link whose text and file name say nothing; a link that names the same
+        URL elsewhere makes reading it unnecessary (already seen URLs are not verified twice)."""
+        if link.url in self.seen or not self.settings.document_title_bytes:
+            return
+        if is_generic_anchor(link.text) and is_generic_anchor(link.title) and file_name_says_nothing(link.url):
+            self.untitled.add(normalize_url(link.url) or link.url)
 
     def _note_left_out(self, reason: str, url: str, count: int = 1) -> None:
         self.left_out[reason] += count

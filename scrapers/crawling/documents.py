@@ -24,6 +24,7 @@ from scrapers.detection.doctypes import (
     not_public_reason,
     signature_matches,
 )
+from scrapers.detection.firstpage import first_page_title
 from scrapers.model import DocumentCheck
 
 
@@ -158,14 +159,21 @@ def verify_document(
     cached: DocumentCheck | None = None,
     allow_hop: Callable[[str], str | None] | None = None,
     deadline: float | None = None,
+    title_bytes: int = 0,
 ) -> DocumentCheck:
     """Verify one document link over the network (see the module docstring).
 
     With a ``cached`` check from the last run, the request is conditional and a 304 reuses
     it. Raises BudgetExceeded when the site's time is up; other failures become a
-    not-ok DocumentCheck with the reason.
+    not-ok DocumentCheck with the reason. ``title_bytes`` > 0 reads that much of a PDF in
+    the same ranged GET and keeps its first page's title (``DocumentCheck.first_page``).
     """
     validators = conditional_headers(cached.etag, cached.last_modified) if cached else {}
+    if title_bytes > 0 and document_kind(url) in ("pdf", None):
+        probe_bytes = max(probe_bytes, title_bytes)
+        head_first = False
+    else:
+        title_bytes = 0
     try:
         if head_first or not needs_bytes(url):
             head = fetcher.follow(
@@ -178,7 +186,9 @@ def verify_document(
                     fetcher, url, probe_bytes, validators, cached, allow_hop, deadline
                 )
             return document_check_from_response(url, head, None)
-        return _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline)
+        check = _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline,
+                            keep_title=title_bytes > 0)
+        return check
     except FetchError as error:
         return failed_check(url, str(error))
 
@@ -199,6 +209,7 @@ def _ranged_get(
     cached: DocumentCheck | None,
     allow_hop: Callable[[str], str | None] | None,
     deadline: float | None,
+    keep_title: bool = False,
 ) -> DocumentCheck:
     headers = {**validators, "Range": f"bytes=0-{probe_bytes - 1}"}
     response = fetcher.follow(
@@ -217,4 +228,10 @@ def _ranged_get(
             reason="empty",
             checked_at=datetime.now(UTC),
         )
-    return document_check_from_response(url, response, response.body)
+    check = document_check_from_response(url, response, response.body)
+    if keep_title and check.ok:
+        complete = not response.truncated and (
+            response.status == 200 or (check.bytes is not None and check.bytes <= len(response.body))
+        )
+        check.first_page = first_page_title(response.body, complete)
+    return check

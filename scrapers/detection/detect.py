@@ -104,6 +104,7 @@ STRENGTH = {
     "page:title": 2,
     "page:h1": 2,
     "url": 3,
+    "firstpage": 4,
     "context": 4,
     "heading": 5,
     "page:heading": 6,
@@ -170,6 +171,8 @@ class Target:
     offsite: bool = False
     reason: str = ""
     """Why a dead target is dead (``http 404``, ``not public: leads to a log-in page``)."""
+    first_page: str = ""
+    """A document's first lines, when the crawler read them (its link said nothing)."""
 
 
 @dataclass(frozen=True)
@@ -276,7 +279,8 @@ class Targets:
             return Target(IMAGE, state, offsite=not self.scope.contains(link.url),
                           reason=check.reason if check is not None else "")
         if check is not None:
-            return Target(DOCUMENT, LIVE if check.ok else DEAD, reason=check.reason)
+            return Target(DOCUMENT, LIVE if check.ok else DEAD, reason=check.reason,
+                          first_page=check.first_page)
         page = self.pages.get(key)
         if page is not None:
             if not page_ok(page):
@@ -394,8 +398,8 @@ class Detector:
             category = self.checklist.get(category_id)
             if not self._target_counts(category, target):
                 continue
-            year, period = self._date(self._year_sources(link))
-            foreign = self._foreign(link, category_id)
+            year, period = self._date(self._year_sources(link, target))
+            foreign = self._foreign(link, category_id, target)
             yield Candidate(
                 category_id=category_id,
                 evidence_url=link.url,
@@ -410,12 +414,13 @@ class Detector:
                 note=foreign or (target.reason if target.state == DEAD else ""),
             )
 
-    def _foreign(self, link: Link, category_id: str) -> str | None:
-        """Why the link's document is another body's (its text, title, file name, and its row
-        when the link itself is a bare "Unduh"), or None."""
+    def _foreign(self, link: Link, category_id: str, target: Target) -> str | None:
+        """Why the link's document is another body's (its text, title, file name, first page,
+        and its row when the link itself is a bare "Unduh"), or None."""
         if self.owner is None:
             return None
-        texts = [link.text, link.title, " ".join(url_segments(link.url, last_only=True)[:1])]
+        texts = [link.text, link.title, " ".join(url_segments(link.url, last_only=True)[:1]),
+                 target.first_page]
         if is_generic_anchor(link.text):
             texts.append(link.context)
         return foreign_mention(texts, self.owner,
@@ -433,6 +438,12 @@ class Detector:
             named.setdefault(category_id, (match, "url", file_name(link.url) or link.url))
         if names_itself or not self._takes_meaning_from_surroundings(link, target):
             return named
+        if not named and target.first_page:
+            # "Unduh" → dokumen-12.pdf: the document's own first page says what it is.
+            for category_id, match in self.matcher.in_text(target.first_page).items():
+                named.setdefault(category_id, (match, "firstpage", target.first_page))
+            if named:
+                return named
         # The row or card is more specific than the heading: the heading speaks only when the
         # row names nothing ("Jenis Informasi | Tahun | Unduh" under "Informasi Berkala").
         for where, text in (("context", link.context if link.context != link.text else ""),
@@ -466,9 +477,12 @@ class Detector:
         return category.page_evidence
 
     @staticmethod
-    def _year_sources(link: Link) -> list[str]:
-        """Where a link's year is read, in order: its own text, file name, row, heading."""
-        return [f"{link.text} {link.title}", file_name(link.url), link.context, link.heading]
+    def _year_sources(link: Link, target: Target | None = None) -> list[str]:
+        """Where a link's year is read, in order: its own text, file name, the document's
+        first page (when read), row, heading."""
+        first_page = target.first_page if target is not None else ""
+        return [f"{link.text} {link.title}", file_name(link.url), first_page, link.context,
+                link.heading]
 
     def _date(self, sources: Iterable[str]) -> tuple[int | None, Period | None]:
         """The newest year of the first source that names one, and any semester named."""
