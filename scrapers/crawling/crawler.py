@@ -36,13 +36,13 @@ from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, plat
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from scrapers.crawling.sitemap import collect_sitemap_urls
+from scrapers.detection.detect import is_generic_anchor
 from scrapers.detection.doctypes import (
     content_type_kind,
     document_kind,
     image_kind,
     not_public_reason,
 )
-from scrapers.detection.detect import is_generic_anchor
 from scrapers.detection.extract import extract_page
 from scrapers.detection.firstpage import file_name_says_nothing, first_page_title
 from scrapers.model import DocumentCheck, Page, SiteCrawl
