@@ -61,6 +61,9 @@ class CrawlSettings:
     document_title_bytes: int = 262_144
     """Bytes of a PDF read for its first page's title and year when neither its link text nor
     its file name says what it is (``dokumen-12.pdf`` behind "Unduh"); 0 reads none."""
+    host_check_bytes: int = 131_072
+    """Bytes of an off-site publication host's answer read to judge it (a deleted Drive file's
+    message, a closed Google Form's notice)."""
     max_redirects: int = 5
     """Redirects followed for one URL."""
     retries: int = 2

@@ -660,3 +660,56 @@ def test_no_first_page_is_read_with_a_zero_budget():
         ranges = [r.headers.get("Range") for r in server.requests if r.path.endswith(".pdf")]
     assert [c.first_page for c in result.documents.values()] == [""]
     assert ranges == [f"bytes=0-{CrawlSettings().document_probe_bytes - 1}"]
+
+
+def test_links_to_publication_hosts_are_verified_as_each_host_answers():
+    """Loopback stand-ins that answer like Google Drive, Forms and Sheets and like an LPSE."""
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from scrapers.detection.detect import detect_site
+    from scrapers.detection.hosts import HostRule
+
+    viewer = html("<title>SK PPID.pdf - Google Drive</title><div>SK PPID.pdf</div>")
+    gone = html("<title>Google Drive - 404</title><p>Sorry, the file you have requested does not exist.</p>")
+    closed = html("<p>Formulir Keberatan</p><p>Formulir ini tidak lagi menerima tanggapan.</p>")
+    host = LoopbackServer({
+        "/file/d/SKPPID00001/view": viewer, "/file/d/DELETED0001/view": gone,
+        "/forms/d/e/OPEN0001/viewform": html("<title>Formulir Permohonan Informasi</title>"),
+        "/forms/d/e/CLOSED001/viewform": redirect("/forms/d/e/CLOSED001/closedform"),
+        "/forms/d/e/CLOSED001/closedform": closed,
+        "/spreadsheets/d/PRIVATE01/edit": redirect("/ServiceLogin?continue=/spreadsheets/d/PRIVATE01"),
+        "/ServiceLogin": html("<input type='password'>"),
+        "/eproc4/beranda": html("<title>LPSE</title>"),
+    })
+    rules = (
+        HostRule("google-drive", paths=(r"^/file/d/[\w-]{8,}",), any_host=True,
+                 broken_phrases=("Sorry, the file you have requested does not exist",)),
+        HostRule("google-forms", paths=(r"^/forms/d/",), any_host=True,
+                 broken_phrases=("tidak lagi menerima tanggapan",), broken_urls=(r"/closedform",)),
+        HostRule("google-sheets", paths=(r"^/spreadsheets/d/",), any_host=True),
+        HostRule("lpse", paths=(r"^/eproc4/",), any_host=True, publishes=("pengadaan",)),
+    )
+    with host:
+        body = (f"<li><a href='{host.url('/file/d/SKPPID00001/view')}'>SK PPID</a></li>"
+                f"<li><a href='{host.url('/file/d/DELETED0001/view')}'>Maklumat Pelayanan</a></li>"
+                f"<li><a href='{host.url('/forms/d/e/OPEN0001/viewform')}'>Permohonan Informasi Online</a></li>"
+                f"<li><a href='{host.url('/forms/d/e/CLOSED001/viewform')}'>Formulir Keberatan</a></li>"
+                f"<li><a href='{host.url('/spreadsheets/d/PRIVATE01/edit')}'>Data Pegawai 2026</a></li>"
+                f"<li><a href='{host.url('/eproc4/beranda')}'>Lihat</a></li>")
+        with LoopbackServer({"/": html(body)}) as site:
+            result = crawl(site.url("/"), hosts=rules)
+    reasons = {url.split("/", 3)[3]: (c.ok, c.reason) for url, c in result.documents.items()}
+    assert reasons["file/d/SKPPID00001/view"] == (True, "")
+    assert reasons["file/d/DELETED0001/view"] == (
+        False, "google-drive: says 'Sorry, the file you have requested does not exist'")
+    assert reasons["forms/d/e/CLOSED001/viewform"] == (False, "google-forms: closed (/forms/d/e/CLOSED001/closedform)")
+    assert reasons["spreadsheets/d/PRIVATE01/edit"] == (
+        False, "google-sheets: not public: leads to a log-in page (/ServiceLogin)")
+    got = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1), hosts=rules)}
+    assert {c: got[c].status for c in ("sk_ppid", "maklumat", "formulir_permohonan", "formulir_keberatan",
+                                       "kepegawaian", "pengadaan")} == {
+        "sk_ppid": "found", "maklumat": "broken", "formulir_permohonan": "found",
+        "formulir_keberatan": "broken", "kepegawaian": "broken", "pengadaan": "found"}
+    assert got["pengadaan"].matched_rule == "host:lpse@url#html"
+    assert got["formulir_keberatan"].matched_rule.endswith("; broken: google-forms: closed (/forms/d/e/CLOSED001/closedform)")

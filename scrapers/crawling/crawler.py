@@ -30,6 +30,7 @@ from scrapers.crawling.documents import (
     conditional_headers,
     document_check_from_response,
     verify_document,
+    verify_host_link,
 )
 from scrapers.crawling.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Response
 from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, platform_named
@@ -45,6 +46,7 @@ from scrapers.detection.doctypes import (
 )
 from scrapers.detection.extract import extract_page
 from scrapers.detection.firstpage import file_name_says_nothing, first_page_title
+from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.model import DocumentCheck, Page, SiteCrawl
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
@@ -64,6 +66,7 @@ def crawl_site(
     verify_tls: bool | None = None,
     throttle: HostThrottle | None = None,
     platform: str | None = None,
+    hosts: tuple[HostRule, ...] | None = None,
 ) -> SiteCrawl:
     """Crawl one site within ``settings``' limits.
 
@@ -73,6 +76,8 @@ def crawl_site(
     ``throttle`` defaults to the process-wide one, so sites on one host share its delay.
     ``platform`` names the site's platform (``scrapers.crawling.platforms``); None detects it from the
     start page. Its pages without PPID information (feeds, log-in, tag archives) are skipped.
+    ``hosts`` are the off-site publication hosts whose links are verified (None: the bundled
+    table, ``scrapers.detection.hosts``).
     """
     crawler = SiteCrawler(
         start_url,
@@ -82,6 +87,7 @@ def crawl_site(
         verify_tls=verify_tls,
         throttle=throttle,
         platform=platform_named(platform) if platform else None,
+        hosts=bundled_host_rules() if hosts is None else hosts,
     )
     return crawler.run()
 
@@ -122,8 +128,10 @@ class SiteCrawler:
         verify_tls: bool | None,
         throttle: HostThrottle | None,
         platform: Platform | None = None,
+        hosts: tuple[HostRule, ...] = (),
     ) -> None:
         self.settings = settings
+        self.hosts = hosts
         self.platform = platform
         self.start_url = start_url
         self.cache = cache
@@ -299,6 +307,8 @@ class SiteCrawler:
             self._push(_Item(depth, rank, next(self.sequence), url, DOCUMENT))
             return
         if not self.scope.contains(url):
+            if host_rule_for(url, self.hosts):  # a Drive file, a Form, SiRUP …: verified
+                self._push(_Item(depth, rank, next(self.sequence), url, DOCUMENT))
             return
         if depth > self.settings.max_depth:
             self._note_left_out("deeper than max_depth", url)
@@ -392,6 +402,12 @@ class SiteCrawler:
             return _Outcome(item, out_of_time=True)
 
     def _verify(self, url: str) -> DocumentCheck:
+        rule = None if self.scope.contains(url) else host_rule_for(url, self.hosts)
+        if rule is not None:
+            return verify_host_link(
+                self.fetcher, url, rule, body_bytes=self.settings.host_check_bytes,
+                allow_hop=self._document_hop_check, deadline=self.deadline,
+            )
         return verify_document(
             self.fetcher,
             url,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from scrapers.crawling.charset import decode_html
 from scrapers.crawling.fetch import Fetcher, FetchError, Response
 from scrapers.detection.doctypes import (
     DRIVE,
@@ -25,6 +26,7 @@ from scrapers.detection.doctypes import (
     signature_matches,
 )
 from scrapers.detection.firstpage import first_page_title
+from scrapers.detection.hosts import HostRule, judge_host_answer
 from scrapers.model import DocumentCheck
 
 
@@ -235,3 +237,35 @@ def _ranged_get(
         )
         check.first_page = first_page_title(response.body, complete)
     return check
+
+
+def verify_host_link(
+    fetcher: Fetcher,
+    url: str,
+    rule: HostRule,
+    *,
+    body_bytes: int,
+    allow_hop: Callable[[str], str | None] | None = None,
+    deadline: float | None = None,
+) -> DocumentCheck:
+    """Verify a link to an off-site publication host (a Drive file, a Form, SiRUP, JDIH …):
+    GET it (following redirects, so a closed Form's ``/closedform`` or a sign-in page is
+    seen), read up to ``body_bytes`` and let the host's rule judge the answer
+    (:func:`scrapers.detection.hosts.judge_host_answer`). Raises BudgetExceeded when the
+    site's time is up."""
+    try:
+        response = fetcher.follow(url, body_limit=body_bytes, allow_hop=allow_hop, deadline=deadline)
+    except FetchError as error:
+        return failed_check(url, f"{rule.name}: {error}")
+    final = response.location or response.url
+    text = decode_html(response.body, response.content_type) if response.body else ""
+    ok, reason = judge_host_answer(rule, url, response.status, final, text)
+    return DocumentCheck(
+        url=url,
+        ok=ok,
+        status=response.status,
+        content_type=response.content_type,
+        bytes=len(response.body),
+        reason=reason,
+        checked_at=datetime.now(UTC),
+    )

@@ -63,6 +63,7 @@ from scrapers.detection.match import (
     normalize,
     url_segments,
 )
+from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.detection.ownership import Owner, foreign_mention
 from scrapers.detection.years import (
     Period,
@@ -280,7 +281,7 @@ class Targets:
                           reason=check.reason if check is not None else "")
         if check is not None:
             return Target(DOCUMENT, LIVE if check.ok else DEAD, reason=check.reason,
-                          first_page=check.first_page)
+                          first_page=check.first_page, offsite=not self.scope.contains(link.url))
         page = self.pages.get(key)
         if page is not None:
             if not page_ok(page):
@@ -377,10 +378,12 @@ agency): only another region, not another agency, rejects them."""
 class Detector:
     """The checklist's matcher and rules, applied to one crawl at a time."""
 
-    def __init__(self, checklist: Checklist, today: date, owner: Owner | None = None):
+    def __init__(self, checklist: Checklist, today: date, owner: Owner | None = None,
+                 hosts: tuple[HostRule, ...] | None = None):
         self.checklist = checklist
         self.today = today
         self.owner = owner
+        self.hosts = bundled_host_rules() if hosts is None else hosts
         self.matcher = matcher_for(checklist)
 
     # -- candidates ------------------------------------------------------------------
@@ -436,6 +439,11 @@ class Detector:
         last_only = target.kind == PAGE  # a page's folders are the site's menu, not its subject
         for category_id, match in self.matcher.in_url_segments(link.url, last_only).items():
             named.setdefault(category_id, (match, "url", file_name(link.url) or link.url))
+        if not names_itself and target.offsite:
+            rule = host_rule_for(link.url, self.hosts)
+            for category_id in rule.publishes if rule else ():
+                if category_id in self.checklist:  # SiRUP publishes procurement plans
+                    named.setdefault(category_id, (Match("host", rule.name), "url", link.url))
         if names_itself or not self._takes_meaning_from_surroundings(link, target):
             return named
         if not named and target.first_page:
@@ -632,15 +640,16 @@ def _rule_with_note(status: str, candidate: Candidate) -> str:
 
 
 def detect_site(crawl: SiteCrawl, checklist: Checklist, today: date,
-                owner: Owner | None = None) -> list[Finding]:
+                owner: Owner | None = None, hosts: tuple[HostRule, ...] | None = None) -> list[Finding]:
     """One Finding per checklist category, in checklist order.
 
     All ``unreachable`` (no evidence) when the site could not be crawled: unknown is never
     counted as missing. ``owner`` (the registry's name, URL and role of the agency) lets
     another region's or agency's documents be rejected (:mod:`scrapers.detection.ownership`).
+    ``hosts``: the off-site publication hosts (None: the bundled table).
     """
     if not crawl.reachable:
         return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
-    detector = Detector(checklist, today, owner)
+    detector = Detector(checklist, today, owner, hosts)
     candidates = detector.candidates(crawl)
     return [detector.verdict(category, candidates[category.id]) for category in checklist]
