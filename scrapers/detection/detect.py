@@ -54,6 +54,7 @@ from urllib.parse import urlsplit
 
 from core.checklist import Category, Checklist
 from scrapers.detection.doctypes import document_kind, image_kind
+from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.detection.match import (
     Match,
     Matcher,
@@ -63,7 +64,6 @@ from scrapers.detection.match import (
     normalize,
     url_segments,
 )
-from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.detection.ownership import Owner, foreign_mention
 from scrapers.detection.years import (
     Period,
