@@ -54,11 +54,20 @@ def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
 
 @task(name="detect-findings", cache_policy=NO_CACHE)
 def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date,
-                    agency: Agency | None = None) -> list[Finding]:
-    """Decide each category's status from the crawled pages (pure); the agency's name, URL and
-    role tell its own documents from other regions' and agencies'."""
-    owner = Owner.of(agency.name, agency.url, agency.role) if agency is not None else None
+                    agency: Agency | None = None, parent_name: str = "") -> list[Finding]:
+    """Decide each category's status from the crawled pages (pure); the agency's name, URL,
+    role (and its parent's name) tell its own documents from other regions' and agencies'."""
+    owner = (Owner.of(agency.name, agency.url, agency.role, parent_name)
+             if agency is not None else None)
     return detect_site(crawl, checklist, today, owner)
+
+
+def _parent_name(reg: Registry, agency: Agency) -> str:
+    """The name of the agency's PPID Utama (it names the region a kecamatan lies in)."""
+    try:
+        return reg.get(agency.parent).name if agency.parent else ""
+    except KeyError:
+        return ""
 
 
 def unreachable_findings(checklist: Checklist) -> list[Finding]:
@@ -124,7 +133,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     )
     today = today or jakarta_today()
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
-    detected = [detect_findings.submit(f, checklist, today, a)
+    detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
                 for f, a in zip(fetched, agencies, strict=True)]
     outcomes = [collect_outcome(a, f, d, checklist)
                 for a, f, d in zip(agencies, fetched, detected, strict=True)]

@@ -39,6 +39,10 @@ class Link:
     media: str = ""
     """``image`` for an image shown on the page (``<img>``): its alt text is ``text``, its
     figure caption ``context``; the image itself may be the publication (a chart, a poster)."""
+    via: str = ""
+    """How the link was seen when not as a plain ``<a href>``: ``embedded-json`` (inline
+    state, a JSON answer), ``script`` (an onclick handler or a data attribute), ``embed``
+    (an iframe/embed/object viewer)."""
 
 
 @dataclass
@@ -72,6 +76,9 @@ class Page:
     that merely defines its category."""
     generator: str = ""
     """``<meta name="generator">``: which platform built the site (WordPress 6.4 …)."""
+    document_view: bool = False
+    """The page shows one document (a flipbook page by page, a viewer), so a link to it is a
+    link to that document."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -76,3 +76,17 @@ def test_a_bare_head_word_names_another_kind_of_agency_only():
 def test_download_words_are_not_a_name():
     rsud = Owner.of("RSUD dr. Soetomo Kota Contoh", "http://127.0.0.1/", "pelaksana")
     assert foreign_mention(["Unduh", "SK PPID RSUD | Unduh"], rsud) is None
+
+
+def test_the_parent_names_the_region_of_an_agency_whose_name_does_not():
+    kecamatan = Owner.of("Kecamatan Contoh Barat", "http://127.0.0.1/", "pelaksana",
+                         parent_name="Dinas Komunikasi dan Informatika Kota Contoh")
+    assert kecamatan.regions == {"contoh"}
+    assert foreign_mention(["Unduh", "1 | LKjIP Kabupaten Sumber Makmur 2025 | Unduh"], kecamatan) == (
+        "names another region (kabupaten sumber)")
+    assert foreign_mention(["Peta Jalur Evakuasi Kantor Kecamatan"], kecamatan) is None
+
+
+def test_an_abbreviated_name_word_is_spelled_out_in_the_full_name():
+    satpol = Owner.of("Satuan Polisi Pamong Praja Kota Contoh", "http://127.0.0.1/")
+    assert foreign_mention(["Laporan Keuangan Satpol PP 2025"], satpol) is None

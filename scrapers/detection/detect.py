@@ -288,6 +288,8 @@ class Targets:
                 # "Unduh" to /dokumen/140/unduh that answers 404: a dead document, not a page.
                 return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD,
                               reason=dead_page_reason(page))
+            if page.document_view:  # a flipbook: the page is the document
+                return Target(DOCUMENT, LIVE)
             return Target(PAGE, EMPTY if self.publishes_nothing(page) else LIVE)
         if _document_kind(link.url):
             return Target(DOCUMENT, UNVERIFIED, offsite=not self.scope.contains(link.url))
@@ -350,7 +352,7 @@ def page_seen(page: Page) -> str:
 def link_seen(seen: str, link: Link) -> str:
     """How a link was seen: its page's way, plus how the link itself was read when not as a
     plain ``<a href>`` (``html+embedded-json``, ``rendered+script``, ``html+embed``)."""
-    ways = [way for way in (getattr(link, "via", ""), link.media) if way]
+    ways = [way for way in (link.via, link.media) if way]
     return "+".join([seen, *ways])
 
 

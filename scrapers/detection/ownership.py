@@ -66,9 +66,12 @@ class Owner:
     """Labels of its URL's host, which often hold the region glued (``pasuruankota``)."""
 
     @classmethod
-    def of(cls, name: str, url: str = "", role: str = "pelaksana") -> Owner:
-        """The owner from a registry row's name, URL and role."""
+    def of(cls, name: str, url: str = "", role: str = "pelaksana", parent_name: str = "") -> Owner:
+        """The owner from a registry row's name, URL and role; the parent PPID's name gives
+        the region when the agency's own does not ("Kecamatan Barat" under "… Kota Contoh")."""
         regions = frozenset(name for _kind, name in region_mentions(name))
+        if not regions and parent_name:
+            regions = frozenset(name for _kind, name in region_mentions(parent_name))
         host = (urlsplit(url).hostname or "").lower()
         labels = tuple(
             label for label in host.split(".")
@@ -111,8 +114,8 @@ def agency_mentions(text: str) -> list[str]:
         if token in AGENCY_HEADS:
             words = []
             for word in tokens[index + 1:index + AGENCY_NAME_WORDS]:
-                if word in REGION_WORDS or word in NOT_A_NAME or not word.isalpha():
-                    break
+                if word in REGION_WORDS or word in NOT_A_NAME or word in AGENCY_HEADS or not word.isalpha():
+                    break  # "Kantor Kecamatan": the kecamatan is named next
                 words.append(word)
             found.append(" ".join([token, *words]))
     return found
@@ -166,4 +169,5 @@ def _same_agency(mention: str, own: str) -> bool:
     if not words:
         return True
     own_words = set(own.split())
-    return all(word in own_words for word in words if word not in NOT_A_NAME)
+    # Words of two letters are abbreviations ("Satpol PP") the full name spells out.
+    return all(word in own_words for word in words if word not in NOT_A_NAME and len(word) > 2)
