@@ -556,3 +556,11 @@ def test_a_document_whose_link_says_nothing_is_named_by_its_first_page():
     got = home('<li><a href="/uploads/dokumen-12.pdf">Unduh</a></li>', [check])["renstra_renja"]
     assert (got.status, got.document_year, got.matched_rule) == (
         "found", 2026, "label:Rencana Strategis@firstpage#html")
+
+
+def test_a_procedure_written_out_as_text_is_not_a_definition():
+    text = ("<h1>Tata Cara Permohonan Informasi</h1><p>Tata cara permohonan informasi adalah sebagai "
+            "berikut:</p><ol><li>Pemohon mengisi formulir.</li><li>Petugas mencatat permohonan.</li></ol>")
+    tata = page("/tata-cara", text, title="Tata Cara Permohonan Informasi")
+    got = findings([page("/", '<nav><a href="/tata-cara">Tata Cara</a></nav>'), tata])
+    assert got["tata_cara_informasi"].status == "found"

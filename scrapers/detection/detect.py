@@ -160,6 +160,10 @@ DEFINITION_VERBS = frozenset({"adalah", "merupakan", "ialah", "yaitu", "yakni", 
 DEFINITION_SUBJECT_TOKENS = 12
 """A definition names its subject within this many words before the verb."""
 DEFINITION_SUBJECT_WORDS = frozenset({"informasi", "ppid", "dokumen", "daftar", "laporan"})
+DEFINITION_MAX_CHARS = 450
+"""A definition is a sentence or two; a longer text page (a procedure written out) is content."""
+CONTENT_INTRODUCERS = frozenset({"berikut", "meliputi", "antara", "tahapan", "langkah"})
+"""Words that introduce content after the verb ("Tata cara permohonan adalah sebagai berikut")."""
 """Words of the subjects PPID pages define besides the categories' own labels."""
 
 
@@ -233,9 +237,12 @@ def defines_only(page: Page, matcher: Matcher) -> bool:
     page that publishes nothing. Only bare pages (text, no link, image or embed) qualify, and
     only when what is defined is a category or the PPID's information, so a profile page
     ("Dinas Kesehatan merupakan unsur pelaksana …") stays a profile."""
-    if not page.lead:
+    if not page.lead or len(page.lead) > DEFINITION_MAX_CHARS:
         return False
-    tokens = normalize(page.lead).split()[: DEFINITION_SUBJECT_TOKENS + 1]
+    all_tokens = normalize(page.lead).split()
+    if CONTENT_INTRODUCERS.intersection(all_tokens):
+        return False
+    tokens = all_tokens[: DEFINITION_SUBJECT_TOKENS + 1]
     verb = next((i for i, token in enumerate(tokens) if token in DEFINITION_VERBS), None)
     if not verb:
         return False
