@@ -255,11 +255,13 @@ class _FileReader:
         return rules
 
     def months(self, value: Any, line: int, what: str) -> int:
+        """A number of months (-24 … 24), else an error naming the line."""
         if isinstance(value, bool) or not isinstance(value, int) or not -24 <= value <= 24:
             raise self.error(line, f"{what} must be a whole number of months from -24 to 24, not {value!r}")
         return value
 
     def flag(self, entry: dict, key: str) -> bool:
+        """A true/false field (false when absent), else an error naming the line."""
         value = entry.get(key, False)
         if not isinstance(value, bool):
             raise self.error(_line_of(entry, key), f"{key} must be true or false")

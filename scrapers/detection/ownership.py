@@ -81,6 +81,7 @@ class Owner:
 
     @property
     def knows_its_region(self) -> bool:
+        """Whether its name, its parent's name or its host names a region to compare with."""
         return bool(self.regions or self.host_words)
 
     def owns_region(self, name: str) -> bool:
