@@ -101,7 +101,7 @@ def test_the_email_uses_the_same_words_as_the_dashboard():
 
 
 def test_named_queries_take_status_lists_as_parameters_not_literals():
-    literal = re.compile(r"'(%s)'" % "|".join(v.STATUSES))
+    literal = re.compile("'({})'".format("|".join(v.STATUSES)))
     for name in queries.names():
         assert not literal.search(queries.sql(name)), f"{name}.sql spells out a status"
     used = {p for name in queries.names() for p in re.findall(r"\$(\w+)", queries.sql(name))}
