@@ -331,11 +331,9 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     published status (the page's default), false for a drop held back (unconfirmed, site
     changed) or not believed (old evidence still answers)."""
     table = changes.copy()
-    table["change_label"] = [
-        labels.HELD_LABELS.get(reason, labels.CHANGE_LABELS.get(change, change))
-        if change == "held" else labels.CHANGE_LABELS.get(change, change)
-        for change, reason in zip(table["change"], table.get("held_reason", [None] * len(table)),
-                                  strict=True)]
+    reasons = table["held_reason"] if "held_reason" in table else [None] * len(table)
+    table["change_label"] = [labels.change_label(change, reason)
+                             for change, reason in zip(table["change"], reasons, strict=True)]
     table["from_label"] = table["from_status"].map(labels.status_label)
     confirmed = _flags(table["confirmed"]) if "confirmed" in table else [True] * len(table)
     table["to_label"] = [labels.shown_status_label(s, c)
@@ -346,7 +344,7 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     for side in ("from", "to"):
         if f"{side}_evidence_url" in table:
             table[f"{side}_evidence_link"] = table[f"{side}_evidence_url"].map(labels.safe_url)
-    table["confirmed_change"] = [c and change != "held"
+    table["confirmed_change"] = [c and change != labels.HELD
                                  for c, change in zip(confirmed, table["change"], strict=True)]
     return table
 
@@ -366,7 +364,7 @@ def health_table(health: pd.DataFrame) -> pd.DataFrame:
     def state(row) -> str:
         if not row["reachable"]:
             return labels.NO_SCORE
-        return labels.SITE_CHANGED if row["site_changed"] else "Stabil"
+        return labels.SITE_CHANGED if row["site_changed"] else labels.STABLE
 
     def age(row) -> str:
         if row["reachable"]:

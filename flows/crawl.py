@@ -26,6 +26,7 @@ from prefect.tasks import exponential_backoff
 from core.checklist import Checklist, load_checklist
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, TrustSettings, load_settings
+from core.vocabulary import run_word
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
@@ -33,6 +34,7 @@ from scrapers.crawling.recheck import recheck
 from scrapers.detection.confirm import PriorRun, patched_crawl
 from scrapers.detection.detect import detect_site
 from scrapers.detection.health import recheck_plan, review
+from scrapers.detection.ownership import Owner
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
 from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run
@@ -56,9 +58,21 @@ def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
 
 
 @task(name="detect-findings", cache_policy=NO_CACHE)
-def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date) -> list[Finding]:
-    """Decide each category's status from the crawled pages (pure)."""
-    return detect_site(crawl, checklist, today)
+def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date,
+                    agency: Agency | None = None, parent_name: str = "") -> list[Finding]:
+    """Decide each category's status from the crawled pages (pure); the agency's name, URL,
+    role (and its parent's name) tell its own documents from other regions' and agencies'."""
+    owner = (Owner.of(agency.name, agency.url, agency.role, parent_name)
+             if agency is not None else None)
+    return detect_site(crawl, checklist, today, owner)
+
+
+def _parent_name(reg: Registry, agency: Agency) -> str:
+    """The name of the agency's PPID Utama (it names the region a kecamatan lies in)."""
+    try:
+        return reg.get(agency.parent).name if agency.parent else ""
+    except KeyError:
+        return ""
 
 
 @task(name="recheck-evidence", tags=[CRAWL_TAG], cache_policy=NO_CACHE)
@@ -91,7 +105,7 @@ def read_prior_runs(db_path: Path) -> dict[str, PriorRun]:
 
 def confirm_outcomes(outcomes: list[AgencyOutcome], priors: dict[str, PriorRun],
                      settings: CrawlSettings, trust: TrustSettings, checklist: Checklist,
-                     today: date) -> list[AgencyOutcome]:
+                     today: date, owners: dict[str, Owner] | None = None) -> list[AgencyOutcome]:
     """Re-check the old evidence of each reachable site's drops and the documents that
     failed with a passing fault (one task per agency that needs it, after every crawl has
     finished); detect again when a document answered; then settle findings and health."""
@@ -110,7 +124,8 @@ def confirm_outcomes(outcomes: list[AgencyOutcome], priors: dict[str, PriorRun],
         crawl, findings = o.crawl, o.findings
         patched = patched_crawl(crawl, checks)
         if patched is not None:
-            crawl, findings = patched, detect_site(patched, checklist, today)
+            owner = (owners or {}).get(o.agency.id)
+            crawl, findings = patched, detect_site(patched, checklist, today, owner)
         findings, health = review(priors.get(o.agency.id), crawl, findings, checks, trust)
         settled.append(replace(o, crawl=crawl, findings=findings, health=health,
                                rechecks=checks))
@@ -178,17 +193,19 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     )
     today = today or jakarta_today()
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
-    detected = [detect_findings.submit(f, checklist, today) for f in fetched]
+    detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
+                for f, a in zip(fetched, agencies, strict=True)]
     outcomes = [collect_outcome(a, f, d, checklist)
                 for a, f, d in zip(agencies, fetched, detected, strict=True)]
+    owners = {a.id: Owner.of(a.name, a.url, a.role, _parent_name(reg, a)) for a in agencies}
     outcomes = confirm_outcomes(outcomes, priors, settings.crawl, settings.trust, checklist,
-                                today)
+                                today, owners)
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
     run_id, summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
     create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
-                             description=f"Pantau PPID run {run_id}")
+                             description=f"Pantau PPID {run_word(run_id)}")
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
     return run_id

@@ -45,6 +45,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from core.settings import Settings
+from core.vocabulary import RUN, UNREACHABLE_WORD
 from reminders.compose import (
     Composer,
     Contact,
@@ -69,9 +70,9 @@ from reminders.model import (
 
 NO_EMAIL = "tidak ada alamat e-mail di registry"
 NO_APPRISE = "paket apprise belum terpasang (pip install 'pantau-ppid[reminders]')"
-UNREACHABLE = ("situs tidak dapat dijangkau pada pemeriksaan terakhir; tidak diingatkan, "
+UNREACHABLE = (f"situs {UNREACHABLE_WORD} pada {RUN} terakhir; tidak diingatkan, "
                "dilaporkan ke PPID Utama")
-SITE_CHANGED = ("situs berubah (tampilan atau platform baru) pada pemeriksaan terakhir; "
+SITE_CHANGED = (f"situs berubah (tampilan atau platform baru) pada {RUN} terakhir; "
                 "pengingat ditahan sampai hasilnya ditinjau")
 
 

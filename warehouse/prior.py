@@ -15,7 +15,8 @@ from warehouse import queries
 
 def load_prior_runs(con: duckdb.DuckDBPyConnection) -> dict[str, PriorRun]:
     """``{agency_id: PriorRun}`` for every agency with a reachable run."""
-    rows = con.execute(queries.sql("prior_findings")).fetchall()
+    text = queries.sql("prior_findings")
+    rows = con.execute(text, queries.parameters(text, {})).fetchall()
     runs: dict[str, dict] = {}
     for (agency_id, run_id, checked_at, pages, documents, found, platform, category_id, status,
          evidence_url, evidence_text, page_url, year, rule, confirmed, checks) in rows:

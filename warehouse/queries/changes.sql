@@ -2,21 +2,18 @@
 -- evidence before and after. Rows whose published status differs (confirmed changes, the
 -- default of the Perubahan page) and rows the detector disagrees with (held_reason:
 -- unconfirmed — a drop awaiting its re-check, site_changed — held for review, evidence_live —
--- a drop not believed because the old document still answers). change is newly_found,
--- newly_missing, became_broken, became_stale, became_unreachable, other, or held (status
--- unchanged, the detector's verdict held back).
+-- a drop not believed because the old document still answers, incomplete — a first
+-- sighting in a crawl cut short). change is newly_found, newly_missing, became_broken,
+-- became_stale, became_unreachable or other — the name $change_names gives the status the
+-- category ended in ($change_statuses; both from core.vocabulary, filled by queries.run) —
+-- or held (status unchanged, the detector's verdict held back).
 SELECT t.agency_id, a.name AS agency_name, t.category_id, c.name AS category_name,
        f.status AS from_status, t.status AS to_status,
        coalesce(t.detector_status, t.status) AS detected_status,
        coalesce(t.confirmed, true) AS confirmed, t.held_reason,
-       CASE
-         WHEN t.status = f.status THEN 'held'
-         WHEN t.status = 'found' THEN 'newly_found'
-         WHEN t.status = 'missing' THEN 'newly_missing'
-         WHEN t.status = 'broken' THEN 'became_broken'
-         WHEN t.status = 'stale' THEN 'became_stale'
-         WHEN t.status = 'unreachable' THEN 'became_unreachable'
-         ELSE 'other'
+       CASE WHEN t.status = f.status THEN 'held'
+            ELSE coalesce(list_extract($change_names, list_position($change_statuses, t.status)),
+                          'other')
        END AS change,
        t.evidence_url,
        f.evidence_url AS from_evidence_url, f.evidence_text AS from_evidence_text,

@@ -2,10 +2,11 @@
 -- findings of its last completed run with a reachable site (last_seen_runs), one row per
 -- category, with that run's counts. Columns: agency_id, run_id, checked_at, pages,
 -- documents, categories_found, platform, category_id, status, evidence_url, evidence_text,
--- page_url, document_year, matched_rule, confirmed, drop_checks.
+-- page_url, document_year, matched_rule, confirmed, drop_checks. ($published is
+-- core.vocabulary.PUBLISHED, filled by queries.run.)
 SELECT s.agency_id, s.run_id, s.checked_at, s.pages, s.documents,
        coalesce(s.categories_found,
-                count(*) FILTER (WHERE coalesce(f.detector_status, f.status) IN ('found', 'stale'))
+                count(*) FILTER (WHERE list_contains($published, coalesce(f.detector_status, f.status)))
                   OVER (PARTITION BY f.agency_id)) AS categories_found,
        coalesce(s.platform, '') AS platform,
        f.category_id, f.status, f.evidence_url, f.evidence_text, f.page_url, f.document_year,
