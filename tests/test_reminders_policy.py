@@ -308,7 +308,7 @@ def test_the_digest_names_long_unreachable_sites_and_agencies_past_their_reply_b
     assert "MELEWATI BATAS WAKTU TANGGAPAN" in digest.text
     assert "Profil badan publik (batas 16 November 2026)" in digest.text
     assert "DIP" not in digest.text.split("MELEWATI")[1]  # its reply-by date is still ahead
-    assert digest.subject == ("[Pantau PPID] 1 situs PPID tidak dapat dijangkau; 1 badan publik "
+    assert digest.subject == ("[Pantau PPID] 1 situs PPID tidak terjangkau; 1 badan publik "
                               "melewati batas waktu tanggapan")
     # The same digest within the interval is not sent again; a newly named agency is, marked.
     log = [LogEntry(id=99, agency_id="utama", run_id=6, kind=DIGEST, channel=EMAIL,

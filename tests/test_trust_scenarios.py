@@ -172,7 +172,7 @@ def test_a_site_that_stays_down_keeps_its_last_known_findings(prefect_api, world
     later = TODAY + timedelta(weeks=5)
     with smtp_server() as (inbox, port):
         run_reminders(world.db, smtp_settings(port), today=later)
-    [digest] = [m for m in inbox.for_agency("utama") if "dijangkau" in m.subject]
+    [digest] = [m for m in inbox.for_agency("utama") if "terjangkau" in m.subject]
     text = digest.part("plain")
     assert "LAMA TIDAK TERJANGKAU (4 minggu atau lebih)" in text and "Dinas Contoh" in text
     assert "terakhir terlihat" in text and "(35 hari lalu)" in text
