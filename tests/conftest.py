@@ -44,7 +44,7 @@ def fast_settings_file(tmp_path) -> Path:
 
 # TEMPORARY (parallel development session, removed before the session ends): full-suite runs
 # from the team's worktrees queue on one lock, so they do not thrash the machine's 2 cores.
-_TEAM_LOCK = Path("/work/wt/test.lock")
+_TEAM_LOCK = Path("/work/wt/suite.lock")
 
 
 def pytest_collection_finish(session):
