@@ -76,6 +76,7 @@ class World:
     requests: int = 0
 
     def deleted(self, agency: int) -> bool:
+        """Whether the agency has deleted its DIP by this week."""
         return any(a == agency and self.week >= w for a, w in self.size.deletions)
 
     def fault(self, path: str) -> bool:
@@ -90,6 +91,7 @@ class World:
 
 
 def agency_id(i: int) -> str:
+    """``opd07``."""
     return f"opd{i:02d}"
 
 
@@ -232,6 +234,8 @@ class Pipeline:
         self.composer = Composer(settings)
 
     def week(self, crawls, when: datetime, *, confirm: bool):
+        """Store one week's crawls (settled when ``confirm``) and plan its reminders; returns
+        what the dashboard shows and what the e-mails name."""
         from reminders import store
         from reminders.model import Delivery
         from reminders.policy import plan

@@ -177,16 +177,20 @@ class Data:
         return changes_table(self._query("changes", from_run=from_run, to_run=to_run))
 
     def site_health(self) -> pd.DataFrame:
+        """Each agency's latest run against its previous one (the health page)."""
         return health_table(self._query("site_health_latest"))
 
     def site_changes(self) -> pd.DataFrame:
+        """Every run marked "situs berubah", newest first."""
         return self._query("site_changes")
 
     def followup_agencies(self) -> pd.DataFrame:
+        """Follow-up after reminders per agency."""
         # Not cached: follow-up moves with the reminders log, which changes without a new run.
         return run_query(self.snapshot.path, "followup_agencies")
 
     def followup_categories(self) -> pd.DataFrame:
+        """Follow-up after reminders per category."""
         return run_query(self.snapshot.path, "followup_categories")
 
     def score_changes(self, from_run: int, to_run: int) -> pd.DataFrame:

@@ -58,6 +58,7 @@ class SiteHealth:
 
     @property
     def alive_share(self) -> float | None:
+        """The share of the old evidence checked that still answers (None: none checked)."""
         return self.evidence_alive / self.evidence_checked if self.evidence_checked else None
 
 
@@ -88,6 +89,7 @@ def sharp_falls(prior: PriorRun | None, counts: SiteCounts, settings: TrustSetti
 
 
 def platform_changed(prior: PriorRun | None, counts: SiteCounts) -> bool:
+    """Whether the platform detected differs from the previous run's (both known)."""
     return bool(prior and prior.platform and counts.platform and prior.platform != counts.platform)
 
 
