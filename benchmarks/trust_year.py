@@ -19,7 +19,9 @@ SMTP server: the planner decides what an e-mail says). The ground truth is a fau
 of week 0 plus the scripted deletions. A **false drop** is a category published in the
 truth but shown as missing or broken as a fact (confirmed): counted per (run, agency,
 category) on the dashboard (the ``latest_findings`` status; findings labelled "belum
-dikonfirmasi" are counted apart) and per (e-mail, category) in the planned reminders.
+dikonfirmasi" are counted apart) and per (e-mail, category named missing or broken) in the
+planned reminders (a category named ``stale`` — last year's report once the year turns — is a
+true reminder, not a drop).
 Real deletions are measured too: how many runs until the dashboard and the e-mails show them.
 
 Faults hit every request, the crawler's own retries included; ``retries`` is the crawler's
@@ -205,8 +207,9 @@ def _year(size: Size, world: World, server, workdir: Path, log) -> dict:
             c["site_changed"] += pipeline.site_changed
             for agency, categories in planned:
                 c["emails"] += 1
-                c["email"] += len(set(categories) & present[agency])
-                if "dip" in categories and "dip" not in present[agency]:
+                c["email"] += sum(1 for category, status in categories.items()
+                                  if status in (MISSING, BROKEN) and category in present[agency])
+                if categories.get("dip") in (MISSING, BROKEN) and "dip" not in present[agency]:
                     seen_drop[name]["email"].setdefault(agency, week)
         if week % 10 == 0 or week == size.runs:
             log(f"   week {week}/{size.runs}: before {counts['before']}, after {counts['after']}")
@@ -279,8 +282,10 @@ class Pipeline:
             planned = plan(snapshot, self.settings, when.date(), composer=self.composer)
             for message in store.claim_on(con, planned, when):
                 store.record_on(con, message, Delivery("sent", 1, sent_at=when), when)
-        return shown, [(m.agency_id, m.categories) for m in planned.messages
-                       if m.kind == "reminder"]
+        statuses = {a.id: {g.category_id: g.status for g in a.gaps}
+                    for a in snapshot.agencies.values()}
+        return shown, [(m.agency_id, {c: statuses[m.agency_id].get(c) for c in m.categories})
+                       for m in planned.messages if m.kind == "reminder"]
 
 
 def _outcome(size: Size, r: dict) -> Outcome:
