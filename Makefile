@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,render]"
 	touch $(STAMP)
 
 test: install
@@ -23,7 +23,7 @@ demo: install
 	$(BIN)/pantau demo
 
 bench: install
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[test,bench,render]"
 	$(BIN)/python -m benchmarks.run
 
 lint: install

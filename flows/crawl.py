@@ -48,7 +48,7 @@ def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
     """Crawl one agency's site (network I/O only; no database)."""
     verify = crawl_settings.verify_tls and not agency.insecure_tls
     return crawl_site(agency.url, crawl_settings, cache=cache, doc_cache=doc_cache,
-                      verify_tls=verify, platform=agency.platform or None)
+                      verify_tls=verify, platform=agency.platform or None, render=agency.render)
 
 
 @task(name="detect-findings", cache_policy=NO_CACHE)

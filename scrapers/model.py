@@ -61,6 +61,13 @@ class Page:
     """The page's content says there is nothing yet ("Belum ada data", "Segera hadir")."""
     generator: str = ""
     """``<meta name="generator">``: which platform built the site (WordPress 6.4 …)."""
+    shell: str = ""
+    """Why the HTML is only a shell that scripts fill in (``scrapers.detection.shell``), or ""."""
+    api_urls: list[str] = field(default_factory=list)
+    """JSON endpoints a shell names in its HTML, readable without a browser."""
+    rendered: bool = False
+    """The page was rendered in a headless browser: title, headings and links are what a
+    person sees after scripts ran, not the HTML the server sent."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

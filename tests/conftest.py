@@ -40,3 +40,14 @@ def fast_settings_file(tmp_path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def renderer():
+    """One headless Chromium for the whole test session (Debian's /usr/bin/chromium)."""
+    from core.settings import CrawlSettings
+    from scrapers.crawling.render import Renderer
+
+    with Renderer(CrawlSettings(render_timeout=30.0)) as shared:
+        shared.start()
+        yield shared

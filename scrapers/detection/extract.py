@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.etree
 
+from scrapers.detection import shell  # shell uses this module's helpers: both import modules
 from scrapers.model import Link, Page
 
 CONTEXT_LIMIT = 300
@@ -422,6 +423,9 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
     page.title, page.h1, page.headings, page.links = walk.title, walk.h1, walk.headings, walk.links
     page.placeholder = is_placeholder(root, html)
     page.generator = fold(" ".join(GENERATOR_XPATH(root)))[:100]
+    page.shell = shell.shell_reason(root, html, page.links)
+    if page.shell:
+        page.api_urls = shell.api_endpoints(root, html, walk.base)
     return page
 
 
