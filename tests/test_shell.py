@@ -93,3 +93,24 @@ def test_script_signs_and_endpoint_filtering():
         "http://127.0.0.1/api/ppid/berkala",
         "https://data.example.go.id/dip.json",
     ]
+
+
+DATATABLE = """<html><head><title>Dokumen PPID</title></head><body>
+<ul class="nav-menu"><li><a href="/">Beranda</a></li><li><a href="/profil">Profil</a></li></ul>
+<h1>Dokumen PPID</h1><p>{text}</p>
+<table id="tabel-dokumen" class="display"><thead><tr><th>No</th><th>Nama Dokumen</th>
+<th>Tahun</th><th>Aksi</th></tr></thead><tbody></tbody></table>
+<script src="/assets/tabel-dokumen.js"></script></body></html>"""
+
+
+def test_empty_table_a_script_fills_is_partly_scripted_however_long_the_page():
+    for text in ("", "Daftar dokumen PPID BPBD. " * 40):
+        page = extract_page("http://127.0.0.1/ppid/dokumen", DATATABLE.format(text=text))
+        assert page.shell == "empty table filled by a script (tabel-dokumen)"
+
+
+def test_a_table_with_rows_or_without_scripts_is_not_scripted():
+    filled = DATATABLE.replace("<tbody></tbody>", "<tbody><tr><td>1</td><td>DIP</td></tr></tbody>")
+    assert extract_page("http://127.0.0.1/", filled.format(text="")).shell == ""
+    no_script = DATATABLE.replace('<script src="/assets/tabel-dokumen.js"></script>', "")
+    assert extract_page("http://127.0.0.1/", no_script.format(text="")).shell == ""

@@ -9,10 +9,11 @@ from core.settings import CrawlSettings
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.render import Renderer
 from scrapers.detection.detect import detect_site
+from scrapers.detection.inline_data import VIA_JSON
 from scrapers.model import FOUND, UNREACHABLE
 from tests.conftest import TODAY
 from tests.loopback import html
-from tests.shell_app import DOCUMENT_TITLES, shell_app
+from tests.shell_app import DOCUMENT_TITLES, SHELL, shell_app
 
 SETTINGS = CrawlSettings(host_delay=0.0, connect_timeout=3, read_timeout=5, page_timeout=10,
                          retries=0, site_timeout=60, render_timeout=20, use_sitemaps=False)
@@ -30,8 +31,12 @@ def test_auto_renders_the_shell_and_reads_every_page_of_its_json_list(renderer):
     assert start.h1 == "Informasi Berkala"
     row = next(link for link in start.links if link.url.endswith("lkjip-2025.pdf"))
     assert (row.text, row.context) == ("Unduh", f"{DOCUMENT_TITLES[1]} | 2025 | Unduh")
+    titles = {link.text for link in start.links if link.via == VIA_JSON}
+    assert titles == set(DOCUMENT_TITLES)  # page 2 of the API too, which the DOM never showed
     assert all(check.ok for check in crawl.documents.values())
-    assert len(crawl.documents) == 3  # page 1 of the API, as the browser showed it
+    assert len(crawl.documents) == len(DOCUMENT_TITLES)
+    assert paths.count("/api/dokumen?page=1") == 2  # once for each rendered page; never re-read
+    assert "/api/dokumen?page=2" in paths
     assert "/logo.png" not in paths and "/api/private/statistik" not in paths
     assert any(note.startswith("rendered 2 page(s) in a browser") for note in crawl.notes)
     findings = {f.category_id: f for f in detect_site(crawl, load_checklist(), TODAY)}
@@ -69,6 +74,32 @@ def test_render_never_on_a_shell_is_unreachable_too():
         crawl = crawl_site(app.url("/"), SETTINGS, render="never", renderer=NO_BROWSER)
     assert not crawl.reachable
     assert "the registry says render: never" in crawl.error
+
+
+def test_without_a_browser_the_endpoints_a_shell_names_are_read():
+    shell = SHELL.replace("</body>", "<script>window.API = '/api/dokumen?page=1'</script></body>")
+    with shell_app() as app:
+        app.route("/", html(shell))
+        crawl = crawl_site(app.url("/"), SETTINGS, renderer=NO_BROWSER)
+    assert crawl.reachable, crawl.error
+    start = crawl.pages[0]
+    assert not start.rendered
+    assert {link.text for link in start.links} == set(DOCUMENT_TITLES)
+    assert {link.via for link in start.links} == {VIA_JSON}
+    assert len(crawl.documents) == len(DOCUMENT_TITLES)
+    assert "read 2 page(s) of 1 JSON list(s)" in crawl.notes
+
+
+def test_without_a_browser_a_page_with_a_scripted_table_is_read_as_it_is():
+    with shell_app() as app:
+        app.route("/", html(
+            "<html><body><nav><a href='/'>Beranda</a></nav><h1>Dokumen PPID</h1>"
+            "<table id='dok'><tr><th>Nama</th><th>Tahun</th></tr></table>"
+            "<script src='/assets/tabel.js'></script></body></html>"))
+        crawl = crawl_site(app.url("/"), SETTINGS, renderer=NO_BROWSER)
+    assert crawl.reachable, crawl.error
+    assert crawl.pages[0].shell == "empty table filled by a script (dok)"
+    assert not crawl.pages[0].rendered
 
 
 @pytest.mark.browser

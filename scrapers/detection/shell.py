@@ -8,7 +8,10 @@ in the HTML, so the crawler renders it (``scrapers.crawling.render``) or reads t
 
 :func:`shell_reason` says why a page is a shell ("" when it is not): little visible text and
 few content links, together with at least one sign that scripts build the page. A
-server-rendered Next.js page (``__next`` root full of text and links) is not a shell.
+server-rendered Next.js page (``__next`` root full of text and links) is not a shell. A page
+of its own that holds an empty data table (header cells, no rows) and a script — DataTables
+filled by AJAX — is *partly* scripted (:data:`PARTIAL`): rendering shows its rows, but without
+a browser the rest of the page can still be read.
 :func:`api_endpoints` lists the JSON endpoints a shell names in its own HTML and inline
 scripts (``fetch("/api/dokumen?kategori=berkala")``), which can be read without a browser.
 """
@@ -58,6 +61,8 @@ ENDPOINT_RE = re.compile(
 NOT_ENDPOINTS = re.compile(r"manifest\.json|/_next/|/_nuxt/|/_app/|\.map$|schema\.org|/oembed", re.I)
 """JSON files that are build artefacts or metadata, not lists."""
 MAX_ENDPOINTS = 10
+PARTIAL = "empty table filled by a script"
+"""The start of the reason of a page that has content of its own besides a scripted table."""
 
 
 def shell_reason(root, html: str | bytes, links: list[Link]) -> str:
@@ -68,17 +73,30 @@ def shell_reason(root, html: str | bytes, links: list[Link]) -> str:
     """
     if root is None:
         return ""
+    partial = _scripted_table(root)
     content_links = [link for link in links if not link.in_nav]
     if len(content_links) > MAX_SHELL_LINKS:
-        return ""
+        return partial
     body = root.find(".//body")
     text = extract.element_text(body if body is not None else root)
     if len(text) > MAX_SHELL_TEXT:
-        return ""
+        return partial
     signs = script_signs(root, html)
     if not signs:
-        return ""
+        return partial
     return f"{', '.join(signs)}; {len(text)} characters of text, {len(content_links)} content links"
+
+
+def _scripted_table(root) -> str:
+    """:data:`PARTIAL` when a table has header cells but no data cell and a script is on the
+    page (the rows come from an AJAX source), else ""."""
+    if next(root.iter("script"), None) is None:
+        return ""
+    for table in root.iter("table"):
+        if next(table.iter("td"), None) is None and len(list(table.iter("th"))) >= 2:
+            ident = table.get("id") or table.get("class") or "table"
+            return f"{PARTIAL} ({extract.truncate(ident, 60)})"
+    return ""
 
 
 def script_signs(root, html: str | bytes) -> list[str]:
