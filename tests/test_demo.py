@@ -25,6 +25,8 @@ def test_demo_crawls_the_sample_world_three_times_with_changes_between(prefect_a
             FROM findings f1 JOIN findings f3 USING (agency_id, category_id)
             WHERE f1.run_id = 1 AND f3.run_id = 3 AND f1.status <> f3.status""").fetchall()
         history = con.execute("SELECT count(DISTINCT run_id) FROM score_history").fetchall()[0][0]
+        client_rendered = dict(con.execute(
+            "SELECT category_id, status FROM latest_findings WHERE agency_id = 'bkd'").fetchall())
     finally:
         con.close()
     world = SampleWorld()
@@ -34,3 +36,7 @@ def test_demo_crawls_the_sample_world_three_times_with_changes_between(prefect_a
     assert history == 3
     assert expected, "the sample world changes between epochs 1 and 3"
     assert {(a, c) for a, c, _, _ in changed} == expected
+    # The client-rendered site (an empty Next.js shell whose lists come from a JSON API) is
+    # rendered and found as a person in a browser sees it.
+    assert world.render_needed("bkd")
+    assert client_rendered == world.labels("bkd", 3)
