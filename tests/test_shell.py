@@ -17,8 +17,7 @@ VUE_SHELL = """<html><head><title>PPID</title></head><body>
 </body></html>"""
 
 SVELTE_SHELL = """<html><head><link rel="modulepreload" href="/_app/immutable/entry/start.js"></head>
-<body data-sveltekit-preload-data="hover"><div style="display: contents">
-<nav><a href="/">Beranda</a><a href="/profil">Profil</a></nav></div></body></html>"""
+<body data-sveltekit-preload-data="hover"><div style="display: contents"></div></body></html>"""
 
 BARE_BUNDLE = """<html><head><title>Memuat…</title></head><body><div id="x-shell-7"></div>
 <script src="/bundle.js"></script></body></html>"""
@@ -51,7 +50,7 @@ def test_vue_shell_names_its_api_endpoints():
     ]
 
 
-def test_sveltekit_shell_with_only_a_menu_is_a_shell():
+def test_sveltekit_shell_is_a_shell():
     page = extract_page("http://127.0.0.1/", SVELTE_SHELL)
     assert "SvelteKit bundles" in page.shell and "SvelteKit markup" in page.shell
 
@@ -65,6 +64,16 @@ def test_server_rendered_next_page_is_not_a_shell():
     page = extract_page("http://127.0.0.1/", SSR_NEXT)
     assert page.shell == ""
     assert page.api_urls == []
+
+
+def test_short_server_rendered_next_page_with_only_a_menu_is_not_a_shell():
+    html = ('<html><head><script src="/_next/static/chunks/main.js"></script></head><body>'
+            '<div id="__next"><nav><a href="/">Beranda</a> <a href="/profil">Profil</a></nav>'
+            '<main><h1>Selamat Datang</h1></main></div></body></html>')
+    assert extract_page("http://127.0.0.1/", html).shell == ""
+    loading = html.replace('<nav><a href="/">Beranda</a> <a href="/profil">Profil</a></nav>'
+                           '<main><h1>Selamat Datang</h1></main>', "<p>Memuat…</p>")
+    assert "app root div#__next" in extract_page("http://127.0.0.1/", loading).shell
 
 
 def test_short_plain_page_without_scripts_is_not_a_shell():

@@ -90,6 +90,17 @@ def test_without_a_browser_the_endpoints_a_shell_names_are_read():
     assert "read 2 page(s) of 1 JSON list(s)" in crawl.notes
 
 
+def test_without_a_browser_a_shell_with_inline_state_is_read_from_it():
+    state = ('<script>window.__DATA__ = {"dokumen": [{"judul": "Laporan Keuangan 2025", '
+             '"file": "/files/laporan-keuangan-2025.pdf"}]};</script></body>')
+    with shell_app() as app:
+        app.route("/", html(SHELL.replace("</body>", state)))
+        crawl = crawl_site(app.url("/"), SETTINGS, render="never", renderer=NO_BROWSER)
+    assert crawl.reachable, crawl.error
+    assert crawl.pages[0].shell and not crawl.pages[0].rendered
+    assert [link.text for link in crawl.pages[0].links] == ["Laporan Keuangan 2025"]
+
+
 def test_without_a_browser_a_page_with_a_scripted_table_is_read_as_it_is():
     with shell_app() as app:
         app.route("/", html(

@@ -107,8 +107,10 @@ class ShellReader:
             return page, None  # "always" on a page that has its content anyway
         links = self._endpoint_links(page)
         page.links = _merged(page.links, links)
-        if links or page.shell.startswith(PARTIAL):
-            return page, None  # read as far as it can be without a browser
+        if page.shell.startswith(PARTIAL) or any(link.via for link in page.links):
+            # Read as far as it can be without a browser: its inline state (``__DATA__``,
+            # ``__NEXT_DATA__``), scripted links or the JSON endpoints it names.
+            return page, None
         return page, problem
 
     # --- rendering --------------------------------------------------------------------------

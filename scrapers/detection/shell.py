@@ -7,8 +7,9 @@ arrive later from a JSON API. Such a page is a *shell*: what a person sees in a 
 in the HTML, so the crawler renders it (``scrapers.crawling.render``) or reads the JSON it calls.
 
 :func:`shell_reason` says why a page is a shell ("" when it is not): little visible text and
-few content links, together with at least one sign that scripts build the page. A
-server-rendered Next.js page (``__next`` root full of text and links) is not a shell. A page
+few content links, together with at least one sign that scripts build the page; where the
+page has an app root, the root itself must be empty. A server-rendered Next.js page (a
+``__next`` root holding a menu, a heading or links, however short) is not a shell. A page
 of its own that holds an empty data table (header cells, no rows) and a script — DataTables
 filled by AJAX — is *partly* scripted (:data:`PARTIAL`): rendering shows its rows, but without
 a browser the rest of the page can still be read.
@@ -28,6 +29,8 @@ MAX_SHELL_TEXT = 300
 this has content of its own: it is not a shell."""
 MAX_SHELL_LINKS = 3
 """A page with more links outside its menus than this lists something already."""
+MAX_ROOT_TEXT = 40
+"""An app root with more text than this (or any link) was rendered on the server."""
 APP_ROOT_IDS = frozenset({
     "__next", "__nuxt", "__layout", "app", "root", "svelte", "___gatsby", "q-app", "main-app",
     "react-root", "vue-app", "application",
@@ -81,10 +84,20 @@ def shell_reason(root, html: str | bytes, links: list[Link]) -> str:
     text = extract.element_text(body if body is not None else root)
     if len(text) > MAX_SHELL_TEXT:
         return partial
+    app_root = _app_root(root)
+    if app_root is not None and _server_rendered(app_root):
+        return partial
     signs = script_signs(root, html)
     if not signs:
         return partial
     return f"{', '.join(signs)}; {len(text)} characters of text, {len(content_links)} content links"
+
+
+def _server_rendered(app_root) -> bool:
+    """The app root already holds the page: links, or more than a loading message."""
+    if next(app_root.iter("a"), None) is not None:
+        return True
+    return len(extract.element_text(app_root)) > MAX_ROOT_TEXT
 
 
 def _scripted_table(root) -> str:
@@ -104,9 +117,9 @@ def script_signs(root, html: str | bytes) -> list[str]:
     ``<noscript>`` asking for JavaScript, or script bundles and nothing to follow."""
     raw = html if isinstance(html, str) else html.decode("utf-8", "ignore")
     signs: list[str] = []
-    root_id = _app_root(root)
-    if root_id:
-        signs.append(f"app root {root_id}")
+    app_root = _app_root(root)
+    if app_root is not None:
+        signs.append(f"app root {_describe(app_root)}")
     signs += [meaning for marker, meaning in FRAMEWORK_MARKERS if marker in raw]
     if any(NOSCRIPT_RE.search(extract.element_text(el) or (el.text or "")) for el in root.iter("noscript")):
         signs.append("noscript asks for JavaScript")
@@ -115,15 +128,20 @@ def script_signs(root, html: str | bytes) -> list[str]:
     return list(dict.fromkeys(signs))
 
 
-def _app_root(root) -> str:
+def _app_root(root):
+    """The first element a framework mounts into, or None."""
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in APP_ROOT_TAGS:
-            return f"<{tag}>"
+            return el
         ident = el.get("id") if tag else None
         if ident and ident.lower() in APP_ROOT_IDS:
-            return f"{tag}#{ident}"
-    return ""
+            return el
+    return None
+
+
+def _describe(el) -> str:
+    return f"<{el.tag}>" if el.tag in APP_ROOT_TAGS else f"{el.tag}#{el.get('id')}"
 
 
 def _has_script_bundle(root) -> bool:
