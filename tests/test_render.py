@@ -100,3 +100,16 @@ def test_no_browser_is_named_not_raised():
     assert browser_problem(CrawlSettings(render_enabled=False)).startswith("rendering switched off")
     with pytest.raises(Exception, match="no browser at"):
         Renderer(settings).start()
+
+
+def test_a_crashed_browser_fails_the_render_and_the_next_one_starts_afresh():
+    calls: list[str] = []
+    with Renderer(CrawlSettings(render_timeout=30.0)) as own, shell_app() as app:
+        own.start()
+        own._loop.call_soon_threadsafe(lambda: own._loop.create_task(own._browser.close()))
+        crashed = own.render(app.url("/"), plain_fetch(calls), lambda url: None,
+                             timeout=20, max_requests=50)
+        again = own.render(app.url("/"), plain_fetch(calls), lambda url: None,
+                           timeout=20, max_requests=50)
+    assert crashed.error and crashed.error.startswith("browser:")
+    assert again.error is None and "Informasi Berkala" in again.html

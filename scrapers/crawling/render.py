@@ -222,6 +222,10 @@ class Renderer:
         except FutureTimeout:
             future.cancel()
             return Rendered(url=url, error=f"render timed out after {time.monotonic() - started:.0f}s")
+        except Exception as exc:  # noqa: BLE001 - a crashed browser fails this render, not the crawl
+            if self._browser is not None and not self._browser.is_connected():
+                self.close()  # the next render starts a new browser
+            return Rendered(url=url, error=f"browser: {_first_line(exc)}")
 
     async def _render(
         self, url: str, fetch: FetchFn, allow: AllowFn, timeout: float, max_requests: int

@@ -148,7 +148,8 @@ class ShellReader:
             return None, f"render failed: {result.error or 'empty DOM'}"
         if result.error:
             self._failed(f"{url}: {result.error} (DOM read as it was)")
-        seen = extract_page(result.final_url or url, result.html, page.depth)
+        html = result.html[: self.settings.max_page_bytes]  # a DOM is bounded like a page body
+        seen = extract_page(result.final_url or url, html, page.depth)
         answers = dict(result.json_answers)
         read: set[str] = set()
         json_links: list[Link] = []
