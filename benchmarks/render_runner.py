@@ -18,7 +18,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 
 import psutil
 
@@ -108,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "peak_rss_mb": peak_rss_mb(),
         "browser_peak_rss_mb": browser_memory.peak_mb,
-        "settings": asdict(settings),
+        "settings": {name: getattr(settings, name) for name in (
+            "render_pages", "render_max_pages", "render_timeout", "render_max_requests",
+            "host_delay", "max_pages")},
     }
     with open(args.out, "w") as fh:
         json.dump(result, fh)
