@@ -166,7 +166,8 @@ def score_moves(moves: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=rows["delta"], y=[labels.plotly_escape(n) for n in rows["agency_name"]],
         orientation="h",
-        marker_color=["#2e7d32" if d > 0 else "#c62828" for d in rows["delta"]],
+        marker_color=[labels.STATUS_COLORS["found"] if d > 0 else labels.STATUS_COLORS["broken"]
+                      for d in rows["delta"]],
         customdata=rows[["from_score", "to_score"]].to_numpy(),
         hovertemplate="%{y}<br>%{customdata[0]:.1f} → %{customdata[1]:.1f} (%{x:+.1f})<extra></extra>",
     ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from core import palette
 from warehouse.scoring import BANDS
 
 STATUSES = ("found", "stale", "broken", "missing", "unreachable")
@@ -22,22 +23,9 @@ STATUS_LABELS = {
     "unreachable": "Tidak terjangkau",
 }
 
-STATUS_COLORS = {
-    "found": "#2e7d32",  # green
-    "stale": "#f9a825",  # amber
-    "broken": "#c62828",  # red
-    "missing": "#bdbdbd",  # grey
-    "unreachable": "#607d8b",  # blue-grey
-}
-
-# Readable text colour on each status colour (for table cells).
-STATUS_TEXT_COLORS = {
-    "found": "#ffffff",
-    "stale": "#000000",
-    "broken": "#ffffff",
-    "missing": "#000000",
-    "unreachable": "#ffffff",
-}
+STATUS_COLORS = palette.STATUS_COLORS
+STATUS_TEXT_COLORS = palette.STATUS_TEXT_COLORS
+STATUS_GLYPHS = palette.STATUS_GLYPHS
 
 GROUPS = ("berkala", "serta_merta", "setiap_saat", "dikecualikan", "layanan")
 
@@ -57,14 +45,8 @@ BAND_THRESHOLDS = tuple((lower, name) for lower, name in BANDS if lower > 0)
 NO_SCORE = "Tidak terjangkau"
 """Shown instead of a band for an agency whose site could not be crawled (no score)."""
 
-BAND_COLORS = {
-    "Informatif": "#1b5e20",
-    "Menuju Informatif": "#66bb6a",
-    "Cukup Informatif": "#fdd835",
-    "Kurang Informatif": "#fb8c00",
-    "Tidak Informatif": "#c62828",
-    NO_SCORE: "#607d8b",
-}
+BAND_COLORS = palette.BAND_COLORS
+BAND_TEXT_COLORS = palette.BAND_TEXT_COLORS
 
 CHANGES = ("newly_found", "newly_missing", "became_broken", "became_stale", "became_unreachable",
            "other")
@@ -91,10 +73,10 @@ REMINDER_KIND_LABELS = {
 }
 
 REMINDER_STATUS_COLORS = {
-    "pending": "#90a4ae",
-    "sent": "#2e7d32",
-    "failed": "#c62828",
-    "skipped": "#f9a825",
+    "pending": palette.STATUS_COLORS["missing"],
+    "sent": palette.STATUS_COLORS["found"],
+    "failed": palette.STATUS_COLORS["broken"],
+    "skipped": palette.STATUS_COLORS["stale"],
 }
 
 

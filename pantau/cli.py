@@ -139,6 +139,28 @@ def demo(
     run_demo(workdir, port=port, dashboard=dashboard, say=typer.echo)
 
 
+@app.command()
+def report(
+    db: DbOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the report files.")],
+    agency: Annotated[str | None, typer.Option("--agency", help="Only this agency's report (its id).")] = None,
+    settings: SettingsOption = None,
+) -> None:
+    """PDF and printable HTML reports: the city's and one per agency (or only --agency's)."""
+    from warehouse import db as warehouse_db
+    from warehouse.reports.files import write_reports
+
+    loaded = settings_or_exit(settings)
+    try:
+        files = write_reports(db, out, agency=agency, tz=loaded.schedule.timezone,
+                              reply_within_days=loaded.reminders.reply_within_days)
+    except (FileNotFoundError, warehouse_db.SchemaError, LookupError) as exc:
+        fail(f"laporan: {exc}")
+    typer.echo(f"{len(files)} berkas laporan ditulis ke {out}:")
+    for path in files:
+        typer.echo(f"  {path}")
+
+
 @registry_app.command("check")
 def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAML or CSV).")]) -> None:
     """Validate a registry file; lists every bad row."""

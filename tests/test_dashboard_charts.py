@@ -116,7 +116,8 @@ def test_score_moves_and_reminder_charts():
                           "from_score": [50.0, 60.0, 70.0], "to_score": [55.0, 57.0, None]})
     fig = charts.score_moves(moves)
     assert list(fig.data[0].x) == [-3.0, 5.0]
-    assert list(fig.data[0].marker.color) == ["#c62828", "#2e7d32"]
+    assert list(fig.data[0].marker.color) == [labels.STATUS_COLORS["broken"],
+                                              labels.STATUS_COLORS["found"]]
     reminders = pd.DataFrame({"run_id": [10, 2, 2, 10], "status": ["sent", "sent", "failed",
                                                                    "skipped"]})
     fig = charts.reminders_per_run(reminders)
