@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
+from core import formats
 from dashboard import downloads, labels
-from dashboard.data import Data, Snapshot
+from dashboard.data import Data, Snapshot, display
 
 SNAPSHOT_KEY = "pantau_snapshot"
 
@@ -30,18 +30,23 @@ def text(value: object) -> str:
 
 
 def when(value: object) -> str:
-    """A timestamp as ``2 Nov 2026 02.00`` (Indonesian month abbreviations)."""
-    if value is None or (not isinstance(value, datetime) and pd.isna(value)):
-        return "—"
-    stamp = pd.Timestamp(value)
-    months = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-    return f"{stamp.day} {months[stamp.month - 1]} {stamp.year} {stamp:%H.%M}"
+    """A timestamp as ``2 Nov 2026 09.00 WIB``: in the schedule's zone, the zone written."""
+    return formats.moment(value, display().tz)
+
+
+def day(value: object) -> str:
+    """A date as ``2 Nov 2026`` in the schedule's zone."""
+    return formats.day(value, display().tz, short=True)
 
 
 def score_text(value: object) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{float(value):.1f}"
+    """A score as ``72,7``; ``—`` when there is none."""
+    return formats.number(value)
+
+
+def signed_text(value: object) -> str:
+    """A change as ``+3,2``; ``—`` when unknown."""
+    return formats.signed(value)
 
 
 def delta(now: float | int | None, before: float | int | None, digits: int = 1):

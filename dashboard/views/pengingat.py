@@ -17,6 +17,8 @@ if reminders.empty:
     st.info("Belum ada pengingat.")
     st.stop()
 
+reminders["created_text"] = reminders["created_at"].map(ui.when)
+reminders["sent_text"] = reminders["sent_at"].map(ui.when)
 counts = data.reminder_counts(reminders)
 cols = st.columns(1 + len(counts))
 cols[0].metric("Jumlah pengingat", len(reminders), border=True)
@@ -28,7 +30,7 @@ st.plotly_chart(charts.reminders_per_run(reminders), width="stretch", key="remin
 ui.table(
     reminders, key="reminders", file_stem="log-pengingat",
     columns={
-        "created_at": st.column_config.DatetimeColumn("Dibuat", format="YYYY-MM-DD HH:mm"),
+        "created_text": st.column_config.TextColumn("Dibuat"),
         "agency_name": st.column_config.TextColumn("Badan Publik", width="medium"),
         "run_id": st.column_config.NumberColumn("Putaran", format="%d"),
         "kind": st.column_config.TextColumn("Jenis"),
@@ -41,6 +43,6 @@ ui.table(
         "reason": st.column_config.TextColumn("Alasan"),
         "error": st.column_config.TextColumn("Galat"),
         "attempts": st.column_config.NumberColumn("Percobaan", format="%d"),
-        "sent_at": st.column_config.DatetimeColumn("Terkirim", format="YYYY-MM-DD HH:mm"),
+        "sent_text": st.column_config.TextColumn("Terkirim"),
     },
 )

@@ -292,7 +292,8 @@ def _timestamp(value) -> datetime | None:
     return value
 
 
-def _lines(agencies: pd.DataFrame, findings: pd.DataFrame) -> list[AgencyLine]:
+def lines_from(agencies: pd.DataFrame, findings: pd.DataFrame) -> list[AgencyLine]:
+    """Agency lines from the ``report_agencies`` and ``report_findings`` query results."""
     hints = upload_hints()
     by_agency = {key: rows for key, rows in findings.groupby("agency_id", sort=False)}
     out = []
@@ -329,13 +330,14 @@ def _lines(agencies: pd.DataFrame, findings: pd.DataFrame) -> list[AgencyLine]:
     return out
 
 
-def _worst_first(lines: list[AgencyLine]) -> list[AgencyLine]:
+def worst_first(lines: list[AgencyLine]) -> list[AgencyLine]:
+    """Unreachable agencies (no score) first, then by score, lowest first."""
     return sorted(lines, key=lambda a: (a.score is not None, a.score or 0.0, a.name.casefold()))
 
 
 def agency_lines(con: duckdb.DuckDBPyConnection) -> list[AgencyLine]:
     """Every monitored agency's latest standing with findings and gaps, worst first."""
-    return _worst_first(_lines(queries.run(con, "report_agencies"),
+    return worst_first(lines_from(queries.run(con, "report_agencies"),
                                queries.run(con, "report_findings")))
 
 
