@@ -230,6 +230,12 @@ class Data:
     def score_changes(self, from_run: int, to_run: int) -> pd.DataFrame:
         return score_moves(self._query("score_changes", from_run=from_run, to_run=to_run))
 
+    def without_email(self) -> pd.DataFrame:
+        """Agencies that receive no reminder: no e-mail address in the registry."""
+        table = self._query("agencies_without_email")
+        table["role_label"] = table["role"].map(labels.role_label)
+        return table
+
     def reminders(self) -> pd.DataFrame:
         # Not cached: reminders are written after a run (and their status changes) without a
         # new run id, so the log is read fresh on every view.

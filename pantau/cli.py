@@ -130,13 +130,19 @@ def serve(settings: SettingsOption = None) -> None:
 @app.command()
 def demo(
     workdir: Annotated[Path, typer.Option("--dir", help="Folder for the demo database and registry.")] = Path("demo-data"),
-    port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8501,
+    port: Annotated[int | None, typer.Option("--port", help="Port dasbor (bawaan: PANTAU_DASHBOARD_PORT atau 8501).")] = None,
     dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Open the dashboard after the crawls.")] = True,
 ) -> None:
     """Bundled sample PPID sites on loopback, crawled three times into a local database, and the dashboard."""
+    from dashboard.launch import LaunchError
     from sample_world.demo import run_demo
 
-    run_demo(workdir, port=port, dashboard=dashboard, say=typer.echo)
+    if port is None:
+        port = settings_or_exit(None).dashboard.port
+    try:
+        run_demo(workdir, port=port, dashboard=dashboard, say=typer.echo)
+    except LaunchError as exc:
+        fail(str(exc))
 
 
 @app.command()
@@ -171,6 +177,12 @@ def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAM
     utama = sum(1 for a in registry if a.role == "utama")
     typer.echo(f"{file}: OK — {len(registry)} badan publik ({utama} PPID Utama, "
                f"{len(registry) - utama} PPID Pelaksana)")
+    silent = [a for a in registry if not (a.email or "").strip()]
+    if silent:
+        typer.echo(f"Peringatan: {len(silent)} badan publik tanpa e-mail tidak akan menerima "
+                   "pengingat (isi kolom email):")
+        for agency in silent:
+            typer.echo(f"  - {agency.id}: {agency.name}")
 
 
 @db_app.command("migrate")

@@ -157,9 +157,16 @@ class Composer:
         return self._render("reminder", context)
 
     def digest(self, utama: AgencyState, sites: list[AgencyState], *,
-               today: date) -> tuple[str, str, str]:
+               today: date, silent: list[AgencyState] = ()) -> tuple[str, str, str]:
+        """The PPID Utama's digest: its sites that could not be crawled, and its agencies
+        that have gaps but no e-mail address (they receive no reminder)."""
         context = {
             "utama": utama,
+            "silent": [
+                {"agency": a, "gaps": len(a.gaps),
+                 "dashboard_link": dashboard_link(self.settings, a.id)}
+                for a in silent
+            ],
             "sites": [
                 {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
                  "dashboard_link": dashboard_link(self.settings, s.id)}

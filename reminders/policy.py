@@ -99,11 +99,15 @@ class _Planner:
             for channel in self.channels:
                 self._reminder(agency, channel)
         for utama in sorted(self.utamas, key=lambda a: a.id):
-            sites = [a for a in agencies if a.run_id is not None and not a.reachable
-                     and (a.id == utama.id or self.parent_of(a) is utama)]
-            if sites:
+            own = [a for a in agencies if a.run_id is not None
+                   and (a.id == utama.id or self.parent_of(a) is utama)]
+            sites = [a for a in own if not a.reachable]
+            # Nobody drops out silently: agencies with gaps but no e-mail are named to the utama.
+            silent = [a for a in own if a.reachable and a.gaps and not a.addresses
+                      and a.id != utama.id]
+            if sites or silent:
                 for channel in self.channels:
-                    self._digest(utama, sites, channel)
+                    self._digest(utama, sites, channel, silent)
         return Plan(today=self.today, messages=tuple(self.messages), skips=tuple(self.skips),
                     already_sent=self.already_sent)
 
@@ -157,9 +161,10 @@ class _Planner:
             row_id=retry.id if retry else None, retry_of=retry.status if retry else None,
         ))
 
-    def _digest(self, utama: AgencyState, sites: list[AgencyState], channel: str) -> None:
-        run_id = max(s.run_id for s in sites)
-        about = tuple(s.id for s in sites)
+    def _digest(self, utama: AgencyState, sites: list[AgencyState], channel: str,
+                silent: list[AgencyState] = ()) -> None:
+        run_id = max(s.run_id for s in [*sites, *silent])
+        about = tuple(s.id for s in [*sites, *silent])
         key = (utama.id, run_id, DIGEST, channel)
         retry = self._open_or_done(key)
         if retry is False:
@@ -169,7 +174,8 @@ class _Planner:
             return
         if retry is None and self._too_soon(utama.id, run_id, DIGEST, channel, (), about):
             return
-        subject, text, html = self.composer.digest(utama, sites, today=self.today)
+        subject, text, html = self.composer.digest(utama, sites, today=self.today,
+                                                   silent=list(silent))
         self.messages.append(Message(
             kind=DIGEST, channel=channel, agency_id=utama.id, run_id=run_id, to=to, cc=(),
             subject=subject, text=text, html=html,

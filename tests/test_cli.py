@@ -32,6 +32,19 @@ def test_registry_check_passes_on_the_samples(name):
     assert "OK" in result.output
 
 
+def test_registry_check_warns_about_agencies_without_an_email(tmp_path):
+    registry = tmp_path / "r.csv"
+    registry.write_text("id,name,url,email,role,parent\n"
+                        "utama,Diskominfo,https://u.go.id/,ppid@u.go.id,utama,\n"
+                        "dishub,Dinas Perhubungan,https://d.go.id/,,pelaksana,utama\n"
+                        "dinkes,Dinas Kesehatan,https://k.go.id/,ppid@k.go.id,pelaksana,utama\n")
+    result = invoke("registry", "check", registry)
+    assert result.exit_code == 0, result.output
+    assert "Peringatan: 1 badan publik tanpa e-mail tidak akan menerima pengingat" in result.output
+    assert "  - dishub: Dinas Perhubungan" in result.output
+    assert "dinkes:" not in result.output
+
+
 def test_registry_check_lists_every_bad_row(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,url,email,role,parent\n"

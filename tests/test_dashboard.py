@@ -278,7 +278,10 @@ def test_reminders_log(city, monkeypatch):
     shown = metrics(at)
     assert shown["Jumlah pengingat"][0] == "3"
     assert shown["Terkirim"][0] == "1" and shown["Gagal"][0] == "1" and shown["Dilewati"][0] == "1"
-    log = at.dataframe[0].value
+    silent = at.dataframe[0].value  # agencies without an e-mail are listed first
+    assert list(silent["name"]) == sorted(a.name for a in fx.AGENCIES if not a.email)
+    assert "tidak menerima pengingat" in at.warning[0].value
+    log = at.dataframe[1].value
     assert set(log["agency_name"]) == {fx.DINKES.name, fx.DISDIK.name, fx.DISHUB.name}
     failed = log.set_index("agency_name").loc[fx.DISDIK.name]
     assert failed["status_label"] == "Gagal" and "550" in failed["error"]

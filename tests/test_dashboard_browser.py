@@ -34,6 +34,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-sync"]
 WAIT_MS = 30_000
 
+
+@pytest.fixture(autouse=True, scope="module")
+def patient_expectations():
+    """Assertions wait as long as actions do: on a loaded CI machine a first render can take
+    longer than Playwright's default 5 s."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
 PAGES = {  # url path -> agency names the page must show
     "": [a.name for a in fx.AGENCIES],
     "badan-publik?agency=dinkes": [fx.DINKES.name],

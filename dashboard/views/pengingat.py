@@ -13,6 +13,16 @@ st.title("Pengingat")
 st.caption("Pengingat kepada PPID tentang informasi wajib yang belum ditemukan, rusak atau "
            "kedaluwarsa pada putaran terakhir.")
 
+silent = d.without_email()
+if not silent.empty:
+    st.warning(f"{len(silent)} badan publik tidak menerima pengingat karena alamat e-mailnya "
+               "kosong di registry. Lengkapi kolom email agar tidak ada yang terlewat.")
+    ui.table(silent, key="without_email", file_stem="badan-publik-tanpa-email", columns={
+        "name": st.column_config.TextColumn("Badan Publik", width="medium"),
+        "role_label": st.column_config.TextColumn("Peran"),
+        "parent_name": st.column_config.TextColumn("PPID Utama (induk)"),
+    }, height=ui.fit_height(len(silent)))
+
 if reminders.empty:
     st.info("Belum ada pengingat.")
     st.stop()
