@@ -25,7 +25,7 @@ import streamlit as st
 from core.settings import SettingsError, load_settings
 from dashboard import labels
 from warehouse import db, queries
-from warehouse.reports import content, html, pdf
+from warehouse.reports import content, html, monev, pdf
 from warehouse.scoring import band as score_band
 
 DB_ENV = "PANTAU_DB"
@@ -141,10 +141,14 @@ def with_connection(path: str | Path, use):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_report(path: str, run_key: tuple, kind: str, agency_id: str | None) -> bytes:
-    """A report file (``city_pdf``, ``city_html``, ``agency_pdf``), built once per run."""
+    """A report file (``pdf``/``html`` of the city or an agency, ``monev_xlsx``/``monev_pdf``
+    of an agency), built once per run."""
     shown = display()
 
     def build(con):
+        if kind.startswith("monev_"):
+            sheet = monev.evidence_sheet(con, agency_id, tz=shown.tz)
+            return monev.sheet_excel(sheet) if kind == "monev_xlsx" else monev.sheet_pdf(sheet)
         if agency_id is None:
             report = content.city_report(con, tz=shown.tz,
                                          reply_within_days=shown.reply_within_days)
@@ -229,6 +233,10 @@ class Data:
 
     def score_changes(self, from_run: int, to_run: int) -> pd.DataFrame:
         return score_moves(self._query("score_changes", from_run=from_run, to_run=to_run))
+
+    def monev_results(self, agency_id: str) -> pd.DataFrame:
+        """Official Monev results recorded for the agency (not cached: recorded any time)."""
+        return run_query(self.snapshot.path, "monev_results", agency_id=agency_id)
 
     def without_email(self) -> pd.DataFrame:
         """Agencies that receive no reminder: no e-mail address in the registry."""

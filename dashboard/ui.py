@@ -91,15 +91,18 @@ def export_frame(frame: pd.DataFrame, columns: Mapping[str, object]) -> pd.DataF
     return frame[list(columns)].rename(columns=names)
 
 
-def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str) -> None:
+def download_buttons(frame, *, key: str, file_stem: str) -> None:
+    """CSV and Excel downloads of ``frame`` (a DataFrame, or a function returning one that
+    runs only when a button is pressed)."""
+    build = frame if callable(frame) else (lambda: frame)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        "Unduh CSV", data=lambda: downloads.to_csv(frame), file_name=f"{file_stem}.csv",
+        "Unduh CSV", data=lambda: downloads.to_csv(build()), file_name=f"{file_stem}.csv",
         mime=downloads.CSV_MIME, key=f"{key}_csv", on_click="ignore",
         icon=":material/download:",
     )
     right.download_button(
-        "Unduh Excel", data=lambda: downloads.to_excel(frame, file_stem),
+        "Unduh Excel", data=lambda: downloads.to_excel(build(), file_stem),
         file_name=f"{file_stem}.xlsx", mime=downloads.XLSX_MIME, key=f"{key}_xlsx",
         on_click="ignore", icon=":material/download:",
     )

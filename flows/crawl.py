@@ -26,6 +26,7 @@ from prefect.tasks import exponential_backoff
 from core.checklist import Checklist, load_checklist
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, load_settings
+from flows import progress
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
@@ -121,8 +122,11 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     today = today or jakarta_today()
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
     detected = [detect_findings.submit(f, checklist, today) for f in fetched]
-    outcomes = [collect_outcome(a, f, d, checklist)
-                for a, f, d in zip(agencies, fetched, detected, strict=True)]
+    weights = {c.id: c.weight for c in checklist}
+    outcomes = []
+    for position, (a, f, d) in enumerate(zip(agencies, fetched, detected, strict=True), 1):
+        outcomes.append(collect_outcome(a, f, d, checklist))
+        progress.agency_done(outcomes[-1], position, len(agencies), weights)
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)

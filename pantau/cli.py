@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +17,12 @@ app = typer.Typer(
     add_completion=False,
 )
 registry_app = typer.Typer(help="Registry files: check before importing.", no_args_is_help=True)
+monev_app = typer.Typer(help="Monev Komisi Informasi: hasil resmi dan lembar bukti.",
+                        no_args_is_help=True)
 db_app = typer.Typer(help="The DuckDB warehouse: migrate, export.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
 app.add_typer(db_app, name="db")
+app.add_typer(monev_app, name="monev")
 
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
 SettingsOption = Annotated[
@@ -38,6 +42,39 @@ def settings_or_exit(path: Path | None):
         fail(f"settings: {exc}", 2)
 
 
+QUIET_PREFECT = {
+    # Prefect's own INFO lines (temporary server, flow run names) and its worker-thread
+    # warnings would bury the one line per agency this command prints; errors still show.
+    "PREFECT_LOGGING_LEVEL": "ERROR",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "ERROR",
+    # No usage telemetry from a command-line run.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
+@contextmanager
+def quiet_prefect():
+    """Keep Prefect's logs, warnings and telemetry off the terminal while the block runs
+    (environment defaults for a Prefect not yet imported, logger levels for one that is;
+    a value the user set in the environment wins)."""
+    import logging
+    import os
+    import warnings
+
+    for name, value in QUIET_PREFECT.items():
+        os.environ.setdefault(name, value)
+    logger = logging.getLogger("prefect")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
 @app.command()
 def crawl(
     registry: Annotated[Path, typer.Option("--registry", help="Registry file (YAML or CSV).")],
@@ -51,17 +88,48 @@ def crawl(
         agencies = load_registry(registry)
     except RegistryError as exc:
         fail(str(exc), 2)
-    from flows.crawl import crawl_all_with_runner
-    from warehouse import db as warehouse_db
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    flow = crawl_all_with_runner(loaded)
-    run_id = flow(registry=str(registry), db=str(db),
-                  settings_file=str(settings) if settings else None, max_pages=max_pages)
-    with warehouse_db.read_only(db) as con:
-        unreachable = warehouse_db.scalar(
-            con, "SELECT count(*) FROM agency_runs WHERE run_id = ? AND NOT reachable", [run_id])
-    typer.echo(f"Run {run_id} selesai: {len(agencies)} badan publik dipantau, "
-               f"{unreachable} tidak dapat diakses. Database: {db}")
+    from flows import progress
+    from flows.crawl import crawl_all_with_runner
+
+    console = Console(highlight=False)
+    done: list[progress.AgencyProgress] = []
+    bar = Progress(TextColumn("Pemantauan"), BarColumn(), MofNCompleteColumn(),
+                   console=console, transient=True)
+
+    def report(line: progress.AgencyProgress) -> None:
+        done.append(line)
+        bar.console.print(line.line(), markup=False)
+        bar.advance(task)
+
+    with quiet_prefect(), bar, progress.reporting(report):
+        flow = crawl_all_with_runner(loaded)
+        task = bar.add_task("crawl", total=len(agencies))
+        run_id = flow(registry=str(registry), db=str(db),
+                      settings_file=str(settings) if settings else None, max_pages=max_pages)
+    score_table(console, done)
+    unreachable = sum(1 for line in done if line.score is None)
+    typer.echo(f"Putaran {run_id} selesai: {len(agencies)} badan publik dipantau, "
+               f"{unreachable} tidak terjangkau. Basis data: {db}")
+
+
+def score_table(console, lines) -> None:
+    """The run's scores, best first (unreachable last), as a plain table."""
+    from rich.table import Table
+
+    from core import formats
+    from warehouse.scoring import band
+
+    table = Table(title="Skor putaran ini", box=None, pad_edge=False, highlight=False)
+    table.add_column("Badan publik")
+    table.add_column("Skor", justify="right")
+    table.add_column("Predikat")
+    for line in sorted(lines, key=lambda x: (x.score is None, -(x.score or 0), x.agency_id)):
+        table.add_row(line.agency_id, formats.number(line.score),
+                      band(line.score) if line.score is not None else "Tidak terjangkau")
+    console.print(table, markup=False)
 
 
 @app.command()
@@ -165,6 +233,49 @@ def report(
     typer.echo(f"{len(files)} berkas laporan ditulis ke {out}:")
     for path in files:
         typer.echo(f"  {path}")
+
+
+@monev_app.command("import")
+def monev_import(
+    file: Annotated[Path, typer.Argument(help="CSV/YAML: agency_id, year, score, band, source.")],
+    db: DbOption,
+) -> None:
+    """Record official Monev results of earlier years (shown beside Pantau's score)."""
+    from warehouse import db as warehouse_db
+    from warehouse.reports.monev import MonevFileError, read_results_file, record_results
+
+    try:
+        results = read_results_file(file)
+        with warehouse_db.writing(db) as con:
+            count = record_results(con, results)
+    except (MonevFileError, warehouse_db.SchemaError) as exc:
+        fail(str(exc))
+    typer.echo(f"{count} hasil Monev dicatat di {db}.")
+
+
+@monev_app.command("sheet")
+def monev_sheet(
+    db: DbOption,
+    agency: Annotated[str, typer.Option("--agency", help="The agency's id.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the sheet files.")],
+    settings: SettingsOption = None,
+) -> None:
+    """The agency's Monev evidence sheet (Excel and PDF) with a labelled band estimate."""
+    from warehouse import db as warehouse_db
+    from warehouse.reports.files import file_stem
+    from warehouse.reports.monev import evidence_sheet, sheet_excel, sheet_pdf
+
+    loaded = settings_or_exit(settings)
+    try:
+        with warehouse_db.read_only(db) as con:
+            sheet = evidence_sheet(con, agency, tz=loaded.schedule.timezone)
+    except (FileNotFoundError, warehouse_db.SchemaError, LookupError) as exc:
+        fail(f"lembar bukti: {exc}")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(agency).replace("laporan-", "lembar-bukti-monev-", 1)
+    (out / f"{stem}.xlsx").write_bytes(sheet_excel(sheet))
+    (out / f"{stem}.pdf").write_bytes(sheet_pdf(sheet))
+    typer.echo(f"Lembar bukti Monev ditulis: {out / (stem + '.xlsx')}, {out / (stem + '.pdf')}")
 
 
 @registry_app.command("check")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -88,7 +89,15 @@ def test_crawl_runs_the_flow_and_exits_0_even_with_a_site_down(prefect_api, samp
     result = invoke("crawl", "--registry", registry, "--db", db, "--max-pages", 40,
                     "--settings", fast_settings_file)
     assert result.exit_code == 0, result.output
-    assert "Run 1 selesai" in result.output and "1 tidak dapat diakses" in result.output
+    assert "Putaran 1 selesai" in result.output and "1 tidak terjangkau." in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("[")]
+    total = len(sample_world.sites)
+    assert len(lines) == total  # one line per agency, as its result comes in
+    assert re.fullmatch(rf"\[1/{total}\] [a-z0-9-]+: (\d+ halaman, \d+ dokumen, skor \d+,\d"
+                        r"|tidak terjangkau \(.+\))", lines[0])
+    assert sum("tidak terjangkau (" in line for line in lines) == 1
+    assert "Skor putaran ini" in result.output  # the score table at the end
+    assert "Beginning flow run" not in result.output and "Finished in state" not in result.output
     con = duckdb.connect(str(db), read_only=True)
     try:
         settings = con.execute("SELECT settings FROM runs").fetchall()[0][0]

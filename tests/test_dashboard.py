@@ -516,3 +516,20 @@ def test_while_the_crawl_holds_the_file_the_page_says_so_and_recovers(tmp_path, 
     at.run()
     assert not at.exception and not at.warning
     assert len(re.findall(r'data-agency="', at.get("html")[1].proto.body)) == len(fx.AGENCIES)
+
+
+def test_agency_page_offers_the_monev_sheet_and_shows_official_results(tmp_path, monkeypatch):
+    from warehouse.reports import monev
+
+    city = fx.build(tmp_path / "p.duckdb", runs=1, reminders=False)
+    with db.writing(city.path) as con:
+        monev.record_results(con, [monev.OfficialResult("dinkes", 2025, 72.5,
+                                                        "Cukup Informatif", "KI")])
+    at = open_app(city.path, monkeypatch, "badan_publik", agency="dinkes")
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Hasil resmi Monev Komisi Informasi: 2025: Cukup Informatif (72,5)" in captions
+    assert "perkiraan dari informasi yang terlihat di situs" in captions
+    labels_shown = {b.label for b in at.get("download_button")}
+    assert {"Lembar bukti Monev (Excel)", "Lembar bukti Monev (PDF)",
+            "Unduh laporan badan publik (PDF)"} <= labels_shown

@@ -44,3 +44,9 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     Through Arrow: for large results (a national matrix has 900,000 rows) DuckDB's Arrow
     output converted by pyarrow is several times faster than ``.df()``."""
     return con.sql(sql(name), params=params or None).to_arrow_table().to_pandas()
+
+
+def execute_many(con: duckdb.DuckDBPyConnection, name: str, rows: list[list]) -> None:
+    """Run a named statement with positional ``?`` parameters once per row."""
+    if rows:
+        con.executemany(sql(name), rows)

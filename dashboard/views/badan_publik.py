@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, labels, standings, ui
+from warehouse.reports import monev
 
 d = ui.current_data()
 agencies = d.agencies()
@@ -53,7 +55,25 @@ if counts["unreachable"] == len(findings) and len(findings):
     st.warning("Situs ini tidak dapat dijangkau pada putaran terakhir: statusnya belum "
                f"diketahui, tidak dihitung sebagai tidak mempublikasikan. Alasan: {reason}")
 
-left, right, _ = st.columns([1, 1, 2])
+official = d.monev_results(agency_id)
+if not official.empty:
+    st.caption("Hasil resmi Monev Komisi Informasi: " + "; ".join(
+        f"{int(r.year)}: {ui.text(r.band)}"
+        + (f" ({ui.score_text(r.score)})" if not pd.isna(r.score) else "")
+        for r in official.itertuples(index=False))
+        + f" · skor Pantau sekarang {ui.score_text(standing['score'])} "
+          f"({monev.ESTIMATE_LABEL}).")
+
+left, right, third, fourth = st.columns(4)
+third.download_button(
+    "Lembar bukti Monev (Excel)", data=lambda: d.report("monev_xlsx", agency_id),
+    file_name=f"lembar-bukti-monev-{agency_id}.xlsx", key="monev_xlsx", on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:")
+fourth.download_button(
+    "Lembar bukti Monev (PDF)", data=lambda: d.report("monev_pdf", agency_id),
+    file_name=f"lembar-bukti-monev-{agency_id}.pdf", mime="application/pdf",
+    key="monev_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
 left.download_button(
     "Unduh laporan badan publik (PDF)", data=lambda: d.report("pdf", agency_id),
     file_name=f"laporan-{agency_id}.pdf", mime="application/pdf", key="agency_report_pdf",

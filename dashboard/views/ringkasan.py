@@ -66,15 +66,18 @@ with left:
 with right:
     st.plotly_chart(charts.city_history(d.city_history()), width="stretch", key="city_history")
 
-ranking = d.ranking()
-ranking["score_text"] = ranking["score"].map(ui.score_text)
-ranking["delta_text"] = ranking["delta"].map(ui.signed_text)
-ranking["checked_text"] = ranking["checked_at"].map(ui.when)
-ranking["gaps"] = ranking["agency_id"].map(
-    {a.agency_id: content.gap_sentence(a) for a in lines})
-ui.download_buttons(
-    ui.export_frame(pd.DataFrame(ranking), {
+
+
+def ranking_export() -> pd.DataFrame:
+    """The ranking as downloaded (built only when a download button is pressed)."""
+    ranking = d.ranking()
+    ranking["checked_text"] = ranking["checked_at"].map(ui.when)
+    ranking["gaps"] = ranking["agency_id"].map(
+        {a.agency_id: content.gap_sentence(a) for a in lines})
+    return ui.export_frame(ranking, {
         "rank": "Peringkat", "name": "Badan Publik", "role_label": "Peran",
         "score": "Skor", "band_label": "Predikat", "delta": "Perubahan",
-        "gaps": "Kekurangan utama", "checked_text": "Terakhir diperiksa"}),
-    key="ranking", file_stem="peringkat-badan-publik")
+        "gaps": "Kekurangan utama", "checked_text": "Terakhir diperiksa"})
+
+
+ui.download_buttons(ranking_export, key="ranking", file_stem="peringkat-badan-publik")
