@@ -51,7 +51,10 @@ class CrawlSettings:
     read_timeout: float = 20.0
     """Seconds between two received bytes."""
     page_timeout: float = 30.0
-    """Total seconds for one response, however slowly it drips in."""
+    """Total seconds for one request: DNS, connect, headers and body, however slowly they drip in."""
+    max_timeouts_in_row: int = 3
+    """A site whose requests hit ``page_timeout`` this many times in a row is left for this run
+    (what it answered so far is kept), so a stuck site cannot hold a host others share."""
     site_timeout: float = 900.0
     """Total seconds for one site; what is not fetched by then is left out of the run."""
     max_page_bytes: int = 5_000_000
@@ -89,6 +92,9 @@ class CrawlSettings:
     """Calendar-like URLs (``/agenda/1970/01``, ``?tahun=1850``) before this year are traps."""
     max_calendar_years_ahead: int = 1
     """Calendar-like URLs more than this many years after the current one are traps."""
+    allow_private: bool = False
+    """Let every agency reach private addresses (10/8, 172.16/12, 192.168/16, fc00::/7): for
+    an intranet deployment. Off: only an agency whose registry URL is itself private may."""
 
 
 @dataclass(frozen=True)
