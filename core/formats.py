@@ -32,7 +32,7 @@ ZONE_NAMES = {
 
 def unknown(value: object) -> bool:
     """None, NaN, pandas NA/NaT: a value that is not known."""
-    if value is None:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return True
     try:
         return bool(value != value)  # NaN, NaT and pd.NA are not equal to themselves

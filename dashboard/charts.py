@@ -9,18 +9,21 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from core import formats
 from dashboard import labels
 
 SCORE_RANGE = (0, 100)
 FONT = dict(family="Source Sans Pro, sans-serif")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 MAX_DATE_TICKS = 10
+ZONE = formats.DEFAULT_ZONE
+"""The zone dates are labelled in (the app sets it from ``schedule.timezone``)."""
 
 
 def date_label(value) -> str:
-    """``2 Nov 2026`` with Indonesian month abbreviations (Plotly's own are English)."""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
+    """``2 Nov 2026`` with Indonesian month abbreviations (Plotly's own are English), the
+    day as it is in the display zone (WIB)."""
+    return formats.day(value, ZONE, short=True)
 
 
 def _date_axis(fig: go.Figure, dates: pd.Series) -> None:

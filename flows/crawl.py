@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -85,13 +85,13 @@ def collect_outcome(agency: Agency, fetched: PrefectFuture, detected: PrefectFut
         return _failed_outcome(agency, "detection", detected.state, checklist)
     crawl: SiteCrawl = fetched.result()
     return AgencyOutcome(agency=agency, findings=detected.result(), crawl=crawl,
-                         error=crawl.error, checked_at=crawl.finished_at or datetime.now())
+                         error=crawl.error, checked_at=crawl.finished_at or datetime.now(UTC))
 
 
 def _failed_outcome(agency: Agency, step: str, state, checklist: Checklist) -> AgencyOutcome:
     return AgencyOutcome(agency=agency, findings=unreachable_findings(checklist),
                          error=f"{step} task {state.name.lower()}: {_state_error(state)}",
-                         checked_at=datetime.now())
+                         checked_at=datetime.now(UTC))
 
 
 def _state_error(state) -> str:
@@ -108,7 +108,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     """Crawl every agency in the registry and store the run; returns the run id."""
     logger = get_run_logger()
     settings = _settings(settings_file, max_pages)
-    started = datetime.now()
+    started = datetime.now(UTC)
     reg = load_registry_task(registry)
     checklist = load_checklist(*settings.checklist.extension_files)
     agencies = list(reg)
@@ -142,7 +142,7 @@ def store_run(db_path: Path, started: datetime, reg: Registry, settings: Setting
               checklist: Checklist, outcomes: list[AgencyOutcome]) -> tuple[int, dict]:
     """The flow's one write: the whole run in a transaction, then its summary."""
     record = RunRecord(
-        started_at=started, finished_at=datetime.now(), categories=list(checklist),
+        started_at=started, finished_at=datetime.now(UTC), categories=list(checklist),
         outcomes=outcomes, registry=reg.source, settings={"crawl": asdict(settings.crawl)},
     )
     with warehouse_db.writing(db_path) as con:

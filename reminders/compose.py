@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -138,7 +139,11 @@ class Composer:
 
     def reminder(self, agency: AgencyState, *, contact: Contact | None,
                  escalation: Escalation | None, today: date) -> tuple[str, str, str]:
-        checked = agency.checked_at.date() if isinstance(agency.checked_at, datetime) else agency.checked_at
+        checked = agency.checked_at
+        if isinstance(checked, datetime):
+            if checked.tzinfo is not None:
+                checked = checked.astimezone(ZoneInfo(self.settings.schedule.timezone))
+            checked = checked.date()
         gaps = [gap_view(g, checked) for g in agency.gaps]
         context = {
             "agency": agency,

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from core.settings import Settings
 from reminders.compose import Composer, Contact, Escalation, new_message_id, tanggal
@@ -216,7 +217,7 @@ class _Planner:
                 and e.status == "sent" and e.sent_at is not None]
         if days <= 0 or not sent:
             return False
-        last = max(sent).date()
+        last = self._local_date(max(sent))
         if (self.today - last).days >= days:
             return False
         reason = (f"sudah diingatkan pada {tanggal(last)}; berikutnya paling cepat "
@@ -243,8 +244,15 @@ class _Planner:
         if not (not_higher or same_gaps):
             return None
         since = (first.sent_at or first.created_at)
-        return Escalation(count=len(earlier[-k:]), since=since.date() if since else None,
+        return Escalation(count=len(earlier[-k:]), since=self._local_date(since) if since else None,
                           first_score=first.score)
+
+    def _local_date(self, moment: datetime) -> date:
+        """The day of a logged time in ``schedule.timezone`` (a naive time is taken as
+        already being in it)."""
+        if moment.tzinfo is None:
+            return moment.date()
+        return moment.astimezone(ZoneInfo(self.settings.schedule.timezone)).date()
 
     def _message_id(self, retry: LogEntry | None, kind: str, agency_id: str, run_id: int) -> str:
         if retry is not None and retry.message_id:
