@@ -11,6 +11,8 @@ each status also has a glyph (``STATUS_GLYPHS``) printed in matrix cells.
 
 from __future__ import annotations
 
+from core.vocabulary import NO_SCORE
+
 STATUS_COLORS = {
     "found": "#0072B2",  # blue
     "stale": "#F0E442",  # yellow
@@ -37,7 +39,6 @@ STATUS_GLYPHS = {
 }
 """One sign per status (K = kedaluwarsa, R = rusak) so a cell reads without its colour."""
 
-NO_SCORE = "Tidak terjangkau"
 
 BAND_COLORS = {
     "Informatif": "#0072B2",  # blue

@@ -11,10 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from core import formats
+from core.vocabulary import UNREACHABLE_WORD
 from warehouse.load import AgencyOutcome
 from warehouse.scoring import score
-
-UNREACHABLE_WORD = "tidak terjangkau"
 
 
 @dataclass(frozen=True)

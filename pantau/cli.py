@@ -10,6 +10,7 @@ import typer
 
 from core.registry import RegistryError, load_registry
 from core.settings import SettingsError, load_settings
+from core.vocabulary import NO_SCORE, RUN, UNREACHABLE_WORD, run_word
 
 app = typer.Typer(
     help="Pantau PPID: memantau kepatuhan publikasi informasi publik badan publik (PPID).",
@@ -111,8 +112,8 @@ def crawl(
                       settings_file=str(settings) if settings else None, max_pages=max_pages)
     score_table(console, done)
     unreachable = sum(1 for line in done if line.score is None)
-    typer.echo(f"Putaran {run_id} selesai: {len(agencies)} badan publik dipantau, "
-               f"{unreachable} tidak terjangkau. Basis data: {db}")
+    typer.echo(f"{run_word(run_id)} selesai: {len(agencies)} badan publik dipantau, "
+               f"{unreachable} {UNREACHABLE_WORD}. Basis data: {db}")
 
 
 def score_table(console, lines) -> None:
@@ -122,13 +123,13 @@ def score_table(console, lines) -> None:
     from core import formats
     from warehouse.scoring import band
 
-    table = Table(title="Skor putaran ini", box=None, pad_edge=False, highlight=False)
+    table = Table(title=f"Skor {RUN} ini", box=None, pad_edge=False, highlight=False)
     table.add_column("Badan publik")
     table.add_column("Skor", justify="right")
     table.add_column("Predikat")
     for line in sorted(lines, key=lambda x: (x.score is None, -(x.score or 0), x.agency_id)):
         table.add_row(line.agency_id, formats.number(line.score),
-                      band(line.score) if line.score is not None else "Tidak terjangkau")
+                      band(line.score) if line.score is not None else NO_SCORE)
     console.print(table, markup=False)
 
 

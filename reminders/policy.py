@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from core.settings import Settings
+from core.vocabulary import RUN, UNREACHABLE_WORD
 from reminders.compose import Composer, Contact, Escalation, new_message_id, tanggal
 from reminders.model import (
     APPRISE,
@@ -53,7 +54,7 @@ from reminders.model import (
 
 NO_EMAIL = "tidak ada alamat e-mail di registry"
 NO_APPRISE = "paket apprise belum terpasang (pip install 'pantau-ppid[reminders]')"
-UNREACHABLE = ("situs tidak dapat dijangkau pada pemeriksaan terakhir; tidak diingatkan, "
+UNREACHABLE = (f"situs {UNREACHABLE_WORD} pada {RUN} terakhir; tidak diingatkan, "
                "dilaporkan ke PPID Utama")
 
 

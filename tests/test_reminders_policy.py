@@ -85,7 +85,7 @@ def test_unreachable_agencies_get_no_reminder_and_their_utama_one_digest():
              SETTINGS, TODAY)
     assert [(m.agency_id, m.kind, m.run_id, m.about_agencies) for m in p.messages] == [
         ("utama", DIGEST, 7, ("dinkes", "dishub"))]
-    assert "2 situs PPID tidak dapat dijangkau" in p.messages[0].subject
+    assert "2 situs PPID tidak terjangkau" in p.messages[0].subject
     assert p.messages[0].to == ("ppid@utama.test",)
     reasons = {(s.agency_id, s.kind): s.reason for s in p.skips}
     assert reasons[("dinkes", REMINDER)] == UNREACHABLE
@@ -259,7 +259,7 @@ def test_a_city_overrides_one_template_and_keeps_the_others(tmp_path):
     custom = SETTINGS.replace("reminders", templates_dir=str(tmp_path))
     m = plan(snap(UTAMA, state("dinkes", [gap("profil")])), custom, TODAY).messages[0]
     assert m.subject == "Pengingat PPID Kota Contoh — Dinas dinkes (1)"
-    assert "BELUM DITEMUKAN (1)" in m.text  # bundled body
+    assert "TIDAK DITEMUKAN (1)" in m.text  # bundled body
     (tmp_path / "reminder.txt.j2").write_text("{{ no_such_variable }}")
     with pytest.raises(Exception, match="no_such_variable"):
         plan(snap(UTAMA, state("dinkes", [gap("profil")])), custom, TODAY)
@@ -273,6 +273,9 @@ def test_small_formatters():
     assert safe_href("https://a.test/x") == "https://a.test/x"
     assert safe_href("javascript:alert(1)") is None and safe_href("mailto:a@b") is None
     assert expected_year("annual", date(2026, 3, 1)) == 2025
-    assert expected_year("semester", date(2026, 3, 1)) == 2025
-    assert expected_year("semester", date(2026, 8, 1)) == 2026
+    assert expected_year("semester", date(2026, 3, 1)) == 2024  # 2025's report is due by 31 March
+    assert expected_year("semester", date(2026, 8, 1)) == 2025  # the 2025 report, due by March
+    assert expected_year("semester", date(2027, 4, 1)) == 2026
+    assert expected_year("annual", date(2027, 3, 1), "kinerja") == 2025  # LKjIP 2026 due by 31 March
+    assert expected_year("annual", date(2027, 3, 1), "dip") == 2026
     assert expected_year("none", date(2026, 8, 1)) is None

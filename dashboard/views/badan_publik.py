@@ -52,7 +52,7 @@ st.caption(f"Terakhir diperiksa {ui.when(standing['checked_at'])} (putaran "
 line = next((a for a in d.standings() if a.agency_id == agency_id), None)
 if counts["unreachable"] == len(findings) and len(findings):
     reason = ui.text(line.error) if line is not None and line.error else "—"
-    st.warning("Situs ini tidak dapat dijangkau pada putaran terakhir: statusnya belum "
+    st.warning("Situs ini tidak terjangkau pada putaran terakhir: statusnya belum "
                f"diketahui, tidak dihitung sebagai tidak mempublikasikan. Alasan: {reason}")
 
 official = d.monev_results(agency_id)

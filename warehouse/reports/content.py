@@ -15,7 +15,8 @@ from functools import cache
 import duckdb
 import pandas as pd
 
-from core import formats
+from core import formats, vocabulary
+from core.vocabulary import GROUP_WORDS, NO_SCORE, ROLE_WORDS, STATUS_WORDS
 from warehouse import queries
 from warehouse.scoring import BANDS, band
 
@@ -24,29 +25,9 @@ INFORMATIF = BANDS[0][0]
 GAP_ORDER = {"broken": 0, "missing": 0, "stale": 1}
 """A dead link or nothing counts before an outdated document when choosing main gaps."""
 MAIN_GAPS = 3
-STATUS_WORDS = {
-    "found": "Ditemukan",
-    "stale": "Kedaluwarsa",
-    "broken": "Tautan rusak",
-    "missing": "Tidak ditemukan",
-    "unreachable": "Tidak terjangkau",
-}
-GROUP_WORDS = {
-    "berkala": "Informasi berkala",
-    "serta_merta": "Informasi serta merta",
-    "setiap_saat": "Informasi setiap saat",
-    "dikecualikan": "Informasi dikecualikan",
-    "layanan": "Layanan informasi",
-}
-ROLE_WORDS = {"utama": "PPID Utama", "pelaksana": "PPID Pelaksana"}
-NO_SCORE = "Tidak terjangkau"
-CHANGE_WORDS = {
-    "found": "Baru ditemukan",
-    "missing": "Baru hilang",
-    "broken": "Menjadi rusak",
-    "stale": "Menjadi kedaluwarsa",
-    "unreachable": "Menjadi tidak terjangkau",
-}
+CHANGE_WORDS = {status: vocabulary.CHANGE_WORDS[change]
+                for status, change in vocabulary.CHANGE_BY_STATUS.items()}
+"""What a change is called, by the status the category ended in."""
 
 
 @cache
