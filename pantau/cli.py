@@ -17,17 +17,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-registry_app = typer.Typer(help="Registry files: check before importing.", no_args_is_help=True)
+registry_app = typer.Typer(help="Berkas registry badan publik: periksa sebelum dipakai.", no_args_is_help=True)
 monev_app = typer.Typer(help="Monev Komisi Informasi: hasil resmi dan lembar bukti.",
                         no_args_is_help=True)
-db_app = typer.Typer(help="The DuckDB warehouse: migrate, export.", no_args_is_help=True)
+db_app = typer.Typer(help="Gudang data DuckDB: migrasi skema, ekspor untuk analis.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
 app.add_typer(db_app, name="db")
 app.add_typer(monev_app, name="monev")
 
-DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
+DbOption = Annotated[Path, typer.Option("--db", help="Berkas basis data DuckDB.")]
 SettingsOption = Annotated[
-    Path | None, typer.Option("--settings", help="A settings YAML file (see README, Configuration).")
+    Path | None, typer.Option("--settings", help="Berkas pengaturan YAML (lihat README, Configuration).")
 ]
 
 
@@ -40,7 +40,7 @@ def settings_or_exit(path: Path | None):
     try:
         return load_settings(path)
     except SettingsError as exc:
-        fail(f"settings: {exc}", 2)
+        fail(f"pengaturan: {exc}", 2)
 
 
 QUIET_PREFECT = {
@@ -76,11 +76,11 @@ def quiet_prefect():
         logger.setLevel(level)
 
 
-@app.command()
+@app.command(help="Satu putaran pemantauan atas semua badan publik di registry, disimpan ke basis data.")
 def crawl(
-    registry: Annotated[Path, typer.Option("--registry", help="Registry file (YAML or CSV).")],
+    registry: Annotated[Path, typer.Option("--registry", help="Berkas registry (YAML atau CSV).")],
     db: DbOption,
-    max_pages: Annotated[int | None, typer.Option("--max-pages", help="Pages per site (default from settings: 300).")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", help="Halaman per situs (bawaan dari pengaturan: 300).")] = None,
     settings: SettingsOption = None,
 ) -> None:
     """One full crawl run over every agency in the registry, committed to the DuckDB file."""
@@ -133,10 +133,10 @@ def score_table(console, lines) -> None:
     console.print(table, markup=False)
 
 
-@app.command()
+@app.command(help="Dasbor Streamlit atas basis data itu.")
 def dashboard(
     db: DbOption,
-    port: Annotated[int | None, typer.Option("--port", help="Port (default 8501).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port dasbor (bawaan: PANTAU_DASHBOARD_PORT atau 8501).")] = None,
 ) -> None:
     """The Streamlit dashboard on that database."""
     from dashboard import launch
@@ -152,10 +152,10 @@ def dashboard(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(help="Pengingat untuk kekurangan yang ditemukan pada putaran terakhir.")
 def remind(
     db: DbOption,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; send nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Tampilkan yang akan dikirim, tanpa mengirim.")] = False,
     settings: SettingsOption = None,
 ) -> None:
     """Reminders for what the latest run found missing, broken or stale."""
@@ -181,7 +181,7 @@ def remind(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help="Penjadwal berjalan terus: pemantauan mingguan, lalu pengingat (Prefect).")
 def serve(settings: SettingsOption = None) -> None:
     """The long-running scheduler: weekly crawl, reminders after it (Prefect deployments)."""
     loaded = settings_or_exit(settings)
@@ -196,11 +196,11 @@ def serve(settings: SettingsOption = None) -> None:
     serve_forever(loaded, str(settings) if settings else None)
 
 
-@app.command()
+@app.command(help="Situs PPID contoh di loopback, tiga putaran pemantauan, lalu dasbornya.")
 def demo(
-    workdir: Annotated[Path, typer.Option("--dir", help="Folder for the demo database and registry.")] = Path("demo-data"),
+    workdir: Annotated[Path, typer.Option("--dir", help="Folder basis data dan registry demo.")] = Path("demo-data"),
     port: Annotated[int | None, typer.Option("--port", help="Port dasbor (bawaan: PANTAU_DASHBOARD_PORT atau 8501).")] = None,
-    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Open the dashboard after the crawls.")] = True,
+    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Buka dasbor setelah pemantauan.")] = True,
 ) -> None:
     """Bundled sample PPID sites on loopback, crawled three times into a local database, and the dashboard."""
     from dashboard.launch import LaunchError
@@ -214,11 +214,11 @@ def demo(
         fail(str(exc))
 
 
-@app.command()
+@app.command(help="Laporan PDF dan HTML siap cetak: kota dan setiap badan publik (atau --agency saja).")
 def report(
     db: DbOption,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the report files.")],
-    agency: Annotated[str | None, typer.Option("--agency", help="Only this agency's report (its id).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder berkas laporan.")],
+    agency: Annotated[str | None, typer.Option("--agency", help="Hanya laporan badan publik ini (id-nya).")] = None,
     settings: SettingsOption = None,
 ) -> None:
     """PDF and printable HTML reports: the city's and one per agency (or only --agency's)."""
@@ -236,7 +236,7 @@ def report(
         typer.echo(f"  {path}")
 
 
-@monev_app.command("import")
+@monev_app.command("import", help="Catat hasil resmi Monev tahun-tahun sebelumnya (ditampilkan di samping skor Pantau).")
 def monev_import(
     file: Annotated[Path, typer.Argument(help="CSV/YAML: agency_id, year, score, band, source.")],
     db: DbOption,
@@ -254,11 +254,11 @@ def monev_import(
     typer.echo(f"{count} hasil Monev dicatat di {db}.")
 
 
-@monev_app.command("sheet")
+@monev_app.command("sheet", help="Lembar bukti Monev badan publik (Excel dan PDF) dengan perkiraan predikat.")
 def monev_sheet(
     db: DbOption,
-    agency: Annotated[str, typer.Option("--agency", help="The agency's id.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the sheet files.")],
+    agency: Annotated[str, typer.Option("--agency", help="Id badan publik.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder berkas lembar bukti.")],
     settings: SettingsOption = None,
 ) -> None:
     """The agency's Monev evidence sheet (Excel and PDF) with a labelled band estimate."""
@@ -279,8 +279,8 @@ def monev_sheet(
     typer.echo(f"Lembar bukti Monev ditulis: {out / (stem + '.xlsx')}, {out / (stem + '.pdf')}")
 
 
-@registry_app.command("check")
-def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAML or CSV).")]) -> None:
+@registry_app.command("check", help="Periksa berkas registry; setiap baris yang salah disebutkan.")
+def registry_check(file: Annotated[Path, typer.Argument(help="Berkas registry (YAML atau CSV).")]) -> None:
     """Validate a registry file; lists every bad row."""
     try:
         registry = load_registry(file)
@@ -297,7 +297,7 @@ def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAM
             typer.echo(f"  - {agency.id}: {agency.name}")
 
 
-@db_app.command("migrate")
+@db_app.command("migrate", help="Buat atau perbarui skema basis data.")
 def db_migrate(db: DbOption) -> None:
     """Create or upgrade the database schema."""
     from warehouse import db as warehouse_db
@@ -307,21 +307,21 @@ def db_migrate(db: DbOption) -> None:
             version = warehouse_db.schema_version(con)
     except warehouse_db.SchemaError as exc:
         fail(str(exc))
-    typer.echo(f"{db}: schema version {version}")
+    typer.echo(f"{db}: versi skema {version}")
 
 
-@db_app.command("export")
+@db_app.command("export", help="Ekspor semua view analis dan tabelnya sebagai Parquet atau CSV.")
 def db_export(
-    out_dir: Annotated[Path, typer.Argument(help="Folder for the exported files.")],
+    out_dir: Annotated[Path, typer.Argument(help="Folder berkas ekspor.")],
     db: DbOption,
-    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    fmt: Annotated[str, typer.Option("--format", help="parquet atau csv.")] = "parquet",
 ) -> None:
     """Export every analyst view (and agencies, categories, runs) as Parquet or CSV files."""
     from warehouse import db as warehouse_db
     from warehouse.export import FORMATS, export
 
     if fmt not in FORMATS:
-        fail(f"--format must be one of: {', '.join(FORMATS)}", 2)
+        fail(f"--format harus salah satu dari: {', '.join(FORMATS)}", 2)
     try:
         with warehouse_db.read_only(db) as con:
             files = export(con, out_dir, fmt)

@@ -26,6 +26,16 @@ def test_help_lists_every_command():
         assert command in result.output
 
 
+def test_help_speaks_indonesian():
+    result = invoke("--help")
+    for text in ("Satu putaran pemantauan", "Dasbor Streamlit", "Laporan PDF dan HTML",
+                 "Situs PPID contoh"):
+        assert text in result.output
+    assert "Berkas laporan" not in result.output
+    report = invoke("report", "--help")
+    assert "Folder berkas laporan" in report.output and "Berkas basis data DuckDB" in report.output
+
+
 @pytest.mark.parametrize("name", ["registry-kota-pasuruan.yaml", "registry-small.csv"])
 def test_registry_check_passes_on_the_samples(name):
     result = invoke("registry", "check", EXAMPLES / name)

@@ -94,7 +94,7 @@ def dashboard(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)  # pantau passes it on to streamlit
         try:
-            process.wait(20)
+            process.wait(60)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -332,3 +332,24 @@ def test_matrix_cells_carry_glyphs_names_and_totals(dashboard, sized):
     expect(plot).to_contain_text("Jumlah ditemukan")
     expect(plot).to_contain_text(charts.short_name(city.cats[0].name))
     screenshot(page, "matriks-glyphs")
+
+
+@pytest.mark.parametrize("sized", [DESKTOP], ids=["desktop"], indirect=True)
+def test_printing_the_overview_keeps_the_header_and_every_row(dashboard, sized, tmp_path):
+    """The browser's Print (to PDF here) of Ringkasan: every agency, the header on each page."""
+    import pypdf
+
+    city, url = dashboard
+    page = sized
+    page.goto(f"{url}/")
+    page.locator('[data-testid="pantau-standings"]').wait_for()
+    page.emulate_media(media="print")
+    target = tmp_path / "ringkasan.pdf"
+    page.pdf(path=str(target), format="A4", print_background=True)
+    reader = pypdf.PdfReader(target)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    for agency in fx.AGENCIES:
+        assert agency.name in text, agency.name
+    pages_with_rows = [p.extract_text() for p in reader.pages
+                       if any(a.name in p.extract_text() for a in fx.AGENCIES)]
+    assert all("Badan publik · kekurangan utama" in p for p in pages_with_rows)
