@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
+# make demo PORT=8600 — the dashboard's port (default: PANTAU_DASHBOARD_PORT, else 8501).
+PORT ?=
 
 .PHONY: install test demo bench lint clean
 
@@ -20,7 +22,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: install
-	$(BIN)/pantau demo
+	$(BIN)/pantau demo $(if $(PORT),--port $(PORT),)
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[test,bench,render]"
