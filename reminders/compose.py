@@ -21,6 +21,7 @@ from email.utils import formatdate, make_msgid
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -171,7 +172,11 @@ class Composer:
     def reminder(self, agency: AgencyState, *, contact: Contact | None,
                  escalation: Escalation | None, today: date,
                  news: News | None = None) -> tuple[str, str, str]:
-        checked = agency.checked_at.date() if isinstance(agency.checked_at, datetime) else agency.checked_at
+        checked = agency.checked_at
+        if isinstance(checked, datetime):
+            if checked.tzinfo is not None:
+                checked = checked.astimezone(ZoneInfo(self.settings.schedule.timezone))
+            checked = checked.date()
         gaps = [gap_view(g, checked) for g in agency.gaps]
         for g in gaps:
             g["new"] = news is not None and g["category_id"] in news.added
@@ -194,8 +199,12 @@ class Composer:
         return self._render("reminder", context)
 
     def digest(self, utama: AgencyState, sites: list[AgencyState], *, today: date,
-               overdue: list[AgencyState] = (), overdue_items: dict | None = None,
-               long_unreachable_weeks: int = 0, news: News | None = None) -> tuple[str, str, str]:
+               silent: list[AgencyState] = (), overdue: list[AgencyState] = (),
+               overdue_items: dict | None = None, long_unreachable_weeks: int = 0,
+               news: News | None = None) -> tuple[str, str, str]:
+        """The PPID Utama's digest: its sites that could not be crawled (long-unreachable ones
+        apart), its agencies that have gaps but no e-mail address, and those past the reply-by
+        date of a reminder; what is new since the last digest is marked."""
         added = set(news.added) if news else set()
         long_days = 7 * long_unreachable_weeks
 
@@ -211,11 +220,17 @@ class Composer:
         views = [site(s) for s in sites]
         context = {
             "utama": utama,
+            "silent": [
+                {"agency": a, "gaps": len(a.gaps),
+                 "dashboard_link": dashboard_link(self.settings, a.id)}
+                for a in silent
+            ],
             "sites": [v for v in views if not v["long"]],
             "long_sites": [v for v in views if v["long"]],
             "long_unreachable_weeks": long_unreachable_weeks,
             "overdue": [
-                {"agency": a, "new": a.id in added, "categories": list((overdue_items or {}).get(a.id, ())),
+                {"agency": a, "new": a.id in added,
+                 "categories": list((overdue_items or {}).get(a.id, ())),
                  "dashboard_link": dashboard_link(self.settings, a.id)}
                 for a in overdue
             ],

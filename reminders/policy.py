@@ -43,6 +43,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from core.settings import Settings
 from core.vocabulary import RUN, UNREACHABLE_WORD
@@ -124,13 +125,16 @@ class _Planner:
             for channel in self.channels:
                 self._reminder(agency, channel)
         for utama in sorted(self.utamas, key=lambda a: a.id):
-            mine = [a for a in agencies if a.run_id is not None
-                    and (a.id == utama.id or self.parent_of(a) is utama)]
-            sites = [a for a in mine if not a.reachable]
-            overdue = [a for a in mine if self.snapshot.overdue(a.id, self.today)]
-            if sites or overdue:
+            own = [a for a in agencies if a.run_id is not None
+                   and (a.id == utama.id or self.parent_of(a) is utama)]
+            sites = [a for a in own if not a.reachable]
+            # Nobody drops out silently: agencies with gaps but no e-mail are named to the utama.
+            silent = [a for a in own if a.reachable and a.gaps and not a.addresses
+                      and a.id != utama.id]
+            overdue = [a for a in own if self.snapshot.overdue(a.id, self.today)]
+            if sites or silent or overdue:
                 for channel in self.channels:
-                    self._digest(utama, sites, overdue, channel)
+                    self._digest(utama, sites, channel, silent, overdue)
         return Plan(today=self.today, messages=tuple(self.messages), skips=tuple(self.skips),
                     already_sent=self.already_sent)
 
@@ -194,10 +198,10 @@ class _Planner:
             reply_by=reply_by(self.settings, self.today),
         ))
 
-    def _digest(self, utama: AgencyState, sites: list[AgencyState],
-                overdue: list[AgencyState], channel: str) -> None:
-        run_id = max(s.run_id for s in [*sites, *overdue, utama] if s.run_id is not None)
-        about = tuple(dict.fromkeys(s.id for s in [*sites, *overdue]))
+    def _digest(self, utama: AgencyState, sites: list[AgencyState], channel: str,
+                silent: list[AgencyState] = (), overdue: list[AgencyState] = ()) -> None:
+        run_id = max(s.run_id for s in [*sites, *silent, *overdue, utama] if s.run_id is not None)
+        about = tuple(dict.fromkeys(s.id for s in [*sites, *silent, *overdue]))
         key = (utama.id, run_id, DIGEST, channel)
         retry = self._open_or_done(key)
         if retry is False:
@@ -212,7 +216,7 @@ class _Planner:
             return
         since = _day(last.sent_at or last.created_at) if last else None
         subject, text, html = self.composer.digest(
-            utama, sites, today=self.today, overdue=overdue,
+            utama, sites, today=self.today, silent=list(silent), overdue=list(overdue),
             overdue_items={a.id: self.snapshot.overdue(a.id, self.today) for a in overdue},
             long_unreachable_weeks=self.settings.reminders.long_unreachable_weeks,
             news=News(since=since, added=added, fixed=()) if last else None)
@@ -264,7 +268,7 @@ class _Planner:
                 and e.status == "sent" and e.sent_at is not None]
         if days <= 0 or not sent:
             return False
-        last = max(sent).date()
+        last = self._local_date(max(sent))
         if (self.today - last).days >= days:
             return False
         reason = (f"sudah diingatkan pada {tanggal(last)}; berikutnya paling cepat "
@@ -291,8 +295,15 @@ class _Planner:
         if not (not_higher or same_gaps):
             return None
         since = (first.sent_at or first.created_at)
-        return Escalation(count=len(earlier[-k:]), since=since.date() if since else None,
+        return Escalation(count=len(earlier[-k:]), since=self._local_date(since) if since else None,
                           first_score=first.score)
+
+    def _local_date(self, moment: datetime) -> date:
+        """The day of a logged time in ``schedule.timezone`` (a naive time is taken as
+        already being in it)."""
+        if moment.tzinfo is None:
+            return moment.date()
+        return moment.astimezone(ZoneInfo(self.settings.schedule.timezone)).date()
 
     def _message_id(self, retry: LogEntry | None, kind: str, agency_id: str, run_id: int) -> str:
         if retry is not None and retry.message_id:

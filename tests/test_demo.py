@@ -28,6 +28,8 @@ def test_demo_crawls_the_sample_world_three_times_with_changes_between(prefect_a
         held = con.execute("SELECT agency_id, category_id, status, detector_status "
                            "FROM latest_findings WHERE NOT confirmed").fetchall()
         history = con.execute("SELECT count(DISTINCT run_id) FROM score_history").fetchall()[0][0]
+        client_rendered = dict(con.execute(
+            "SELECT category_id, status FROM latest_findings WHERE agency_id = 'bkd'").fetchall())
     finally:
         con.close()
     world = SampleWorld()
@@ -42,3 +44,33 @@ def test_demo_crawls_the_sample_world_three_times_with_changes_between(prefect_a
     for agency, category, status, detected in held:
         assert (agency, category) in expected and status in ("found", "stale")
         assert detected in ("missing", "broken") and world.labels(agency, 3)[category] == detected
+    # The client-rendered site (an empty Next.js shell whose lists come from a JSON API) is
+    # rendered and found as a person in a browser sees it.
+    assert world.render_needed("bkd")
+    assert client_rendered == world.labels("bkd", 3)
+
+
+def test_a_busy_dashboard_port_is_refused_before_any_crawl(tmp_path):
+    """Port taken (by --port or PANTAU_DASHBOARD_PORT): a clear message at once, no
+    traceback, no crawl started, nothing written."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-c", "from pantau.cli import main; main()", "demo",
+                   "--dir", str(tmp_path / "demo")]
+        for extra, env in (([ "--port", str(port)], {}),
+                           ([], {"PANTAU_DASHBOARD_PORT": str(port)})):
+            answer = subprocess.run(command + extra, capture_output=True, text=True,
+                                    timeout=120, env={**os.environ, **env})
+            assert answer.returncode == 1, answer.stdout + answer.stderr
+            assert f"Port {port} di 127.0.0.1 sudah dipakai" in answer.stderr
+            assert "make demo PORT=N" in answer.stderr
+            assert "Traceback" not in answer.stderr + answer.stdout
+            assert "Crawl 1/3" not in answer.stdout
+            assert not (tmp_path / "demo" / "demo.duckdb").exists()

@@ -1,4 +1,4 @@
--- 0006: trustworthy changes (issue 13). Forward-only.
+-- 0008: trustworthy changes (issue 13). Forward-only.
 --
 -- findings: the detector's own verdict beside the published status, and whether a drop from
 -- found/stale is confirmed. While a drop awaits its re-checks, status keeps the published
@@ -36,7 +36,7 @@ CREATE TABLE evidence_checks (
     ok            BOOLEAN NOT NULL,
     status_code   INTEGER,
     reason        VARCHAR,
-    checked_at    TIMESTAMP
+    checked_at    TIMESTAMPTZ
 );
 
 -- reminders: the reply-by date the message named (follow-up after reminders).
