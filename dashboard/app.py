@@ -28,10 +28,9 @@ HERE = Path(__file__).resolve().parent
 # Not "pages/": Streamlit treats a pages/ folder beside the entry point as a legacy (v1)
 # multipage app until st.navigation has run, which runs page files without this entry point.
 PAGES_DIR = HERE / "views"
-# How often an open page checks for a newly committed run (seconds; the environment variable
-# exists for tests). No bare strings at module level here: Streamlit's "magic" would print them.
-REFRESH_ENV = "PANTAU_DASHBOARD_REFRESH_SECONDS"
-REFRESH_EVERY = timedelta(seconds=max(0.5, float(os.environ.get(REFRESH_ENV) or 30)))
+# How often an open page checks for a newly committed run (setting dashboard.refresh_seconds).
+# No bare strings at module level here: Streamlit's "magic" would print them.
+REFRESH_EVERY = timedelta(seconds=data.SETTINGS.refresh_seconds)
 
 
 def pages() -> list:

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from core.settings import DashboardSettings, SettingsError, load_settings
 from dashboard import labels
 from warehouse import db, queries
 from warehouse.scoring import band as score_band
@@ -29,7 +30,20 @@ from warehouse.scoring import band as score_band
 DB_ENV = "PANTAU_DB"
 TREND_RUNS = 12
 """How many recent runs the ranking's sparkline shows."""
-READ_WAIT = 10.0
+
+
+def _dashboard_settings() -> DashboardSettings:
+    """``dashboard.*`` from the environment (and ``PANTAU_SETTINGS_FILE``). ``pantau dashboard``
+    has checked them before starting Streamlit; a direct ``streamlit run`` with bad values
+    falls back to the defaults rather than show a traceback."""
+    try:
+        return load_settings().dashboard
+    except SettingsError:
+        return DashboardSettings()
+
+
+SETTINGS = _dashboard_settings()
+READ_WAIT = SETTINGS.read_wait
 """Seconds a read waits while the crawl holds the file before the page says it is busy."""
 
 

@@ -15,10 +15,9 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from core.clock import local_now
 from core.settings import Settings, SmtpSettings
 from reminders.compose import email_message
 from reminders.model import APPRISE, EMAIL, Delivery, Message
@@ -123,11 +122,6 @@ def describe_error(exc: BaseException) -> str:
 
 def _text(value) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def local_now(settings: Settings) -> datetime:
-    """Now, as a naive time in ``schedule.timezone`` (how the reminder log stores times)."""
-    return datetime.now(ZoneInfo(settings.schedule.timezone)).replace(tzinfo=None)
 
 
 def deliver(message: Message, settings: Settings, *,

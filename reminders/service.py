@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from core.clock import local_now
 from core.settings import Settings
 from reminders import store
-from reminders.delivery import SmtpNotConfigured, apprise_available, deliver, local_now
+from reminders.delivery import SmtpNotConfigured, apprise_available, deliver
 from reminders.model import DIGEST, Delivery, Message, Plan, Snapshot, Summary
 from reminders.policy import plan as make_plan
 
