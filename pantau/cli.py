@@ -40,7 +40,7 @@ def settings_or_exit(path: Path | None):
 
 @app.command()
 def crawl(
-    registry: Annotated[Path, typer.Option("--registry", help="Registry file (YAML or CSV).")],
+    registry: Annotated[Path, typer.Option("--registry", help="Registry file (YAML, CSV or .xlsx).")],
     db: DbOption,
     max_pages: Annotated[int | None, typer.Option("--max-pages", help="Pages per site (default from settings: 300).")] = None,
     settings: SettingsOption = None,
@@ -140,7 +140,7 @@ def demo(
 
 
 @registry_app.command("check")
-def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAML or CSV).")]) -> None:
+def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAML, CSV or .xlsx).")]) -> None:
     """Validate a registry file; lists every bad row."""
     try:
         registry = load_registry(file)
