@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.etree
 
+from core.words import detection_words
 from scrapers.model import Link, Page
 
 CONTEXT_LIMIT = 300
@@ -428,12 +429,8 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
 GENERATOR_XPATH = lxml.etree.XPath("//meta[@name='generator']/@content")
 
 
-# A category page that only says it has nothing yet publishes nothing.
-PLACEHOLDER_PHRASES = (
-    "belum ada data", "data belum tersedia", "belum tersedia", "tidak ada data",
-    "data tidak tersedia", "segera hadir", "sedang dalam pengembangan", "dalam tahap pengembangan",
-    "halaman dalam perbaikan", "coming soon", "under construction", "no data available",
-)
+PLACEHOLDER_PHRASES = detection_words().placeholder_phrases
+"""A category page that only says it has nothing yet publishes nothing (``core/words.yaml``)."""
 PLACEHOLDER_MAX_CHARS = 400
 """Content text (menus, header, footer left out) longer than this is a real page that merely
 has an empty row somewhere."""
