@@ -9,7 +9,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from .server import SampleWorld
+from .server import PLATFORM_WORLD, SampleWorld
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -20,6 +20,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--epoch", type=int, default=1, choices=(1, 2, 3))
     parser.add_argument("--registry", type=Path, help="tempat menulis registri YAML")
     parser.add_argument("--today", type=date.fromisoformat, help="tanggal acuan (YYYY-MM-DD)")
+    parser.add_argument(
+        "--platforms", action="store_true",
+        help="sajikan dunia platform (satu situs per platform PPID) alih-alih dunia bawaan",
+    )
     return parser.parse_args(argv)
 
 
@@ -32,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     registry = args.registry or Path(tempfile.mkdtemp(prefix="pantau-registry-")) / "registry.yaml"
-    with SampleWorld(today=args.today, epoch=args.epoch) as world:
+    root = PLATFORM_WORLD if args.platforms else None
+    with SampleWorld(root=root, today=args.today, epoch=args.epoch) as world:
         world.write_registry(registry)
         for site_id in world.sites:
             print(f"{site_id:18} {world.url(site_id)}")

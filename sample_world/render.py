@@ -28,6 +28,7 @@ TEXT_TYPES = {
     ".txt": "text/plain",
     ".css": "text/css",
     ".js": "text/javascript",
+    ".json": "application/json",
 }
 DOCUMENT_TYPES = {
     ".pdf": "application/pdf",

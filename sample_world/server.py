@@ -32,6 +32,8 @@ from .site import EPOCHS, IMPLIED_SUFFIXES, INDEX_NAMES, SiteDef, SiteFile, epoc
 from .tls import server_context, write_self_signed
 
 PACKAGE_ROOT = Path(__file__).parent
+PLATFORM_WORLD = PACKAGE_ROOT / "platforms"
+"""A second world: one sample site per real PPID platform (``SampleWorld(root=PLATFORM_WORLD)``)."""
 YEAR_IN_PATH = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 DEFAULT_NOT_FOUND = (
@@ -152,8 +154,20 @@ class SiteServer:
         """The full (unconditional, unranged) response to a GET of ``target``."""
         parts = urlsplit(target)
         path = unquote(parts.path) or "/"
-        answer = self._dynamic(path, parts.query) or self._redirect(path) or self._static(path)
+        answer = (
+            self._dynamic(path, parts.query)
+            or self._redirect(path)
+            or self._static_query(path, parts.query)
+            or self._static(path)
+        )
         return answer or self._not_found(path)
+
+    def _static_query(self, path: str, query: str) -> Response | None:
+        """``/informasi?page=2`` → the file ``informasi@page=2.html`` when the site has one
+        (pagination by query, ``?wpdmdl=12`` download links, JSON API pages)."""
+        if not query:
+            return None
+        return self._static(f"{path}@{unquote(query)}")
 
     def _origins(self) -> dict[str, str]:
         return {**self.world.origins(), "base": self.origin}
@@ -499,6 +513,14 @@ class SampleWorld:
 
     def site_name(self, site_id: str) -> str:
         return self._server(site_id).site.name
+
+    def platform(self, site_id: str) -> str:
+        """The platform a site is modelled on (site.yaml ``platform``)."""
+        return self._server(site_id).site.platform
+
+    def render_needed(self, site_id: str) -> bool:
+        """Whether a site's lists appear only after its scripts run (site.yaml ``render``)."""
+        return self._server(site_id).site.render_needed
 
     def labels(self, site_id: str, epoch: int | None = None) -> dict[str, str]:
         """Expected status of every category id for the current (or the given) epoch."""

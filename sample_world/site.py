@@ -53,7 +53,7 @@ CATEGORY_IDS = (
 EPOCHS = (1, 2, 3)
 INDEX_NAMES = ("index.html", "index.htm", "INDEX.HTM")
 # Extensionless URLs (/informasi-publik/berkala, /dokumen/12/unduh) resolve to these files.
-IMPLIED_SUFFIXES = (".html", ".pdf", ".docx", ".xlsx")
+IMPLIED_SUFFIXES = (".html", ".pdf", ".docx", ".xlsx", ".json")
 
 
 class SiteError(ValueError):
@@ -83,6 +83,17 @@ class SiteDef:
     def is_host(self) -> bool:
         """An outside document host (the drive), not an agency in the registry."""
         return self.config.get("kind") == "host"
+
+    @property
+    def platform(self) -> str:
+        """The platform the site is modelled on (``server-rendered`` unless site.yaml says)."""
+        return self.config.get("platform", "server-rendered")
+
+    @property
+    def render_needed(self) -> bool:
+        """Its lists appear only after scripts run (``render: needed`` in site.yaml): a
+        crawl without a browser cannot see what the labels describe."""
+        return self.config.get("render") == "needed"
 
     @property
     def down(self) -> bool:

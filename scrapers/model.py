@@ -36,6 +36,10 @@ class Link:
     """The nearest heading above the link (h1–h6, a table caption, an accordion title)."""
     in_nav: bool = False
     """The link sits in a menu (nav, header, a menu list)."""
+    via: str = ""
+    """How the link was seen when not as a plain ``<a href>``: ``embedded-json`` (inline
+    state, a JSON answer), ``script`` (an onclick handler or a data attribute), ``embed``
+    (an iframe/embed/object viewer)."""
 
 
 @dataclass
@@ -61,6 +65,9 @@ class Page:
     """The page's content says there is nothing yet ("Belum ada data", "Segera hadir")."""
     generator: str = ""
     """``<meta name="generator">``: which platform built the site (WordPress 6.4 …)."""
+    document_view: bool = False
+    """The page shows one document (a flipbook page by page, a viewer), so a link to it is a
+    link to that document."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

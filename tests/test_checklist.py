@@ -236,3 +236,26 @@ def test_two_extensions_may_not_both_add_an_id(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ChecklistError, match="cannot read checklist"):
         load_checklist(tmp_path / "nope.yaml")
+
+
+REPO_SPEC_CSV = Path(__file__).resolve().parents[1] / "docs" / "spec" / "categories.csv"
+"""The contract's categories.csv as copied into the repository (runs in CI without /work)."""
+
+
+def repo_spec_rows() -> list[dict]:
+    with REPO_SPEC_CSV.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_repository_copy_of_the_contract_is_current():
+    assert repo_spec_rows() == spec_rows()
+
+
+def test_legal_basis_equals_the_contract_exactly():
+    """An officer who looks the article up must find the duty: the checklist cites exactly
+    what categories.csv cites (not the Perki 1/2010 numbering "Pasal 11"/"Pasal 13")."""
+    expected = {row["id"]: row["legal_basis"] for row in repo_spec_rows()}
+    actual = {c.id: c.legal_basis for c in load_checklist().categories}
+    assert actual == expected
+    cited = " ".join(actual.values())
+    assert "Perki 1/2021 Pasal 11" not in cited and "Perki 1/2021 Pasal 13" not in cited

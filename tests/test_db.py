@@ -61,3 +61,39 @@ def test_read_only_refuses_a_file_that_is_not_a_pantau_database(tmp_path):
 def test_migration_files_are_numbered_without_gaps():
     numbers = [m.version for m in db.migrations()]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def duckdb_shell() -> str:
+    """The DuckDB command-line shell of the stable 1.x line (pip package ``duckdb-cli``, a
+    test dependency), installed beside this Python."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).with_name("duckdb")
+    found = str(beside) if beside.exists() else shutil.which("duckdb")
+    if not found:
+        pytest.fail("the duckdb shell is missing: install the test extra (duckdb-cli)")
+    return found
+
+
+def test_the_stable_duckdb_shell_opens_a_database_written_by_pantau(tmp_path):
+    """Analysts open the file with the shell they have: DuckDB 1.5 reads the file the
+    crawl wrote with DuckDB 2 (created in the 1.5 storage format), views included."""
+    import json
+    import subprocess
+
+    from tests import dashboard_fixture as fx
+
+    city = fx.build(tmp_path / "city.duckdb")
+    shell = duckdb_shell()
+    version = subprocess.run([shell, "--version"], capture_output=True, text=True, timeout=30)
+    assert version.stdout.startswith("v1."), version.stdout
+    query = "SELECT agency_id, score FROM latest_scores ORDER BY agency_id"
+    answer = subprocess.run([shell, "-readonly", "-json", str(city.path), "-c", query],
+                            capture_output=True, text=True, timeout=60)
+    assert answer.returncode == 0, answer.stderr
+    with db.read_only(city.path) as con:
+        expected = con.execute(query).fetchall()
+    shown = [(row["agency_id"], row["score"]) for row in json.loads(answer.stdout)]
+    assert shown == expected and len(shown) == len(fx.AGENCIES)

@@ -39,3 +39,14 @@ def test_csv_has_a_header(con, tmp_path):
 def test_unknown_format_is_refused(con, tmp_path):
     with pytest.raises(ValueError, match="unknown export format"):
         export.export(con, tmp_path, "xml")
+
+
+def test_named_findings_carry_agency_and_category_names(con, tmp_path):
+    export.export(con, tmp_path / "out", "csv")
+    path = tmp_path / "out" / "latest_findings_named.csv"
+    rows = duckdb.sql(f"SELECT agency_id, agency_name, category_id, category_name, status "
+                      f"FROM read_csv_auto('{path}') ORDER BY 1, 3").fetchall()
+    assert len(rows) == 4 and all(r[1] and r[3] for r in rows)
+    assert [r[4] for r in rows] == ["found", "stale", "missing", "broken"]
+    for table in ("agency_runs", "findings", "documents", "reminders"):
+        assert (tmp_path / "out" / f"{table}.csv").is_file()

@@ -401,3 +401,46 @@ def test_module_entry_serves_and_writes_the_registry(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --- the platform world -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def platform_world():
+    from sample_world import PLATFORM_WORLD
+
+    with SampleWorld(root=PLATFORM_WORLD, today=TODAY) as served:
+        yield served
+
+
+def test_platform_world_sites_are_labelled_and_served_on_loopback(platform_world):
+    assert len(platform_world.sites) >= 16
+    for site_id in platform_world.sites:
+        assert set(platform_world.labels(site_id)) == set(CATEGORY_IDS), site_id
+        assert platform_world.platform(site_id) != "server-rendered", site_id
+        response = get(platform_world.url(site_id))
+        assert response.status_code == 200 and b"{{" not in response.content, site_id
+        assert urlsplit(response.url).hostname == "127.0.0.1"
+    for host_id in platform_world.hosts:
+        assert urlsplit(platform_world.origin(host_id)).hostname == "127.0.0.1"
+
+
+def test_query_files_json_api_and_login_redirects(platform_world):
+    origin = platform_world.origin("satpolpp")
+    first, second = get(origin + "/informasi-publik"), get(origin + "/informasi-publik?page=2")
+    assert "Data Kepegawaian" in second.text and "Data Kepegawaian" not in first.text
+    api = get(platform_world.origin("dpmd") + "/api/informasi?kategori=berkala&page=2")
+    assert api.headers["Content-Type"].startswith("application/json")
+    assert api.json()["meta"]["current_page"] == 2
+    download = get(platform_world.origin("dinkop") + "/dokumen/unduh/54", allow_redirects=False)
+    assert download.status_code == 302 and "/login" in download.headers["Location"]
+    wpdm = get(platform_world.origin("dinsos") + f"/download/lkjip-dinas-sosial-tahun-{Y - 1}/?wpdmdl=311")
+    assert wpdm.headers["Content-Type"] == "application/pdf"
+
+
+def test_render_needed_shells_hold_no_list_in_their_html(platform_world):
+    needing = [s for s in platform_world.sites if platform_world.render_needed(s)]
+    assert needing
+    vue = get(platform_world.origin("dpmd") + "/informasi/berkala").text
+    assert '<div id="app"></div>' in vue and ".pdf" not in vue
+    table = get(platform_world.origin("bpbd") + "/ppid/dokumen").text
+    assert "<tbody></tbody>" in table and ".pdf" not in table

@@ -24,6 +24,11 @@ import duckdb
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+STORAGE_VERSION = "v1.5.0"
+"""The storage format a new database file is written in. DuckDB 2 writes format 69 by
+default, which the DuckDB 1.5 command-line shell (the stable one analysts have) refuses;
+a file created with this compatibility version keeps it for its whole life, so both the
+1.5 shell and DuckDB 2 clients open it (tests/test_db.py checks it with the real shell)."""
 
 
 class SchemaError(RuntimeError):
@@ -108,6 +113,8 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
     """A read-write connection, migrated to the latest schema."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        create_file(path)
     con = duckdb.connect(str(path))
     try:
         if migrate_schema:
@@ -118,6 +125,13 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
         con.close()
         raise
     return con
+
+
+def create_file(path: str | Path) -> None:
+    """An empty database file in ``STORAGE_VERSION`` format. Created by a connection of its
+    own: DuckDB refuses two connections to one file with different configurations, so every
+    later connection opens it without the setting (the format stays in the file header)."""
+    duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION}).close()
 
 
 def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:

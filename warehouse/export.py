@@ -1,4 +1,5 @@
-"""Analysts' export: every view (and the reference tables) to Parquet or CSV files."""
+"""Analysts' export: every view and the tables behind them (agencies, categories, runs,
+agency_runs, findings, documents, reminders) to Parquet or CSV files."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-VIEWS = ("latest_findings", "latest_scores", "score_history")
-TABLES = ("agencies", "categories", "runs")
+VIEWS = ("latest_findings", "latest_scores", "score_history", "latest_findings_named")
+TABLES = ("agencies", "categories", "runs", "agency_runs", "findings", "documents", "reminders")
 FORMATS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)"}
 
 

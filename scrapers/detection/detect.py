@@ -197,6 +197,8 @@ class Targets:
             if not page_ok(page):
                 # "Unduh" to /dokumen/140/unduh that answers 404: a dead document, not a page.
                 return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD)
+            if page.document_view:  # a flipbook: the page is the document
+                return Target(DOCUMENT, LIVE)
             return Target(PAGE, EMPTY if page.placeholder else LIVE)
         if _document_kind(link.url):
             return Target(DOCUMENT, UNVERIFIED, offsite=not self.scope.contains(link.url))

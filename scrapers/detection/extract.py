@@ -17,6 +17,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.etree
 
 from core.words import detection_words
+from scrapers.detection.flipbook import is_flipbook_page
+from scrapers.detection.inline_data import inline_content
+from scrapers.detection.scripted import scripted_targets
 from scrapers.model import Link, Page
 
 CONTEXT_LIMIT = 300
@@ -59,6 +62,10 @@ TOGGLE_ATTRS = ("data-bs-target", "data-target", "aria-controls")
 TOGGLE_XPATH = lxml.etree.XPath(
     "//*[@data-bs-target or @data-target or @aria-controls] | //a[starts-with(@href, '#')]"
 )
+ONCLICK_XPATH = lxml.etree.XPath("//*[@onclick]")
+ID_XPATH = lxml.etree.XPath("//@id")
+QUOTED_NAME_RE = re.compile(r"""["']#?([\w:.-]+)["']""")
+"""A quoted name in an onclick handler: ``openTab(event, 'berkala')`` opens the pane ``#berkala``."""
 _PARSERS = threading.local()
 """One parser per thread (an lxml parser must not be used by two threads at once)."""
 
@@ -205,7 +212,28 @@ def _toggle_labels(root) -> dict[str, str]:
             for one in target.split():
                 if text and one.lstrip("#") not in labels:
                     labels[one.lstrip("#")] = text
+    _script_toggle_labels(root, labels)
     return labels
+
+
+def _script_toggle_labels(root, labels: dict[str, str]) -> None:
+    """Tabs switched by a script (``<button onclick="openTab(event, 'berkala')">``): the
+    button's text labels the element whose id the handler names."""
+    toggles = ONCLICK_XPATH(root)
+    if not toggles:
+        return
+    ids = None
+    for el in toggles:
+        names = QUOTED_NAME_RE.findall(el.get("onclick") or "")
+        if not names:
+            continue
+        if ids is None:
+            ids = set(ID_XPATH(root))
+        for name in names:
+            if name in ids and name not in labels:
+                text = truncate(element_text(el), HEADING_LIMIT)
+                if text:
+                    labels[name] = text
 
 
 @dataclass
@@ -298,6 +326,10 @@ class _Walk:
             self._add_link(el, el.get("href"), self._anchor_text(el))
         elif tag in EMBED_ATTRS and el.get(EMBED_ATTRS[tag]):
             self._add_embed(el, tag)
+        names = el.keys()
+        if names:
+            for raw, via in scripted_targets(el, tag, names):
+                self._add_scripted(el, tag, raw, via)
 
     @staticmethod
     def _anchor_text(el) -> str:
@@ -311,12 +343,26 @@ class _Walk:
         url = clean_url(el.get(EMBED_ATTRS[tag]), self.base)
         if url and tag != "area":
             url = unwrap_viewer(url)
-        self._append(url, el, truncate(text, HEADING_LIMIT))
+        self._append(url, el, truncate(text, HEADING_LIMIT), "" if tag == "area" else "embed")
+
+    def _add_scripted(self, el, tag: str, raw: str, via: str) -> None:
+        """A target an onclick handler or a data attribute leads to (see ``scripted``)."""
+        url = clean_url(raw, self.base)
+        if url is None:
+            return
+        if via == "embed":
+            url = unwrap_viewer(url)
+            text = truncate(fold(el.get("title") or el.get("name")), HEADING_LIMIT)
+        else:
+            text = self._anchor_text(el)
+        if self.links and self.links[-1].url == url and self.links[-1].text == text:
+            return  # the same target as the element's own href
+        self._append(url, el, text, via)
 
     def _add_link(self, el, href: str, text: str) -> None:
         self._append(clean_url(href, self.base), el, text)
 
-    def _append(self, url: str | None, el, text: str) -> None:
+    def _append(self, url: str | None, el, text: str, via: str = "") -> None:
         if not url:
             return
         self.links.append(
@@ -327,6 +373,7 @@ class _Walk:
                 context=self._context(),
                 heading=self.heading,
                 in_nav=self.nav_depth > 0,
+                via=via,
             )
         )
 
@@ -421,6 +468,12 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
         else:
             walk.leave()
     page.title, page.h1, page.headings, page.links = walk.title, walk.h1, walk.headings, walk.links
+    inline = inline_content(root, walk.base)
+    page.links += inline.links
+    for heading in inline.headings:
+        if len(page.headings) < MAX_HEADINGS and heading not in page.headings:
+            page.headings.append(heading)
+    page.document_view = is_flipbook_page(url, html, page.links)
     page.placeholder = is_placeholder(root, html)
     page.generator = fold(" ".join(GENERATOR_XPATH(root)))[:100]
     return page

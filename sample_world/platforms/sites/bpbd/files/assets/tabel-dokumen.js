@@ -1,0 +1,13 @@
+// Fills the DataTables table from its AJAX source (the sample world's stand-in for
+// $('#tabel-dokumen').DataTable({ajax: '/ppid/dokumen/data', columns: [...]})).
+fetch('/ppid/dokumen/data').then(function (r) { return r.json(); }).then(function (json) {
+  var body = document.querySelector('#tabel-dokumen tbody');
+  json.data.forEach(function (d) {
+    var tr = document.createElement('tr');
+    [d.no, d.nama, d.kategori, d.tahun].forEach(function (v) {
+      var td = document.createElement('td'); td.textContent = v; tr.appendChild(td);
+    });
+    var aksi = document.createElement('td'); aksi.innerHTML = d.aksi; tr.appendChild(aksi);
+    body.appendChild(tr);
+  });
+});

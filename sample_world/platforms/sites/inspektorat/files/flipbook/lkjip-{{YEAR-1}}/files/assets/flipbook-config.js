@@ -1,0 +1,1 @@
+var flipbookConfig = {pages: 2};
