@@ -34,6 +34,7 @@ REFRESH_EVERY = timedelta(seconds=data.SETTINGS.refresh_seconds)
 
 
 def pages() -> list:
+    """The dashboard's pages, in menu order."""
     return [
         st.Page(PAGES_DIR / "ringkasan.py", title="Ringkasan", icon=":material/dashboard:",
                 url_path="ringkasan", default=True),
@@ -49,6 +50,7 @@ def pages() -> list:
 
 
 def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> None:
+    """The Streamlit entry point: resolve the database, then run the chosen page."""
     st.set_page_config(page_title="Pantau PPID", page_icon=":material/policy:", layout="wide")
     page = st.navigation(pages())
     st.sidebar.caption("Pantau PPID — pemantauan kepatuhan keterbukaan informasi publik "

@@ -99,14 +99,17 @@ REMINDER_STATUS_COLORS = {
 
 
 def status_label(status: str | None) -> str:
+    """The Indonesian word for a status."""
     return STATUS_LABELS.get(status or "", status or "")
 
 
 def group_label(group: str | None) -> str:
+    """The Indonesian name of a category group."""
     return GROUP_LABELS.get(group or "", (group or "").replace("_", " ").capitalize())
 
 
 def role_label(role: str | None) -> str:
+    """The Indonesian name of a registry role."""
     return ROLE_LABELS.get(role or "", role or "")
 
 

@@ -39,6 +39,7 @@ def when(value: object) -> str:
 
 
 def score_text(value: object) -> str:
+    """A score for display: one decimal, or a dash when there is none."""
     if value is None or pd.isna(value):
         return "—"
     return f"{float(value):.1f}"
@@ -87,6 +88,7 @@ def export_frame(frame: pd.DataFrame, columns: Mapping[str, object]) -> pd.DataF
 
 
 def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str) -> None:
+    """CSV and Excel download buttons for one table."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Unduh CSV", data=lambda: downloads.to_csv(frame), file_name=f"{file_stem}.csv",

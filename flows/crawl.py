@@ -38,6 +38,7 @@ CRAWL_TAG = "pantau-crawl"
 
 @task(name="load-registry", cache_policy=NO_CACHE)
 def load_registry_task(path: str) -> Registry:
+    """Prefect task: read and validate the registry (a bad file fails the flow at once)."""
     return load_registry(path)
 
 
@@ -57,6 +58,7 @@ def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date) -> list
 
 
 def unreachable_findings(checklist: Checklist) -> list[Finding]:
+    """Every category ``unreachable``: what an agency gets when its site could not be checked."""
     return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
 
 

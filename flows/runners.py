@@ -17,6 +17,7 @@ from core.settings import ScheduleSettings
 
 
 def task_runner_for(schedule: ScheduleSettings):
+    """The Prefect task runner ``schedule.task_runner`` names (see the module docstring)."""
     kind = schedule.task_runner.strip()
     if kind == "threads":
         return ThreadPoolTaskRunner(max_workers=schedule.max_workers)

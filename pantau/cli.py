@@ -27,11 +27,13 @@ SettingsOption = Annotated[
 
 
 def fail(message: str, code: int = 1) -> None:
+    """Print a message for the user on stderr and exit with ``code``."""
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
 
 def settings_or_exit(path: Path | None):
+    """The settings, or exit 2 with the one-line reason."""
     try:
         return load_settings(path)
     except SettingsError as exc:
@@ -186,4 +188,5 @@ def db_export(
 
 
 def main() -> None:
+    """Entry point of the ``pantau`` command."""
     app()

@@ -34,6 +34,7 @@ class SmtpNotConfigured(RuntimeError):
 
 
 def apprise_available() -> bool:
+    """Whether the optional Apprise package (``.[reminders]``) is installed."""
     try:
         import apprise  # noqa: F401
     except ImportError:
@@ -42,6 +43,7 @@ def apprise_available() -> bool:
 
 
 def smtp_password(smtp: SmtpSettings) -> str:
+    """The SMTP password from the setting or, when empty, from the password file; never logged."""
     if smtp.password:
         return smtp.password
     if smtp.password_file:
@@ -97,6 +99,7 @@ def send_email(message: Message, smtp: SmtpSettings) -> str | None:
 
 
 def send_apprise(message: Message, urls: tuple[str, ...]) -> str | None:
+    """Send one message to every Apprise URL; a note on partial failure, or None."""
     import apprise
 
     notifier = apprise.Apprise()

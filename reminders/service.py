@@ -28,6 +28,7 @@ class RemindersBusy(RuntimeError):
 
 
 def plan_step(snapshot: Snapshot, settings: Settings, today: date, apprise_ready: bool) -> Plan:
+    """The plan for this run's snapshot (pure; see ``reminders.policy``)."""
     return make_plan(snapshot, settings, today, apprise_ready=apprise_ready)
 
 
@@ -43,6 +44,7 @@ class Steps:
 
 
 def lock_path(db: str | Path) -> Path:
+    """The lock file that keeps two reminder passes on one database apart."""
     return Path(f"{db}.remind.lock")
 
 

@@ -68,6 +68,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, hints: dict[str, str] | None =
 
 
 def read_log(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
+    """Every row of the reminder log, oldest first."""
     return [
         LogEntry(id=r[0], agency_id=r[1], run_id=r[2], kind=r[3], channel=r[4],
                  recipients=r[5], cc=r[6], categories=tuple(r[7] or ()),
@@ -98,6 +99,7 @@ def claim(path: str | Path, plan: Plan, now: datetime) -> list[Message]:
 
 
 def claim_on(con: duckdb.DuckDBPyConnection, plan: Plan, now: datetime) -> list[Message]:
+    """Mark the plan's messages ``pending`` in one transaction; the ones this pass may send."""
     claimed: list[Message] = []
     con.execute("BEGIN TRANSACTION")
     try:
@@ -175,6 +177,7 @@ def record(path: str | Path, message: Message, delivery: Delivery, now: datetime
 
 def record_on(con: duckdb.DuckDBPyConnection, message: Message, delivery: Delivery,
               now: datetime) -> None:
+    """Record the outcome of sending one claimed message."""
     if message.row_id is None:
         raise ValueError("a message is recorded only after it was claimed")
     reason = None

@@ -42,6 +42,7 @@ def prepare(workdir: Path) -> tuple[Path, Path]:
 
 def crawl_epochs(world: SampleWorld, workdir: Path, db: Path, settings: Path,
                  say: Callable[[str], None] = print) -> list[int]:
+    """Crawl the sample world once per epoch (uploads appear between runs); the run ids."""
     registry = world.write_registry(workdir / "registry-demo.yaml")
     run_ids = []
     for epoch in EPOCHS:
@@ -53,6 +54,7 @@ def crawl_epochs(world: SampleWorld, workdir: Path, db: Path, settings: Path,
 
 def run_demo(workdir: Path, port: int = 8501, dashboard: bool = True,
              say: Callable[[str], None] = print) -> list[int]:
+    """``pantau demo``: serve the sample world, crawl it, then open the dashboard on the result."""
     db, settings = prepare(workdir)
     with SampleWorld() as world:
         run_ids = crawl_epochs(world, workdir, db, settings, say)
@@ -66,4 +68,5 @@ def run_demo(workdir: Path, port: int = 8501, dashboard: bool = True,
 
 
 def clean(workdir: Path) -> None:
+    """Remove the demo's working folder."""
     shutil.rmtree(workdir, ignore_errors=True)

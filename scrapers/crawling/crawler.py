@@ -45,7 +45,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE, DOCUMENT = "page", "document"
 FROM_LINK, FROM_SITEMAP = 0, 1
 """Rank of a URL's source: at equal depth, links found on pages go before sitemap entries."""
-NOTE_EXAMPLES = 1
 
 
 def crawl_site(

@@ -79,6 +79,7 @@ def _absolute(base: str, url: str) -> str:
 
 
 def robots_url(origin: str) -> str:
+    """The robots.txt URL of an origin (``scheme://host[:port]``)."""
     return f"{origin}/robots.txt"
 
 

@@ -229,6 +229,7 @@ def is_download_link(link: Link) -> bool:
 
 @lru_cache(maxsize=65536)
 def is_news_or_share(url: str) -> bool:
+    """A news/gallery/blog URL (not a document) or a share button: it publishes nothing."""
     parts = urlsplit(url)
     if (parts.hostname or "").lower() in SHARE_HOSTS:
         return True
