@@ -78,7 +78,10 @@ class CrawlSettings(_Section):
     read_timeout: PositiveSeconds = 20.0
     """Seconds between two received bytes."""
     page_timeout: PositiveSeconds = 30.0
-    """Total seconds for one response, however slowly it drips in."""
+    """Total seconds for one request: DNS, connect, headers and body, however slowly they drip in."""
+    max_timeouts_in_row: PositiveInt = 3
+    """A site whose requests hit ``page_timeout`` this many times in a row is left for this run
+    (what it answered so far is kept), so a stuck site cannot hold a host others share."""
     site_timeout: PositiveSeconds = 900.0
     """Total seconds for one site; what is not fetched by then is left out of the run."""
     max_page_bytes: PositiveInt = 5_000_000
@@ -118,6 +121,9 @@ class CrawlSettings(_Section):
     """Calendar-like URLs (``/agenda/1970/01``, ``?tahun=1850``) before this year are traps."""
     max_calendar_years_ahead: NonNegInt = 1
     """Calendar-like URLs more than this many years after the current one are traps."""
+    allow_private: bool = False
+    """Let every agency reach private addresses (10/8, 172.16/12, 192.168/16, fc00::/7): for
+    an intranet deployment. Off: only an agency whose registry URL is itself private may."""
 
 
 class ScheduleSettings(_Section):

@@ -53,6 +53,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from scrapers.crawling.guard import LOOPBACK, AddressGuard
+
 
 @dataclass
 class Request:
@@ -324,3 +326,9 @@ def loopback() -> Iterator[LoopbackServer]:
     """A started :class:`LoopbackServer` with no routes (add them with ``route``)."""
     with LoopbackServer() as server:
         yield server
+
+
+def loopback_guard() -> AddressGuard:
+    """The address guard of an agency whose registry URL is on 127.0.0.1 (what a crawl of a
+    loopback test site gets), for tests that build a Fetcher directly."""
+    return AddressGuard(frozenset({LOOPBACK}))

@@ -6,6 +6,7 @@ import pytest
 
 from core.settings import CrawlSettings
 from scrapers.crawling.crawler import crawl_site
+from scrapers.crawling.guard import AddressGuard, static_resolver
 from scrapers.crawling.politeness import HostThrottle
 from tests.loopback import LoopbackServer, Reply, drip, html, redirect
 
@@ -433,19 +434,26 @@ def test_document_recognised_by_content_type_and_broken_documents():
 
 
 def test_start_redirect_moves_the_site_but_later_off_site_redirects_are_not_followed():
-    with LoopbackServer({"/": html("elsewhere")}) as elsewhere:
-        with LoopbackServer() as new_home:
-            new_home.route("/ppid", html(links("/ppid/dip", "/keluar")))
-            new_home.route("/ppid/dip", html("dip"))
-            new_home.route("/keluar", redirect(elsewhere.url("/")))
-            with LoopbackServer({"/": redirect(new_home.url("/ppid"), 301)}) as old_home:
-                result = crawl(old_home.url("/"))
-            assert elsewhere.paths() == []
-    assert result.reachable
-    assert result.pages[0].url == old_home.url("/") and result.pages[0].final_url == new_home.url(
-        "/ppid"
-    )
-    assert new_home.url("/ppid/dip") in urls_of(result)
+    # kota.test and ppid.kota.test share one registrable domain and the registry's port; the
+    # names resolve to this server through the guard's resolver (no DNS, no packet off lo).
+    with LoopbackServer({"/": html("elsewhere")}) as elsewhere, LoopbackServer() as server:
+        port = server.port
+        old, new = f"http://kota.test:{port}", f"http://ppid.kota.test:{port}"
+
+        def by_host(home, moved):
+            return lambda request: home if request.headers["Host"].startswith("kota.") else moved
+
+        server.route("/", by_host(redirect(f"{new}/ppid", 301), html("new root")))
+        server.route("/ppid", html(links("/ppid/dip", "/keluar")))
+        server.route("/ppid/dip", html("dip"))
+        server.route("/keluar", redirect(elsewhere.url("/")))
+        resolver = static_resolver({"kota.test": ["127.0.0.1"], "ppid.kota.test": ["127.0.0.1"]})
+        guard = AddressGuard.for_registry_url(f"{old}/", resolver=resolver)
+        result = crawl(f"{old}/", guard=guard)
+        assert elsewhere.paths() == []
+    assert result.reachable, result.error
+    assert result.pages[0].url == f"{old}/" and result.pages[0].final_url == f"{new}/ppid"
+    assert f"{new}/ppid/dip" in urls_of(result)
     assert any("off-site" in note for note in result.notes)
 
 

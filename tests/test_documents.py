@@ -7,7 +7,7 @@ from scrapers.crawling.documents import check_document_bytes, verify_document
 from scrapers.crawling.fetch import Fetcher
 from scrapers.crawling.politeness import HostThrottle
 from scrapers.detection.doctypes import DRIVE, content_type_kind, document_kind
-from tests.loopback import LoopbackServer, Reply, redirect
+from tests.loopback import LoopbackServer, Reply, loopback_guard, redirect
 
 PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"1 0 obj <<>> endobj\n" * 500
 DOCX_BYTES = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 3000
@@ -169,7 +169,7 @@ def file_server_reply(data: bytes, content_type: str, etag: str = '"v1"'):
 
 
 def fetcher() -> Fetcher:
-    return Fetcher(CrawlSettings(host_delay=0, retries=0), throttle=HostThrottle())
+    return Fetcher(CrawlSettings(host_delay=0, retries=0), throttle=HostThrottle(), guard=loopback_guard())
 
 
 def verify(url, **kw):

@@ -7,13 +7,13 @@ import pytest
 from core.settings import CrawlSettings
 from scrapers.crawling.fetch import Fetcher, FetchError
 from scrapers.crawling.politeness import HostThrottle
-from tests.loopback import LoopbackServer, Reply, drip, html, redirect
+from tests.loopback import LoopbackServer, Reply, drip, html, loopback_guard, redirect
 
 FAST = CrawlSettings(host_delay=0.0, retry_backoff=0.01, page_timeout=5.0, read_timeout=5.0)
 
 
 def fetcher(settings: CrawlSettings = FAST, **kw) -> Fetcher:
-    return Fetcher(settings, throttle=HostThrottle(), **kw)
+    return Fetcher(settings, throttle=HostThrottle(), guard=loopback_guard(), **kw)
 
 
 @pytest.mark.timeout(20)

@@ -4,7 +4,7 @@ from core.settings import CrawlSettings
 from scrapers.crawling.fetch import Fetcher
 from scrapers.crawling.politeness import HostThrottle
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
-from tests.loopback import LoopbackServer, Reply, redirect
+from tests.loopback import LoopbackServer, Reply, loopback_guard, redirect
 
 UA = CrawlSettings().user_agent
 ROBOTS = b"""
@@ -60,7 +60,7 @@ def test_empty_or_html_robots_allows_everything():
 
 
 def fetcher() -> Fetcher:
-    return Fetcher(CrawlSettings(host_delay=0, retry_backoff=0.01), throttle=HostThrottle())
+    return Fetcher(CrawlSettings(host_delay=0, retry_backoff=0.01), throttle=HostThrottle(), guard=loopback_guard())
 
 
 def test_fetch_follows_redirects():

@@ -4,7 +4,7 @@ from core.settings import CrawlSettings
 from scrapers.crawling.fetch import Fetcher
 from scrapers.crawling.politeness import HostThrottle
 from scrapers.crawling.sitemap import collect_sitemap_urls, gunzip_bounded, parse_sitemap
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, loopback_guard
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
@@ -61,7 +61,7 @@ def test_gzip_bomb_is_bounded():
 
 
 def fetcher() -> Fetcher:
-    return Fetcher(CrawlSettings(host_delay=0, retries=0), throttle=HostThrottle())
+    return Fetcher(CrawlSettings(host_delay=0, retries=0), throttle=HostThrottle(), guard=loopback_guard())
 
 
 def test_collect_follows_indexes_and_reads_gzip():

@@ -40,6 +40,7 @@ from scrapers.crawling.documents import (
     verify_document,
 )
 from scrapers.crawling.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Response
+from scrapers.crawling.guard import AddressGuard, start_redirect_refusal
 from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, platform_named
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
@@ -53,6 +54,17 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE, DOCUMENT = "page", "document"
 FROM_LINK, FROM_SITEMAP = 0, 1
 """Rank of a URL's source: at equal depth, links found on pages go before sitemap entries."""
+BLOCKED = "diblokir"
+"""The reason of a site that refuses the monitor (WAF, geo-block, log-in wall)."""
+BLOCKED_STATUSES = frozenset({401, 403})
+BLOCKED_AFTER = 3
+"""A site whose start page answered but whose next this-many pages (and all others) answer
+401/403 blocks the monitor too (a WAF that lets the first request through)."""
+
+
+def blocked_error(status: int) -> str:
+    """The unreachable reason of a site that refuses the monitor with ``status``."""
+    return f"{BLOCKED}: HTTP {status} (situs menolak pemantau)"
 
 
 def crawl_site(
@@ -64,6 +76,7 @@ def crawl_site(
     verify_tls: bool | None = None,
     throttle: HostThrottle | None = None,
     platform: str | None = None,
+    guard: AddressGuard | None = None,
 ) -> SiteCrawl:
     """Crawl one site within ``settings``' limits.
 
@@ -73,7 +86,13 @@ def crawl_site(
     ``throttle`` defaults to the process-wide one, so sites on one host share its delay.
     ``platform`` names the site's platform (``scrapers.crawling.platforms``); None detects it from the
     start page. Its pages without PPID information (feeds, log-in, tag archives) are skipped.
+    ``guard`` decides which addresses may be reached; None: the guard of ``start_url`` (its
+    own address class is allowed, see :mod:`scrapers.crawling.guard`).
     """
+    if guard is None:
+        guard = AddressGuard.for_registry_url(
+            start_url, allow_private=settings.allow_private, timeout=settings.connect_timeout
+        )
     crawler = SiteCrawler(
         start_url,
         settings,
@@ -82,6 +101,7 @@ def crawl_site(
         verify_tls=verify_tls,
         throttle=throttle,
         platform=platform_named(platform) if platform else None,
+        guard=guard,
     )
     return crawler.run()
 
@@ -122,13 +142,14 @@ class SiteCrawler:
         verify_tls: bool | None,
         throttle: HostThrottle | None,
         platform: Platform | None = None,
+        guard: AddressGuard | None = None,
     ) -> None:
         self.settings = settings
         self.platform = platform
         self.start_url = start_url
         self.cache = cache
         self.doc_cache = doc_cache
-        self.fetcher = Fetcher(settings, verify_tls=verify_tls, throttle=throttle)
+        self.fetcher = Fetcher(settings, verify_tls=verify_tls, throttle=throttle, guard=guard)
         self.result = SiteCrawl(start_url=start_url, reachable=False, started_at=datetime.now(UTC))
         self.deadline = time.monotonic() + settings.site_timeout
         self.traps = TrapGuard(
@@ -144,6 +165,8 @@ class SiteCrawler:
         self.sequence = itertools.count()
         self.pages_started = 0
         self.documents_started = 0
+        self.timeouts_in_row = 0
+        self._start_refusal: str | None = None
         self.left_out: Counter[str] = Counter()
         self.left_out_example: dict[str, str] = {}
         self._robots: dict[str, RobotsPolicy] = {}
@@ -177,6 +200,18 @@ class SiteCrawler:
         self.result.reachable = True
         self._seed_sitemaps(start, outcome.final_url or start)
         self._breadth_first()
+        self._check_blocked()
+
+    def _check_blocked(self) -> None:
+        """A site that answered its start page but refuses (401/403) every page after it is
+        blocking the monitor: unreachable, not a site with nothing published."""
+        later = self.result.pages[1:]
+        refused = Counter(p.status for p in later if p.status in BLOCKED_STATUSES)
+        answered = [p for p in later if 200 <= p.status < 300 or p.from_cache]
+        if sum(refused.values()) >= BLOCKED_AFTER and not answered:
+            status = refused.most_common(1)[0][0]
+            self.result.reachable = False
+            self.result.error = f"{blocked_error(status)} setelah halaman pertama"
 
     def _fetch_start(self, start: str) -> _Outcome:
         kind = DOCUMENT if document_kind(start) else PAGE
@@ -198,6 +233,14 @@ class SiteCrawler:
         if page is not None and page.status >= 500:
             self.result.error = f"start URL answered HTTP {page.status}"
             return False
+        if page is not None and page.status in BLOCKED_STATUSES:
+            self.result.error = blocked_error(page.status)
+            return False
+        if page is None and outcome.document is None and outcome.skipped:
+            if outcome.skipped.startswith(("redirect", "address")):
+                # The start URL leads nowhere we may go: nothing of the site can be checked.
+                self.result.error = outcome.skipped
+                return False
         if outcome.final_url:
             self.scope.add(outcome.final_url)
             self.seen.add(outcome.final_url)
@@ -349,7 +392,8 @@ class SiteCrawler:
 
     def _hop_check(self, url: str, start_hop: bool):
         """The redirect-hop check for a page fetch: robots.txt always; same site and not
-        crawled otherwise, except on the start URL, whose redirects may move the site.
+        crawled otherwise, except on the start URL, whose redirects may move the site within
+        the agency's registrable domain, to its port or 80/443 (``start_redirect_refusal``).
 
         A hop back into the URL's own chain is allowed (a redirect to itself that sets a
         cookie); a real loop ends at ``max_redirects`` in the fetcher.
@@ -357,7 +401,14 @@ class SiteCrawler:
         chain = {url}
 
         def check(target: str) -> str | None:
-            if not start_hop and not self.scope.contains(target):
+            if start_hop:
+                refusal = start_redirect_refusal(self.start_url, target) or (
+                    self.fetcher.guard.check_url(target, self.settings.connect_timeout)
+                )
+                if refusal:
+                    self._start_refusal = f"{refusal} (redirect of the start URL to {target})"
+                    return refusal
+            elif not self.scope.contains(target):
                 return "off-site"
             if not self._robots_allows(target):
                 return "disallowed by robots.txt"
@@ -406,7 +457,7 @@ class SiteCrawler:
             )
         except FetchError as error:
             return _Outcome(item, page=_failed_page(item, 0, str(error)))
-        return self._page_outcome(item, response, cached)
+        return self._page_outcome(item, response, cached, start_hop)
 
     def _body_limit(self, status: int, headers: Mapping[str, str]) -> int:
         """Read an HTML page whole (up to max_page_bytes), a document only its first bytes,
@@ -420,10 +471,13 @@ class SiteCrawler:
             return self.settings.max_page_bytes
         return 0
 
-    def _page_outcome(self, item: _Item, response: Response, cached: Page | None) -> _Outcome:
+    def _page_outcome(
+        self, item: _Item, response: Response, cached: Page | None, start_hop: bool = False
+    ) -> _Outcome:
         final = normalize_url(response.url) or response.url
         if response.location:  # a redirect we chose not to follow
-            return _Outcome(item, skipped=self._unfollowed_redirect_reason(response.location))
+            reason = self._unfollowed_redirect_reason(response.location, start_hop)
+            return _Outcome(item, skipped=reason)
         if response.status == 304:
             if cached is None:
                 return _Outcome(item, page=_failed_page(item, 304, "304 without a cached copy"))
@@ -463,7 +517,9 @@ class SiteCrawler:
         page.fetched_at = datetime.now(UTC)
         return _Outcome(item, page=page, final_url=final, truncated=response.truncated)
 
-    def _unfollowed_redirect_reason(self, target: str) -> str:
+    def _unfollowed_redirect_reason(self, target: str, start_hop: bool = False) -> str:
+        if start_hop and self._start_refusal:
+            return self._start_refusal
         if not self.scope.contains(target):
             return "redirect off-site not followed"
         if target in self.seen:
@@ -488,12 +544,26 @@ class SiteCrawler:
         page = outcome.page
         if page is None:
             return
+        self._count_timeouts(page)
         self.result.pages.append(page)
         if outcome.truncated:
             self._note_left_out("page cut at max_page_bytes", item.url)
         if page.status in (200, 203, 206) or page.from_cache:
             for link in page.links:
                 self._consider(link.url, item.depth + 1, FROM_LINK)
+
+    def _count_timeouts(self, page: Page) -> None:
+        """Leave a site that stalls: after ``max_timeouts_in_row`` requests in a row cut at
+        page_timeout, the rest of its frontier is dropped (noted) for this run."""
+        if page.status == 0 and (page.error or "").startswith("page_timeout exceeded"):
+            self.timeouts_in_row += 1
+        else:
+            self.timeouts_in_row = 0
+            return
+        if self.timeouts_in_row >= max(1, self.settings.max_timeouts_in_row) and self.frontier:
+            reason = f"site stalls ({self.timeouts_in_row} requests in a row cut at page_timeout)"
+            self._note_left_out(reason, self.frontier[0].url, len(self.frontier))
+            self.frontier.clear()
 
     def _note_left_out(self, reason: str, url: str, count: int = 1) -> None:
         self.left_out[reason] += count

@@ -6,6 +6,11 @@ one byte a second, retries connection errors and 5xx answers with exponential ba
 never follows redirects by itself: :meth:`Fetcher.follow` does, hop by hop, so that the
 caller can check each hop (robots.txt, same site) and a redirect loop ends.
 
+Every connection goes through the site's :class:`~scrapers.crawling.guard.AddressGuard` (the
+host is resolved and every address checked before connecting, after every redirect too), and
+every request runs under one total deadline (:mod:`scrapers.crawling.deadline`) that covers DNS,
+connect, headers and body: a server that drips its headers is cut at ``page_timeout``.
+
 Nothing here parses HTML; callers get bytes and headers.
 """
 
@@ -22,10 +27,19 @@ from urllib.parse import urljoin
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import InsecureRequestWarning
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    InsecureRequestWarning,
+    NameResolutionError,
+    NewConnectionError,
+)
 from urllib3.util.response import is_fp_closed
 
 from core.settings import CrawlSettings
+from scrapers.crawling.deadline import RequestScope, current_scope, request_scope
+from scrapers.crawling.guard import AddressGuard, AddressRefused
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle, shared_throttle
 from scrapers.urls import host_of, normalize_url
 
@@ -46,7 +60,8 @@ once the headers are in (an HTML page is read up to ``max_page_bytes``, a PDF on
 class FetchError(Exception):
     """A request that produced no HTTP answer. ``kind`` is one of ``tls``, ``dns``,
     ``refused``, ``connect-timeout``, ``read-timeout``, ``timeout`` (the page or site budget),
-    ``connection``, ``redirect`` or ``invalid-url``."""
+    ``connection``, ``redirect``, ``invalid-url`` or ``address`` (refused by the address
+    guard: a private, loopback, link-local … address the agency may not reach)."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -136,10 +151,93 @@ def _retryable(error: FetchError) -> bool:
     return error.kind in {"dns", "refused", "connect-timeout", "read-timeout", "connection"}
 
 
-def make_session(settings: CrawlSettings, verify_tls: bool) -> requests.Session:
-    """A Session whose pooled adapters keep connections alive between a site's requests."""
+class _GuardedConnection:
+    """Mixin for urllib3 connections: connect only through the address guard, and attach
+    every socket to the running request's deadline scope."""
+
+    guard: AddressGuard
+    host: str
+    port: int
+    timeout: object
+    socket_options: object
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        scope = current_scope()
+        timeout = self.timeout if isinstance(self.timeout, int | float) else 10.0
+        if scope is not None:
+            timeout = min(timeout, scope.remaining())
+            if timeout <= 0:
+                scope.expire()
+                raise ConnectTimeoutError(self, f"{scope.limit_name} exceeded before connecting")
+        try:
+            sock = self.guard.connect(
+                self._dns_host,  # type: ignore[attr-defined]
+                self.port,
+                timeout,
+                socket_options=self.socket_options,  # type: ignore[arg-type]
+            )
+        except AddressRefused as refused:
+            if scope is not None:
+                scope.refusal = refused.reason
+            raise NewConnectionError(self, refused.reason) from refused  # type: ignore[arg-type]
+        except socket.gaierror as exc:
+            raise NameResolutionError(self.host, self, exc) from exc  # type: ignore[arg-type]
+        except TimeoutError as exc:
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out") from exc
+        except OSError as exc:
+            raise NewConnectionError(  # type: ignore[arg-type]
+                self, f"Failed to establish a new connection: {exc}"
+            ) from exc
+        if scope is not None:
+            scope.attach(sock)
+        return sock
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        scope = current_scope()
+        if scope is not None:
+            scope.attach(self.sock)  # the TLS socket, once wrapped
+
+    def request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - urllib3's signature
+        scope = current_scope()
+        if scope is not None:
+            scope.attach(self.sock)  # a kept-alive connection taken from the pool
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+def _guarded_pool_classes(guard: AddressGuard) -> dict[str, type]:
+    """urllib3 pool classes whose connections go through ``guard``."""
+    plain = type("GuardedHTTPConnection", (_GuardedConnection, HTTPConnection), {"guard": guard})
+    tls = type("GuardedHTTPSConnection", (_GuardedConnection, HTTPSConnection), {"guard": guard})
+    return {
+        "http": type("GuardedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": plain}),
+        "https": type("GuardedHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": tls}),
+    }
+
+
+class GuardedAdapter(HTTPAdapter):
+    """A requests adapter whose every connection is resolved, checked and opened by ``guard``."""
+
+    def __init__(self, guard: AddressGuard, **kwargs) -> None:  # noqa: ANN003
+        self._guard = guard
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _guarded_pool_classes(self._guard)
+
+
+def make_session(
+    settings: CrawlSettings, verify_tls: bool, guard: AddressGuard | None = None
+) -> requests.Session:
+    """A Session whose pooled adapters keep connections alive between a site's requests and
+    connect only through ``guard`` (default: public addresses only)."""
     session = requests.Session()
-    adapter = HTTPAdapter(
+    # No proxy, .netrc or CA bundle from the environment: a proxy would bypass the guard.
+    session.trust_env = False
+    adapter = GuardedAdapter(
+        guard or AddressGuard(),
         pool_connections=8,
         pool_maxsize=max(2, settings.connections_per_host * 2),
         max_retries=0,
@@ -172,6 +270,8 @@ class Fetcher:
 
     ``delay_for(host)`` gives the politeness delay for a host (the site's own hosts get the
     robots.txt Crawl-delay on top of ``host_delay``); ``stats`` counts requests and body bytes.
+    ``guard`` decides which addresses may be reached (default: public ones only; a crawl
+    passes the guard of the agency's registry URL).
     """
 
     def __init__(
@@ -182,11 +282,13 @@ class Fetcher:
         throttle: HostThrottle | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        guard: AddressGuard | None = None,
     ) -> None:
         self.settings = settings
         self.verify_tls = settings.verify_tls if verify_tls is None else verify_tls
         self.throttle = throttle or shared_throttle()
-        self.session = session or make_session(settings, self.verify_tls)
+        self.guard = guard or AddressGuard()
+        self.session = session or make_session(settings, self.verify_tls, self.guard)
         self.stats = FetchStats()
         self.host_delays: dict[str, float] = {}
         """Per-host delays that override ``settings.host_delay`` (robots.txt Crawl-delay)."""
@@ -281,33 +383,40 @@ class Fetcher:
         host = host_of(url)
         with self.throttle.slot(host, self.delay_for(host), s.connections_per_host, deadline):
             page_deadline = time.monotonic() + s.page_timeout
-            if deadline is not None:
-                page_deadline = min(page_deadline, deadline)
+            limit_name = "page_timeout"
+            if deadline is not None and deadline < page_deadline:
+                page_deadline, limit_name = deadline, "site_timeout"
             remaining = page_deadline - time.monotonic()
             if remaining <= 0:
                 raise BudgetExceeded("no time left for this request")
-            try:
-                raw_response = self.session.request(
-                    method,
-                    url,
-                    headers=dict(headers or {}),
-                    stream=True,
-                    allow_redirects=False,
-                    # Explicit: with verify left to the session, requests would let a
-                    # REQUESTS_CA_BUNDLE in the environment switch verification back on.
-                    verify=self.verify_tls,
-                    timeout=(min(s.connect_timeout, remaining), min(s.read_timeout, remaining)),
-                )
-            except requests.RequestException as exc:
-                self.stats.add(1, 0)
-                raise classify_error(exc) from exc
-            try:
-                return self._read(raw_response, method, limit, page_deadline)
-            finally:
-                self.stats.add(1, raw_response.raw.tell() if raw_response.raw else 0)
+            with request_scope(page_deadline, limit_name) as scope:
+                try:
+                    raw_response = self.session.request(
+                        method,
+                        url,
+                        headers=dict(headers or {}),
+                        stream=True,
+                        allow_redirects=False,
+                        # Explicit: with verify left to the session, requests would let a
+                        # REQUESTS_CA_BUNDLE in the environment switch verification back on.
+                        verify=self.verify_tls,
+                        timeout=(min(s.connect_timeout, remaining), min(s.read_timeout, remaining)),
+                    )
+                except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
+                    self.stats.add(1, 0)
+                    raise _scoped_error(exc, scope) from exc
+                try:
+                    return self._read(raw_response, method, limit, page_deadline, scope)
+                finally:
+                    self.stats.add(1, raw_response.raw.tell() if raw_response.raw else 0)
 
     def _read(
-        self, raw_response: requests.Response, method: str, limit: BodyLimit, page_deadline: float
+        self,
+        raw_response: requests.Response,
+        method: str,
+        limit: BodyLimit,
+        page_deadline: float,
+        scope: RequestScope,
     ) -> Response:
         status = raw_response.status_code
         headers = raw_response.headers
@@ -321,9 +430,15 @@ class Fetcher:
             body, complete = read_body(
                 raw_response.raw, wanted, page_deadline, self.settings.read_timeout
             )
-        except FetchError:
+        except FetchError as error:
             release_or_close(raw_response.raw, complete=False)
+            if scope.expired:
+                raise _deadline_error(scope, "the body") from error
             raise
+        if scope.expired:  # the watchdog cut the connection: what looks like an end is not
+            release_or_close(raw_response.raw, complete=False)
+            raise _deadline_error(scope, "the body")
+        scope.close()  # the connection may go back to the pool: the watchdog lets it go
         release_or_close(raw_response.raw, complete)
         return Response(
             url=raw_response.url,
@@ -333,6 +448,20 @@ class Fetcher:
             truncated=not complete,
             wire_bytes=raw_response.raw.tell(),
         )
+
+
+def _deadline_error(scope: RequestScope, part: str) -> FetchError:
+    return FetchError("timeout", f"{scope.limit_name} exceeded while reading {part}")
+
+
+def _scoped_error(exc: Exception, scope: RequestScope) -> FetchError:
+    """The FetchError for a request that got no answer: a refusal of the address guard and
+    the total deadline are named as such, whatever exception the cut connection raised."""
+    if scope.refusal:
+        return FetchError("address", scope.refusal)
+    if scope.expired or scope.remaining() <= 0:
+        return _deadline_error(scope, "the headers")
+    return classify_error(exc)
 
 
 def read_body(

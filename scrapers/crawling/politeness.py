@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -26,8 +26,8 @@ class HostThrottle:
     ``slot(host, delay, concurrency, deadline)`` blocks until both hold, reserves the start
     time and yields; leave the block when the response has been read. Each caller passes its
     own delay (a robots.txt Crawl-delay raises one site's delay) and the host's reservations
-    honour the delay of the request being placed. Turns are reserved first come first served, so
-    waiting threads do not race each other.
+    honour the delay of the request being placed. Connections and turns are given first come
+    first served, so waiting threads do not race each other and none is starved.
     """
 
     def __init__(
@@ -40,6 +40,7 @@ class HostThrottle:
         self._lock = threading.Condition()
         self._next_start: dict[str, float] = {}
         self._in_flight: dict[str, int] = defaultdict(int)
+        self._queues: dict[str, deque[object]] = defaultdict(deque)
 
     @contextmanager
     def slot(
@@ -57,13 +58,28 @@ class HostThrottle:
             self._leave(host)
 
     def _enter(self, host: str, concurrency: int, deadline: float | None) -> None:
+        """Take a connection to ``host`` in arrival order: a site that finishes a request and
+        asks again queues behind the sites already waiting, so a slow site sharing the host
+        cannot keep the others out."""
         with self._lock:
-            while self._in_flight[host] >= concurrency:
-                timeout = None if deadline is None else deadline - self._clock()
-                if timeout is not None and timeout <= 0:
-                    raise BudgetExceeded(f"no free connection to {host} before the deadline")
-                self._lock.wait(timeout)
+            queue = self._queues[host]
+            ticket = object()
+            queue.append(ticket)
+            try:
+                while self._in_flight[host] >= concurrency or queue[0] is not ticket:
+                    timeout = None if deadline is None else deadline - self._clock()
+                    if timeout is not None and timeout <= 0:
+                        raise BudgetExceeded(f"no free connection to {host} before the deadline")
+                    self._lock.wait(timeout)
+            except BaseException:
+                queue.remove(ticket)
+                self._lock.notify_all()
+                raise
+            queue.popleft()
+            if not queue:
+                del self._queues[host]
             self._in_flight[host] += 1
+            self._lock.notify_all()  # the next in line may fit too (concurrency > 1)
 
     def _leave(self, host: str) -> None:
         with self._lock:
