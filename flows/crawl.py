@@ -25,6 +25,7 @@ from core.checklist import Checklist, load_checklist
 from core.clock import local_today
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, load_settings
+from core.vocabulary import run_word
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
@@ -126,7 +127,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
     run_id, summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
     create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
-                             description=f"Pantau PPID run {run_id}")
+                             description=f"Pantau PPID {run_word(run_id)}")
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
     return run_id

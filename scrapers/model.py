@@ -11,13 +11,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-# Finding statuses, as in the contract.
-FOUND = "found"
-STALE = "stale"
-BROKEN = "broken"
-MISSING = "missing"
-UNREACHABLE = "unreachable"
-STATUSES = (FOUND, STALE, BROKEN, MISSING, UNREACHABLE)
+# Finding statuses, as in the contract (declared once in core.vocabulary).
+from core.vocabulary import BROKEN, FOUND, MISSING, STALE, STATUSES, UNREACHABLE
+
+__all__ = ["BROKEN", "FOUND", "MISSING", "STALE", "STATUSES", "UNREACHABLE", "DocumentCheck",
+           "Finding", "Link", "Page", "SiteCrawl"]
 
 
 @dataclass

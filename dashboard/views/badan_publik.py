@@ -47,7 +47,7 @@ st.caption(f"Terakhir diperiksa {ui.when(standing['checked_at'])} (putaran "
            f"#{int(standing['run_id'])})")
 
 if counts["unreachable"] == len(findings) and len(findings):
-    st.warning("Situs ini tidak dapat dijangkau pada putaran terakhir: statusnya belum "
+    st.warning("Situs ini tidak terjangkau pada putaran terakhir: statusnya belum "
                "diketahui, tidak dihitung sebagai tidak mempublikasikan.")
 
 st.plotly_chart(charts.score_history(d.agency_history(agency_id), info["name"]),
