@@ -13,7 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 PLATFORMS_FILE = Path(__file__).with_name("platforms.yaml")
 GENERIC = "generic"
@@ -47,13 +54,28 @@ class PlatformRecord(BaseModel):
 
 
 class PublicationHost(BaseModel):
-    """An off-site service where agencies publish documents (a file drive, a JDIH …)."""
+    """An off-site service where agencies publish (a file drive, a form, SiRUP, a JDIH …);
+    ``scrapers.detection.hosts.HostRule`` documents each field."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    domains: tuple[str, ...] = Field(min_length=1)
+    domains: tuple[str, ...] = ()
+    host_patterns: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    any_host: bool = False
+    publishes: tuple[str, ...] = ()
+    broken_phrases: tuple[str, ...] = ()
+    broken_urls: tuple[str, ...] = ()
     description: str = ""
+
+    _patterns = field_validator("host_patterns", "paths", "broken_urls")(_compiles)
+
+    @model_validator(mode="after")
+    def _recognisable(self) -> PublicationHost:
+        if not (self.domains or self.host_patterns or (self.any_host and self.paths)):
+            raise ValueError("a publication host needs domains, host_patterns, or any_host paths")
+        return self
 
 
 class PlatformData(BaseModel):

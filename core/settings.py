@@ -90,6 +90,12 @@ class CrawlSettings(_Section):
     """robots.txt is read up to this size (RFC 9309 §2.5: at least 500 KiB); the rest is ignored."""
     document_probe_bytes: PositiveInt = 2048
     """First bytes of a document read to check that its type matches (a PDF starts with %PDF)."""
+    document_title_bytes: NonNegInt = 262_144
+    """Bytes of a PDF read for its first page's title and year when neither its link text nor
+    its file name says what it is (``dokumen-12.pdf`` behind "Unduh"); 0 reads none."""
+    host_check_bytes: PositiveInt = 131_072
+    """Bytes of an off-site publication host's answer read to judge it (a deleted Drive file's
+    message, a closed Google Form's notice)."""
     max_redirects: NonNegInt = 5
     """Redirects followed for one URL."""
     retries: NonNegInt = 2

@@ -67,3 +67,19 @@ def test_the_platform_records_are_data_in_core(tmp_path):
     bad.write_text("platforms:\n  - {name: generic}\n  - {name: wix}\n")
     with pytest.raises(PlatformFileError, match="the last platform must be 'generic'"):
         load_platform_data(bad)
+
+
+def test_publication_hosts_are_checked_where_the_platforms_are(tmp_path):
+    from core.platforms import PlatformFileError, load_platform_data
+
+    path = tmp_path / "platforms.yaml"
+    path.write_text("platforms:\n  - {name: generic}\npublication_hosts:\n"
+                    "  - {name: drive, domains: [drive.google.com], broken_urls: ['/closed(']}\n")
+    with pytest.raises(PlatformFileError, match=r"publication_hosts.0.broken_urls.*bad regular"):
+        load_platform_data(path)
+    path.write_text("platforms:\n  - {name: generic}\npublication_hosts:\n  - {name: jdih}\n")
+    with pytest.raises(PlatformFileError, match="needs domains, host_patterns, or any_host paths"):
+        load_platform_data(path)
+    path.write_text("platforms:\n  - {name: generic}\npublication_hosts:\n"
+                    "  - {name: lpse, host_patterns: ['^lpse\\\\.'], publishes: [pengadaan]}\n")
+    assert load_platform_data(path).publication_hosts[0].publishes == ("pengadaan",)
