@@ -190,9 +190,3 @@ def record_on(con: duckdb.DuckDBPyConnection, message: Message, delivery: Delive
          message.row_id],
     ).fetchall()
 
-
-def log_rows(path: str | Path) -> list[LogEntry]:
-    """The reminder log (for the CLI summary and tests)."""
-    with warehouse_db.read_only(path) as con:
-        return read_log(con)
-
