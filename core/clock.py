@@ -13,8 +13,8 @@ from core.settings import Settings
 
 
 def local_now(settings: Settings) -> datetime:
-    """Wall-clock time in ``schedule.timezone``, without tzinfo (the warehouse stores it so)."""
-    return datetime.now(ZoneInfo(settings.schedule.timezone)).replace(tzinfo=None)
+    """Now, in ``schedule.timezone``, with its zone (the warehouse stores TIMESTAMPTZ)."""
+    return datetime.now(ZoneInfo(settings.schedule.timezone))
 
 
 def local_today(settings: Settings) -> date:

@@ -1,9 +1,10 @@
 """The agency registry: which PPID sites are monitored, who gets reminded, who reports to whom.
 
-One file with the contract's columns (``id, name, url, email, role, parent``) and two optional
-columns: ``insecure_tls`` (accept a bad certificate for that agency) and ``platform`` (the
-site's CMS, when detection from the start page guesses wrong; the names are the records of
-``core/platforms.yaml``). Accepted forms:
+One file with the contract's columns (``id, name, url, email, role, parent``) and optional
+columns: ``insecure_tls`` (accept a bad certificate for that agency), ``platform`` (the site's
+CMS, when detection from the start page guesses wrong; the names are the records of
+``core/platforms.yaml``) and ``render`` (``auto``, ``always`` or ``never``: whether its pages
+may be rendered in a headless browser, contract §6). Accepted forms:
 
 - YAML: a top-level ``agencies:`` list of mappings. Aliases (``*name``) are refused: a
   registry has no use for them, and expanding them is how a 1 kB "billion laughs" file takes
@@ -37,7 +38,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from core.platforms import platform_names
 
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
-OPTIONAL_COLUMNS = ("insecure_tls", "platform")
+OPTIONAL_COLUMNS = ("insecure_tls", "platform", "render")
+RENDER_MODES = ("auto", "always", "never")
+"""``auto``: render pages whose HTML is an empty app shell; ``always``: every page; ``never``."""
 ROLES = ("utama", "pelaksana")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -65,6 +68,8 @@ class Agency:
     insecure_tls: bool = False
     platform: str = ""
     """The site's platform (``wordpress``, ``laravel`` …); empty: detected when crawled."""
+    render: str = "auto"
+    """Whether its pages may be rendered in a headless browser (``RENDER_MODES``)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class AgencyRow(BaseModel):
     parent: str = ""
     insecure_tls: str = ""
     platform: str = ""
+    render: str = "auto"
 
     @model_validator(mode="before")
     @classmethod
@@ -191,11 +197,19 @@ class AgencyRow(BaseModel):
             raise ValueError(f"platform {platform!r} is not one of: {', '.join(platform_names())}")
         return platform
 
+    @field_validator("render")
+    @classmethod
+    def _render_mode(cls, value: str) -> str:
+        mode = value.lower() or "auto"
+        if mode not in RENDER_MODES:
+            raise ValueError(f"render {mode!r} is not one of: {', '.join(RENDER_MODES)}")
+        return mode
+
     def agency(self) -> Agency:
         """The row as the record the rest of Pantau passes around."""
         return Agency(id=self.id, name=self.name, url=self.url, email=self.email, role=self.role,
                       parent=self.parent, insecure_tls=self.insecure_tls in TRUE_WORDS,
-                      platform=self.platform)
+                      platform=self.platform, render=self.render)
 
 
 def row_problems(row: Any) -> tuple[list[str], Agency | None]:

@@ -234,3 +234,16 @@ def test_an_xlsx_zip_bomb_is_refused_unopened(tmp_path):
                 part.write(block)
     assert path.stat().st_size < 1_000_000
     assert "workbook unpacks to 210,000,000 bytes" in problems(path)[1]
+
+
+def test_render_column_is_optional_auto_by_default_and_checked(tmp_path):
+    good = load_registry(write(tmp_path, "r.yaml", """
+agencies:
+  - {id: a, name: A, url: "https://a.go.id/", role: utama, render: Always}
+  - {id: b, name: B, url: "https://b.go.id/", role: pelaksana, parent: a, render: never}
+  - {id: c, name: C, url: "https://c.go.id/", role: pelaksana, parent: a}
+"""))
+    assert [a.render for a in good] == ["always", "never", "auto"]
+    found, _ = problems(write(tmp_path, "bad.csv",
+        "id,name,url,email,role,parent,render\na,A,https://a.go.id/,,utama,,sometimes\n"))
+    assert found == [(2, "render 'sometimes' is not one of: auto, always, never")]
