@@ -336,7 +336,7 @@ SITEMAP = "sitemap"
 
 def page_seen(page: Page) -> str:
     """How a page was seen: ``rendered`` in a browser, else ``html`` (fetched plain)."""
-    return RENDERED if getattr(page, "rendered", False) else PLAIN
+    return RENDERED if page.rendered else PLAIN
 
 
 def link_seen(seen: str, link: Link) -> str:
