@@ -157,11 +157,12 @@ def _year(size: Size, world: World, server, workdir: Path, log) -> dict:
     from scrapers.model import BROKEN, MISSING
 
     settings = load_settings(env={})
-    crawl = replace(settings.crawl, host_delay=0.0, use_sitemaps=False, retry_backoff=0.0,
-                    connect_timeout=3.0, read_timeout=5.0, page_timeout=10.0)
+    changes = dict(host_delay=0.0, use_sitemaps=False, retry_backoff=0.0, connect_timeout=3.0,
+                   read_timeout=5.0, page_timeout=10.0)
     if size.retries is not None:
-        crawl = replace(crawl, retries=size.retries)
-    settings = replace(settings, crawl=crawl)
+        changes["retries"] = size.retries
+    settings = settings.replace("crawl", **changes)
+    crawl = settings.crawl
     checklist = load_checklist()
     agencies = [Agency(id=agency_id(i), name=f"Dinas {i}", url=server.url(f"/{agency_id(i)}/"),
                        email=f"ppid@{agency_id(i)}.test", role="pelaksana" if i else "utama",

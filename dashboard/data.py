@@ -22,16 +22,28 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from core.settings import SettingsError, load_settings
+from core.settings import DashboardSettings, SettingsError, load_settings
 from dashboard import labels
 from warehouse import db, queries
 from warehouse.reports import content, html, monev, pdf
-from warehouse.scoring import band as score_band
 
 DB_ENV = "PANTAU_DB"
 TREND_RUNS = 12
 """How many recent runs the ranking's sparkline shows."""
-READ_WAIT = 10.0
+
+
+def _dashboard_settings() -> DashboardSettings:
+    """``dashboard.*`` from the environment (and ``PANTAU_SETTINGS_FILE``). ``pantau dashboard``
+    has checked them before starting Streamlit; a direct ``streamlit run`` with bad values
+    falls back to the defaults rather than show a traceback."""
+    try:
+        return load_settings().dashboard
+    except SettingsError:
+        return DashboardSettings()
+
+
+SETTINGS = _dashboard_settings()
+READ_WAIT = SETTINGS.read_wait
 """Seconds a read waits while the crawl holds the file before the page says it is busy."""
 
 
@@ -476,6 +488,7 @@ def score_moves(score_changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def reminders_table(reminders: pd.DataFrame) -> pd.DataFrame:
+    """The reminder log with Indonesian status and kind labels."""
     table = reminders.copy()
     table["status_label"] = table["status"].map(
         lambda s: labels.REMINDER_STATUS_LABELS.get(s, s))
@@ -484,12 +497,6 @@ def reminders_table(reminders: pd.DataFrame) -> pd.DataFrame:
 
 
 def reminder_counts(reminders: pd.DataFrame) -> dict[str, int]:
+    """How many reminders per status (every status present, zero when none)."""
     counts = reminders["status"].value_counts() if not reminders.empty else pd.Series(dtype=int)
     return {s: int(counts.get(s, 0)) for s in labels.REMINDER_STATUS_LABELS}
-
-
-def band_for(score: float | None) -> str:
-    """The band label of a score (for numbers computed here, e.g. the city average)."""
-    if score is None or pd.isna(score):
-        return labels.NO_SCORE
-    return score_band(float(score))

@@ -18,6 +18,7 @@ from flows.schedules import crawl_schedule
 
 
 def deployments(settings: Settings, settings_file: str | None = None) -> list:
+    """The deployments ``pantau serve`` runs: the weekly pipeline and the reminders."""
     from flows.recheck import recheck_drops
     from flows.reminders import send_reminders
 
@@ -40,4 +41,5 @@ def deployments(settings: Settings, settings_file: str | None = None) -> list:
 
 
 def serve_forever(settings: Settings, settings_file: str | None = None) -> None:
+    """Run the scheduler in this process until it is stopped."""
     serve(*deployments(settings, settings_file))

@@ -32,11 +32,15 @@ a file created with this compatibility version keeps it for its whole life, so b
 
 
 class SchemaError(RuntimeError):
+    """The file is not a Pantau PPID database this version can use (newer schema, foreign tables)."""
+
     pass
 
 
 @dataclass(frozen=True)
 class Migration:
+    """One numbered ``migrations/NNNN_name.sql`` file."""
+
     version: int
     name: str
     path: Path
@@ -67,6 +71,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
 
 
 def latest_version() -> int:
+    """The schema version the bundled migrations lead to."""
     return len(migrations())
 
 
@@ -148,6 +153,7 @@ def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
 
 
 def is_lock_error(exc: Exception) -> bool:
+    """DuckDB refused because another process holds the file."""
     text = str(exc).lower()
     return "lock" in text or "conflicting" in text or "being used" in text
 
