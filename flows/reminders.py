@@ -24,9 +24,9 @@ from reminders.model import Delivery, Message, Plan, Snapshot
 
 
 @task(name="load-reminder-snapshot", cache_policy=NO_CACHE)
-def load_task(db: str, checklist_files: tuple[str, ...] = ()) -> Snapshot:
+def load_task(db: str) -> Snapshot:
     """Latest runs, their gaps and the reminder log (read-only, after migrating if needed)."""
-    return store.load_snapshot(db, checklist_files)
+    return store.load_snapshot(db)
 
 
 @task(name="plan-reminders", cache_policy=NO_CACHE)

@@ -49,20 +49,16 @@ def crawl(
     """One full crawl run over every agency in the registry, committed to the DuckDB file."""
     loaded = settings_or_exit(settings)
     try:
-        agencies = load_registry(registry)
+        load_registry(registry)  # a bad registry exits 2 before the flow starts
     except RegistryError as exc:
         fail(str(exc), 2)
     from flows.crawl import crawl_all_with_runner
-    from warehouse import db as warehouse_db
 
     flow = crawl_all_with_runner(loaded)
-    run_id = flow(registry=str(registry), db=str(db),
-                  settings_file=str(settings) if settings else None, max_pages=max_pages)
-    with warehouse_db.read_only(db) as con:
-        unreachable = warehouse_db.scalar(
-            con, "SELECT count(*) FROM agency_runs WHERE run_id = ? AND NOT reachable", [run_id])
-    typer.echo(f"{run_word(run_id)} selesai: {len(agencies)} badan publik dipantau, "
-               f"{unreachable} {UNREACHABLE_WORD}. Database: {db}")
+    summary = flow(registry=str(registry), db=str(db),
+                   settings_file=str(settings) if settings else None, max_pages=max_pages)
+    typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
+               f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Database: {db}")
 
 
 @app.command()

@@ -35,7 +35,7 @@ def plan_step(snapshot: Snapshot, settings: Settings, today: date, apprise_ready
 class Steps:
     """The step functions; the flow passes the same functions wrapped as Prefect tasks."""
 
-    load: Callable[[str, tuple[str, ...]], Snapshot] = store.load_snapshot
+    load: Callable[[str], Snapshot] = store.load_snapshot
     plan: Callable[[Snapshot, Settings, date, bool], Plan] = plan_step
     claim: Callable[[str, Plan, datetime], list[Message]] = store.claim
     send: Callable[[Message, Settings], Delivery] = deliver
@@ -84,7 +84,7 @@ def run_reminders(db: str | Path, settings: Settings, *, dry_run: bool = False,
     db = str(db)
     today = today or local_now(settings).date()
     with nullcontext() if dry_run else batch_lock(db):
-        snapshot = steps.load(db, settings.checklist.extension_files)
+        snapshot = steps.load(db)
         plan = steps.plan(snapshot, settings, today, apprise_available())
         summary = Summary(dry_run=dry_run, plan=plan)
         if dry_run:

@@ -20,6 +20,7 @@ from sample_world.tls import server_context, write_self_signed
 from tests import factories
 from tests.reminders_helpers import (
     ALL_FOUND,
+    CATS,
     UTAMA,
     Authenticator,
     Collector,
@@ -423,10 +424,18 @@ def test_apprise_copies_go_to_the_configured_urls_and_only_the_scheme_is_logged(
     assert b"sangat-rahasia" not in Path(path).read_bytes()
 
 
-def test_upload_hints_from_the_checklist_reach_the_message(path):
-    write(path, {UTAMA: ALL_FOUND, DINKES: {**ALL_FOUND, "dip": "missing"}}, T1)
+def test_upload_hints_from_the_categories_table_reach_the_message(path):
+    from dataclasses import replace
+
+    cats = [replace(c, upload_hint="Unggah DIP yang ditetapkan dengan SK PPID.")
+            if c.id == "dip" else c for c in CATS]
+    record = factories.run(cats, {UTAMA: ALL_FOUND, DINKES: {**ALL_FOUND, "dip": "missing"}}, T1)
+    with db.writing(path) as con:
+        load.write_run(con, record)
+        hints = dict(con.execute("SELECT id, upload_hint FROM categories").fetchall())
+    assert hints["dip"] == "Unggah DIP yang ditetapkan dengan SK PPID." and hints["profil"] is None
     with db.read_only(path) as con:
-        snapshot = store.read_snapshot(con, {"dip": "Unggah DIP yang ditetapkan dengan SK PPID."})
+        snapshot = store.read_snapshot(con)
     from reminders.policy import plan
 
     message = plan(snapshot, smtp_settings(25), local_now(smtp_settings(25)).date()).messages[0]
