@@ -721,3 +721,23 @@ def test_links_to_publication_hosts_are_verified_as_each_host_answers():
         "formulir_keberatan": "broken", "kepegawaian": "broken", "pengadaan": "found"}
     assert got["pengadaan"].matched_rule == "host:lpse@url#html"
     assert got["formulir_keberatan"].matched_rule.endswith("; broken: google-forms: closed (/forms/d/e/CLOSED001/closedform)")
+
+
+def test_a_pdf_hosted_on_another_site_is_read_for_its_first_page():
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from sample_world.render import make_pdf
+    from scrapers.detection.detect import detect_site
+    from scrapers.detection.ownership import Owner
+
+    dip = make_pdf("DAFTAR INFORMASI PUBLIK\nPEMERINTAH KABUPATEN SUMBER MAKMUR\nTAHUN 2026\n")
+    with LoopbackServer({"/uploads/dip-2026.pdf": Reply(200, dip, content_type="application/pdf")}) as other:
+        body = f"<table><tr><td>DIP 2026</td><td><a href='{other.url('/uploads/dip-2026.pdf')}'>Unduh</a></td></tr></table>"
+        with LoopbackServer({"/": html(body)}) as site:
+            result = crawl(site.url("/"))
+    [check] = result.documents.values()
+    assert check.first_page.startswith("DAFTAR INFORMASI PUBLIK PEMERINTAH KABUPATEN SUMBER MAKMUR")
+    owner = Owner.of("Kecamatan Contoh Barat", site.url("/"), "pelaksana", "Dinas Kominfo Kota Contoh")
+    got = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1), owner)}["dip"]
+    assert got.status == "missing" and got.matched_rule.endswith("rejected: names another region (kabupaten sumber)")

@@ -177,8 +177,7 @@ class SiteCrawler:
         self._start_refusal: str | None = None
         self.left_out: Counter[str] = Counter()
         self.untitled: set[str] = set()
-        """Document URLs linked only by links that say nothing ("Unduh" → dokumen-12.pdf):
-        their first page is read for a title."""
+        """Document URLs whose first page is read (see :meth:`_note_untitled`)."""
         self.left_out_example: dict[str, str] = {}
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_lock = threading.Lock()
@@ -591,11 +590,16 @@ class SiteCrawler:
                     self._consider(link.url, item.depth + 1, FROM_LINK)
 
     def _note_untitled(self, link) -> None:
-        """Remember a link whose text and file name say nothing; a link that names the same
-        URL elsewhere makes reading it unnecessary (already seen URLs are not verified twice)."""
+        """Remember a PDF whose first page is worth reading: its link's text and file name say
+        nothing ("Unduh" → dokumen-12.pdf), or it is hosted on another site (whose document it
+        may be: the first page names its region). A URL already seen through another link is
+        verified once, as first seen."""
         if link.url in self.seen or not self.settings.document_title_bytes:
             return
-        if is_generic_anchor(link.text) and is_generic_anchor(link.title) and file_name_says_nothing(link.url):
+        says_nothing = (is_generic_anchor(link.text) and is_generic_anchor(link.title)
+                        and file_name_says_nothing(link.url))
+        elsewhere = document_kind(link.url) == "pdf" and not self.scope.contains(link.url)
+        if says_nothing or elsewhere:
             self.untitled.add(normalize_url(link.url) or link.url)
 
     def _count_timeouts(self, page: Page) -> None:
