@@ -41,6 +41,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 
 def to_excel(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
+    """A table as an .xlsx file (cells neutralised against formula injection)."""
     buffer = io.BytesIO()
     safe = spreadsheet_safe(frame)
     for column in safe.columns:

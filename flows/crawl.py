@@ -11,10 +11,8 @@ fails the run.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -23,6 +21,7 @@ from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
 
 from core.checklist import Checklist, load_checklist
+from core.clock import local_today
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, load_settings
 from core.vocabulary import run_word
@@ -41,6 +40,7 @@ CRAWL_TAG = "pantau-crawl"
 
 @task(name="load-registry", cache_policy=NO_CACHE)
 def load_registry_task(path: str) -> Registry:
+    """Prefect task: read and validate the registry (a bad file fails the flow at once)."""
     return load_registry(path)
 
 
@@ -72,6 +72,7 @@ def _parent_name(reg: Registry, agency: Agency) -> str:
 
 
 def unreachable_findings(checklist: Checklist) -> list[Finding]:
+    """Every category ``unreachable``: what an agency gets when its site could not be checked."""
     return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
 
 
@@ -81,10 +82,6 @@ def read_http_caches(db_path: Path, agencies: list[Agency]) -> dict[str, tuple[d
         return {a.id: ({}, {}) for a in agencies}
     with warehouse_db.writing(db_path) as con:  # migrates an older file before reading
         return {a.id: load_http_cache(con, a.id) for a in agencies}
-
-
-def jakarta_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
 def collect_outcome(agency: Agency, fetched: PrefectFuture, detected: PrefectFuture,
@@ -130,10 +127,11 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     logger.info("Crawling %d agencies from %s", len(agencies), registry)
     fetch = fetch_site.with_options(
         retries=settings.schedule.agency_task_retries,
-        retry_delay_seconds=exponential_backoff(backoff_factor=5),
+        retry_delay_seconds=exponential_backoff(
+            backoff_factor=settings.schedule.agency_task_retry_backoff),
         timeout_seconds=settings.schedule.agency_task_timeout,
     )
-    today = today or jakarta_today()
+    today = today or local_today(settings)
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
     detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
                 for f, a in zip(fetched, agencies, strict=True)]
@@ -161,7 +159,7 @@ def store_run(db_path: Path, started: datetime, reg: Registry, settings: Setting
     summary with the new ``run_id``."""
     record = RunRecord(
         started_at=started, finished_at=datetime.now(UTC), categories=list(checklist),
-        outcomes=outcomes, registry=reg.source, settings={"crawl": asdict(settings.crawl)},
+        outcomes=outcomes, registry=reg.source, settings={"crawl": settings.crawl.model_dump()},
     )
     with warehouse_db.writing(db_path) as con:
         record.summary = run_summary(record, previous_scores(con))

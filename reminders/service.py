@@ -15,10 +15,11 @@ from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
+from core.clock import local_now
 from core.settings import Settings
 from core.vocabulary import REMINDER_KIND_WORDS, RUN
 from reminders import store
-from reminders.delivery import SmtpNotConfigured, apprise_available, deliver, local_now
+from reminders.delivery import SmtpNotConfigured, apprise_available, deliver
 from reminders.model import Plan, Summary
 from reminders.policy import plan as make_plan
 
@@ -28,6 +29,7 @@ class RemindersBusy(RuntimeError):
 
 
 def lock_path(db: str | Path) -> Path:
+    """The lock file that keeps two reminder passes on one database apart."""
     return Path(f"{db}.remind.lock")
 
 

@@ -62,6 +62,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
 
 
 def read_log(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
+    """Every row of the reminder log, oldest first."""
     return [
         LogEntry(id=r["id"], agency_id=r["agency_id"], run_id=r["run_id"], kind=r["kind"],
                  channel=r["channel"], recipients=r["recipients"], cc=r["cc"],
@@ -148,6 +149,7 @@ def record(path: str | Path, message: Message, delivery: Delivery, now: datetime
 
 def record_on(con: duckdb.DuckDBPyConnection, message: Message, delivery: Delivery,
               now: datetime) -> None:
+    """Record the outcome of sending one claimed message."""
     if message.row_id is None:
         raise ValueError("a message is recorded only after it was claimed")
     reason = None
@@ -156,10 +158,4 @@ def record_on(con: duckdb.DuckDBPyConnection, message: Message, delivery: Delive
     queries.execute(con, "reminder_record", id=message.row_id, status=delivery.status,
                     reason=reason, error=delivery.error, attempts=delivery.attempts,
                     sent_at=delivery.sent_at, now=now)
-
-
-def log_rows(path: str | Path) -> list[LogEntry]:
-    """The reminder log (for the CLI summary and tests)."""
-    with warehouse_db.read_only(path) as con:
-        return read_log(con)
 

@@ -32,11 +32,15 @@ a file created with this compatibility version keeps it for its whole life, so b
 
 
 class SchemaError(RuntimeError):
+    """The file is not a Pantau PPID database this version can use (newer schema, foreign tables)."""
+
     pass
 
 
 @dataclass(frozen=True)
 class Migration:
+    """One numbered ``migrations/NNNN_name.sql`` file."""
+
     version: int
     name: str
     path: Path
@@ -79,6 +83,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def latest_version() -> int:
+    """The schema version the bundled migrations lead to."""
     return len(migrations())
 
 
@@ -160,6 +165,7 @@ def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
 
 
 def is_lock_error(exc: Exception) -> bool:
+    """DuckDB refused because another process holds the file."""
     text = str(exc).lower()
     return "lock" in text or "conflicting" in text or "being used" in text
 
