@@ -279,7 +279,7 @@ class Pipeline:
                  for o in outcomes for f in o.findings]
         with db.writing(self.path) as con:
             write_run(con, record)
-            snapshot = store.read_snapshot(con, self.hints)
+            snapshot = store.read_snapshot(con)
             planned = plan(snapshot, self.settings, when.date(), composer=self.composer)
             for message in store.claim_on(con, planned, when):
                 store.record_on(con, message, Delivery("sent", 1, sent_at=when), when)

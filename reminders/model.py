@@ -62,6 +62,8 @@ class AgencyState:
     band: str | None
     checked_at: datetime | None
     gaps: tuple[Gap, ...] = ()
+    error: str | None = None
+    """Why the latest run could not check the site (None when it could)."""
     site_changed: bool = False
     """The latest run found the site changed ("situs berubah"): reminders held for review."""
     last_seen_at: datetime | None = None

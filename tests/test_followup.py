@@ -1,5 +1,5 @@
 """Follow-up after reminders (the ``reminder_followup``, ``followup_by_agency`` and
-``followup_by_category`` views of migration 0008): which reminded categories became found,
+``followup_by_category`` views of migration 0009): which reminded categories became found,
 when, and whether by the reply-by date; and the PPID Utama's digest naming the late ones."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
 -- site was last reached; unreachable_since: the first unreachable run after that (NULL while
 -- reachable) — the digest's "long unreachable" and the age of the last known findings.
 SELECT a.id AS agency_id, a.name, a.email, a.role, a.parent, a.url,
-       l.run_id, l.reachable, s.score, s.band, l.checked_at,
+       l.run_id, l.reachable, s.score, s.band, l.checked_at, l.error,
        coalesce(l.site_changed, false) AS site_changed,
        r.last_seen_at, r.unreachable_since
 FROM agencies AS a

@@ -1,4 +1,4 @@
--- 0008: trustworthy changes (issue 13). Forward-only.
+-- 0009: trustworthy changes (issue 13). Forward-only.
 --
 -- findings: the detector's own verdict beside the published status, and whether a drop from
 -- found/stale is confirmed. While a drop awaits its re-checks, status keeps the published
