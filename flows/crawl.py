@@ -17,10 +17,12 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
 from core.checklist import Checklist, load_checklist
@@ -32,7 +34,14 @@ from scrapers.crawling.crawler import crawl_site
 from scrapers.detection.detect import detect_site
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
-from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run
+from warehouse.load import (
+    AgencyOutcome,
+    RunRecord,
+    RunWriteError,
+    load_http_cache,
+    record_failed_run,
+    write_run,
+)
 
 CRAWL_TAG = "pantau-crawl"
 
@@ -111,7 +120,10 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     reg = load_registry_task(registry)
     checklist = load_checklist(*settings.checklist.extension_files)
     agencies = list(reg)
-    caches = read_http_caches(Path(db), agencies)
+    try:
+        caches = read_http_caches(Path(db), agencies)
+    except warehouse_db.DatabaseFileError as error:
+        return database_failure(error)
     logger.info("Crawling %d agencies from %s", len(agencies), registry)
     fetch = fetch_site.with_options(
         retries=settings.schedule.agency_task_retries,
@@ -126,12 +138,23 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
-    run_id, summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
+    try:
+        run_id, summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
+    except warehouse_db.DatabaseFileError as error:
+        return database_failure(error)
     create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
                              description=f"Pantau PPID run {run_id}")
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
     return run_id
+
+
+def database_failure(error: warehouse_db.DatabaseFileError) -> State:
+    """End the flow as Failed with the one-line cause ("<file>: No space left on device"),
+    without a traceback in the log: a bad or full database file is not a bug. Calling the
+    flow then raises ``prefect.exceptions.FailedRun`` with that message."""
+    get_run_logger().error("Run not stored: %s", error)
+    return Failed(message=str(error))
 
 
 def store_run(db_path: Path, started: datetime, reg: Registry, settings: Settings,
@@ -141,6 +164,25 @@ def store_run(db_path: Path, started: datetime, reg: Registry, settings: Setting
         started_at=started, finished_at=datetime.now(), categories=list(checklist),
         outcomes=outcomes, registry=reg.source, settings={"crawl": asdict(settings.crawl)},
     )
+    try:
+        return _write_run(db_path, record, outcomes)
+    except (RunWriteError, duckdb.Error, OSError) as exc:
+        error = warehouse_db.file_error(db_path, exc)
+        record_failure(db_path, started, reg.source, error.cause)
+        raise error from exc
+
+
+def record_failure(db_path: Path, started: datetime, registry: str, cause: str) -> None:
+    """Note a run that could not be stored, if the file still takes a small write (a full
+    disk may refuse even that: the run is then only in the log and the command's error)."""
+    try:
+        with warehouse_db.writing(db_path, wait=5) as con:
+            record_failed_run(con, started, registry, cause)
+    except Exception:  # noqa: BLE001 - the original error is the one reported
+        pass
+
+
+def _write_run(db_path: Path, record: RunRecord, outcomes: list[AgencyOutcome]) -> tuple[int, dict]:
     with warehouse_db.writing(db_path) as con:
         previous = dict(con.execute("SELECT agency_id, score FROM latest_scores").fetchall())
         run_id = write_run(con, record)

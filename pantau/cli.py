@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +33,25 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+@contextmanager
+def database_errors(db: Path) -> Iterator[None]:
+    """A bad database file ends the command with one line naming the file and the cause
+    (not DuckDB, empty, a directory, read-only, a full disk …) and a non-zero exit."""
+    import duckdb
+
+    from warehouse import db as warehouse_db
+    from warehouse.load import RunWriteError
+
+    try:
+        yield
+    except warehouse_db.DatabaseFileError as exc:
+        fail(str(exc))
+    except (duckdb.Error, RunWriteError, OSError) as exc:
+        if isinstance(exc, duckdb.Error) and warehouse_db.is_lock_error(exc):
+            fail(f"{db}: sedang dipakai proses lain untuk menulis; coba lagi sebentar lagi")
+        fail(str(warehouse_db.file_error(db, exc)))
+
+
 def settings_or_exit(path: Path | None):
     try:
         return load_settings(path)
@@ -51,15 +72,24 @@ def crawl(
         agencies = load_registry(registry)
     except RegistryError as exc:
         fail(str(exc), 2)
+    from prefect.exceptions import FailedRun
+
     from flows.crawl import crawl_all_with_runner
     from warehouse import db as warehouse_db
 
-    flow = crawl_all_with_runner(loaded)
-    run_id = flow(registry=str(registry), db=str(db),
-                  settings_file=str(settings) if settings else None, max_pages=max_pages)
-    with warehouse_db.read_only(db) as con:
-        unreachable = warehouse_db.scalar(
-            con, "SELECT count(*) FROM agency_runs WHERE run_id = ? AND NOT reachable", [run_id])
+    with database_errors(db):
+        warehouse_db.inspect_file(db, writing=True)  # before a crawl that could take hours
+        flow = crawl_all_with_runner(loaded)
+        try:
+            run_id = flow(registry=str(registry), db=str(db),
+                          settings_file=str(settings) if settings else None,
+                          max_pages=max_pages)
+        except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
+            fail(str(exc))
+        with warehouse_db.read_only(db) as con:
+            unreachable = warehouse_db.scalar(
+                con, "SELECT count(*) FROM agency_runs WHERE run_id = ? AND NOT reachable",
+                [run_id])
     typer.echo(f"Run {run_id} selesai: {len(agencies)} badan publik dipantau, "
                f"{unreachable} tidak dapat diakses. Database: {db}")
 
@@ -102,7 +132,8 @@ def remind(
 
     loaded = settings_or_exit(settings)
     try:
-        summary = run_reminders(db, loaded, dry_run=dry_run)
+        with database_errors(db):
+            summary = run_reminders(db, loaded, dry_run=dry_run)
     except SmtpNotConfigured as exc:  # checked before anything is read or written
         fail(str(exc), 2)
     except (FileNotFoundError, SchemaError, RemindersBusy, TemplateConfigError) as exc:
@@ -157,7 +188,7 @@ def db_migrate(db: DbOption) -> None:
     from warehouse import db as warehouse_db
 
     try:
-        with warehouse_db.writing(db) as con:
+        with database_errors(db), warehouse_db.writing(db) as con:
             version = warehouse_db.schema_version(con)
     except warehouse_db.SchemaError as exc:
         fail(str(exc))
@@ -177,7 +208,7 @@ def db_export(
     if fmt not in FORMATS:
         fail(f"--format must be one of: {', '.join(FORMATS)}", 2)
     try:
-        with warehouse_db.read_only(db) as con:
+        with database_errors(db), warehouse_db.read_only(db) as con:
             files = export(con, out_dir, fmt)
     except (FileNotFoundError, warehouse_db.SchemaError) as exc:
         fail(str(exc))

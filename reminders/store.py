@@ -25,6 +25,7 @@ from reminders.model import (
 )
 from warehouse import db as warehouse_db
 from warehouse import queries
+from warehouse.load import rollback_quietly
 
 
 def ensure_schema(path: str | Path) -> None:
@@ -146,7 +147,7 @@ def claim_on(con: duckdb.DuckDBPyConnection, plan: Plan, now: datetime) -> list[
             ).fetchall()
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)  # a full disk: keep its cause, not "cannot rollback"
         raise
     return claimed
 
