@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.settings import Settings
 from reminders.model import AgencyState, Gap, Message
+from scrapers.model import is_blocked
 
 BUNDLED_TEMPLATES = Path(__file__).with_name("templates")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -162,9 +163,12 @@ class Composer:
             "utama": utama,
             "sites": [
                 {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
-                 "dashboard_link": dashboard_link(self.settings, s.id)}
+                 "dashboard_link": dashboard_link(self.settings, s.id),
+                 "reason": s.error or "", "blocked": is_blocked(s.error)}
                 for s in sites
             ],
+            "any_blocked": any(is_blocked(s.error) for s in sites),
+            "user_agent": self.settings.crawl.user_agent,
             "today": today,
             "dashboard_url": self.settings.dashboard.url,
         }

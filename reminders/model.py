@@ -64,6 +64,8 @@ class AgencyState:
     band: str | None
     checked_at: datetime | None
     gaps: tuple[Gap, ...] = ()
+    error: str | None = None
+    """Why the latest run could not check the site (None when it could)."""
 
     @property
     def addresses(self) -> tuple[str, ...]:

@@ -59,11 +59,11 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, hints: dict[str, str] | None =
         ))
     agencies = {}
     for (agency_id, name, email, role, parent, url, run_id, reachable, score, band,
-         checked_at) in _rows(con, "reminder_agencies"):
+         checked_at, error) in _rows(con, "reminder_agencies"):
         agencies[agency_id] = AgencyState(
             id=agency_id, name=name, email=email or "", role=role, parent=parent or "", url=url,
             run_id=run_id, reachable=bool(reachable), score=score, band=band,
-            checked_at=checked_at, gaps=tuple(gaps.get(agency_id, ())),
+            checked_at=checked_at, gaps=tuple(gaps.get(agency_id, ())), error=error,
         )
     return Snapshot(agencies=agencies, log=tuple(read_log(con)))
 

@@ -18,6 +18,14 @@ BROKEN = "broken"
 MISSING = "missing"
 UNREACHABLE = "unreachable"
 STATUSES = (FOUND, STALE, BROKEN, MISSING, UNREACHABLE)
+BLOCKED = "diblokir"
+"""How an unreachable site's error begins when it refuses the monitor (HTTP 401/403 to the
+start page, or to every page after it): a WAF, a geo-block or a log-in wall."""
+
+
+def is_blocked(error: str | None) -> bool:
+    """Whether an unreachable site's error says it blocks the monitor."""
+    return bool(error) and error.startswith(BLOCKED)
 
 
 @dataclass

@@ -236,10 +236,10 @@ BAD_FILES = {
     "sqlite": lambda p: _sqlite_file(p),
 }
 CAUSES = {
-    "text": "not a DuckDB database file",
-    "empty": "empty file",
-    "directory": "is a directory",
-    "sqlite": "a SQLite database",
+    "text": "bukan basis data DuckDB",
+    "empty": "berkas kosong",
+    "directory": "berupa folder",
+    "sqlite": "basis data SQLite",
 }
 
 
@@ -432,3 +432,48 @@ def _fill(folder):
     finally:
         os.close(fd)
     return filler
+
+
+@pytest.mark.slow
+def test_blocked_site_gets_no_score_no_reminder_and_the_digest_says_what_to_ask(
+        tmp_path, prefect_api):
+    import duckdb
+
+    from core.settings import CrawlSettings as Defaults
+
+    open_site = {"/": html("<h1>PPID Diskominfo</h1>"), "/robots.txt": Reply(404, b"")}
+    waf = html("<h1>403 Forbidden</h1><p>Request blocked by WAF</p>", status=403)
+    with LoopbackServer(open_site) as utama_site, LoopbackServer(default=waf) as blocked_site:
+        registry = tmp_path / "registry.yaml"
+        registry.write_text(
+            "agencies:\n"
+            f"  - {{id: kominfo, name: Diskominfo, url: '{utama_site.url()}', role: utama,"
+            " email: ppid@kominfo.test}\n"
+            f"  - {{id: dinkes, name: Dinas Kesehatan, url: '{blocked_site.url()}',"
+            " role: pelaksana, parent: kominfo, email: ppid@dinkes.test}\n")
+        settings = tmp_path / "settings.yaml"
+        settings.write_text("crawl:\n  host_delay: 0\n  retries: 0\n"
+                            "schedule:\n  agency_task_retries: 0\n")
+        db = tmp_path / "pantau.duckdb"
+        result = invoke("crawl", "--registry", registry, "--db", db, "--settings", settings)
+        assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        reachable, error, score = con.execute(
+            "SELECT reachable, error, score FROM agency_runs WHERE agency_id = 'dinkes'"
+        ).fetchall()[0]
+        statuses = {r[0] for r in con.execute(
+            "SELECT status FROM latest_findings WHERE agency_id = 'dinkes'").fetchall()}
+    finally:
+        con.close()
+    assert not reachable and score is None
+    assert error.startswith("diblokir: HTTP 403")
+    assert statuses == {"unreachable"}
+    result = invoke("remind", "--db", db, "--dry-run", "--settings", settings)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Kepada   : ppid@dinkes.test" not in out  # no reminder to a site we could not check
+    assert "ringkasan situs tak terjangkau" in out, out
+    digest = out[out.index("ringkasan situs tak terjangkau"):]
+    assert "Dinas Kesehatan" in digest and "diblokir: HTTP 403" in digest
+    assert Defaults().user_agent in digest and "User-Agent" in digest

@@ -65,31 +65,31 @@ def inspect_file(path: str | Path, *, writing: bool) -> None:
     file is fine for writing (it is created) and raises FileNotFoundError for reading."""
     path = Path(path)
     if path.is_dir():
-        raise DatabaseFileError(path, "is a directory, not a DuckDB database file")
+        raise DatabaseFileError(path, "berupa folder, bukan basis data DuckDB")
     if not path.exists():
         if not writing:
             raise FileNotFoundError(f"{path}: no such database file")
         folder = path.parent if str(path.parent) else Path(".")
         if folder.exists() and not folder.is_dir():
-            raise DatabaseFileError(path, f"{folder} is not a folder")
+            raise DatabaseFileError(path, f"{folder} bukan folder")
         if folder.is_dir() and not _writable(folder):
-            raise DatabaseFileError(path, f"cannot create the database: {_why_not_writable(folder)}")
+            raise DatabaseFileError(path, f"basis data tidak dapat dibuat: {_why_not_writable(folder)}")
         return
     try:
         with path.open("rb") as handle:
             head = handle.read(16)
     except OSError as exc:
-        raise DatabaseFileError(path, f"cannot read the file: {exc.strerror or exc}") from exc
+        raise DatabaseFileError(path, f"berkas tidak dapat dibaca: {exc.strerror or exc}") from exc
     if not head:
-        raise DatabaseFileError(path, "empty file, not a DuckDB database (left as it is)")
+        raise DatabaseFileError(path, "berkas kosong, bukan basis data DuckDB (berkas tidak diubah)")
     if head.startswith(SQLITE_MAGIC):
-        raise DatabaseFileError(path, "a SQLite database, not a DuckDB database (left as it is)")
+        raise DatabaseFileError(path, "basis data SQLite, bukan basis data DuckDB (berkas tidak diubah)")
     if head[8:12] != DUCKDB_MAGIC:
-        raise DatabaseFileError(path, "not a DuckDB database file (left as it is)")
+        raise DatabaseFileError(path, "bukan basis data DuckDB (berkas tidak diubah)")
     if writing:
         for target in (path, path.parent if str(path.parent) else Path(".")):
             if not _writable(target):
-                raise DatabaseFileError(path, f"cannot write: {_why_not_writable(target)}")
+                raise DatabaseFileError(path, f"tidak dapat ditulis: {_why_not_writable(target)}")
 
 
 def _writable(path: Path) -> bool:
@@ -99,11 +99,11 @@ def _writable(path: Path) -> bool:
 def _why_not_writable(path: Path) -> str:
     try:
         if os.statvfs(path).f_flag & os.ST_RDONLY:
-            return f"read-only file system ({path})"
+            return f"sistem berkas hanya-baca (read-only file system: {path})"
     except OSError:
         pass
-    kind = "folder" if path.is_dir() else "file"
-    return f"read-only {kind} ({path})"
+    kind = "folder" if path.is_dir() else "berkas"
+    return f"{kind} hanya-baca (read-only: {path})"
 
 
 def file_error(path: str | Path, exc: BaseException) -> DatabaseFileError:
@@ -118,9 +118,9 @@ def file_error(path: str | Path, exc: BaseException) -> DatabaseFileError:
         text = text[len(f"{path}: "):]
     lowered = text.lower()
     if "no space left" in lowered or "disk is full" in lowered or "enospc" in lowered:
-        text = "No space left on device (the database is unchanged)"
+        text = "disk penuh (No space left on device); basis data tidak berubah"
     elif "read-only file system" in lowered:
-        text = "read-only file system"
+        text = "sistem berkas hanya-baca (read-only file system)"
     return DatabaseFileError(path, text.splitlines()[0] if text else type(exc).__name__)
 
 

@@ -47,8 +47,13 @@ st.caption(f"Terakhir diperiksa {ui.when(standing['checked_at'])} (putaran "
            f"#{int(standing['run_id'])})")
 
 if counts["unreachable"] == len(findings) and len(findings):
+    reason = standing.get("error")
+    because = f" Sebab: {ui.text(reason)}." if isinstance(reason, str) and reason else ""
+    ask = (" Situs menolak pemantau: minta pengelola servernya mengizinkan User-Agent "
+           "pemantau Pantau PPID." if isinstance(reason, str) and reason.startswith("diblokir")
+           else "")
     st.warning("Situs ini tidak dapat dijangkau pada putaran terakhir: statusnya belum "
-               "diketahui, tidak dihitung sebagai tidak mempublikasikan.")
+               f"diketahui, tidak dihitung sebagai tidak mempublikasikan.{because}{ask}")
 
 st.plotly_chart(charts.score_history(d.agency_history(agency_id), info["name"]),
                 width="stretch", key="agency_history")

@@ -39,7 +39,7 @@ from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from scrapers.crawling.sitemap import collect_sitemap_urls
 from scrapers.detection.doctypes import content_type_kind, document_kind
 from scrapers.detection.extract import extract_page
-from scrapers.model import DocumentCheck, Page, SiteCrawl
+from scrapers.model import BLOCKED, DocumentCheck, Page, SiteCrawl
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -47,8 +47,6 @@ PAGE, DOCUMENT = "page", "document"
 FROM_LINK, FROM_SITEMAP = 0, 1
 """Rank of a URL's source: at equal depth, links found on pages go before sitemap entries."""
 NOTE_EXAMPLES = 1
-BLOCKED = "diblokir"
-"""The reason of a site that refuses the monitor (WAF, geo-block, log-in wall)."""
 BLOCKED_STATUSES = frozenset({401, 403})
 BLOCKED_AFTER = 3
 """A site whose start page answered but whose next this-many pages (and all others) answer
