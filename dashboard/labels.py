@@ -1,4 +1,5 @@
-"""What the dashboard calls things (Bahasa Indonesia) and the colours it gives them.
+"""What the dashboard calls things and the colours it gives them; the words themselves are
+``core.vocabulary``'s (one vocabulary for dashboard, e-mails and CLI).
 
 Also the two escapes the pages need for text that came from a crawl or a registry file:
 ``md_escape`` for Streamlit's Markdown elements and ``plotly_escape`` for Plotly labels.
@@ -10,17 +11,41 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from warehouse.scoring import BANDS
+from core.vocabulary import (
+    BAND_NAMES,
+    BANDS,
+    CHANGE_WORDS,
+    CHANGES,
+    GROUP_WORDS,
+    GROUPS,
+    NO_SCORE,
+    REMINDER_KIND_WORDS,
+    REMINDER_STATUS_WORDS,
+    ROLE_WORDS,
+    STATUS_WORDS,
+    STATUSES,
+    band_word,
+    group_word,
+    role_word,
+    status_word,
+)
 
-STATUSES = ("found", "stale", "broken", "missing", "unreachable")
+__all__ = ["BAND_NAMES", "BAND_THRESHOLDS", "CHANGES", "GROUPS", "NO_SCORE", "STATUSES"]
 
-STATUS_LABELS = {
-    "found": "Ditemukan",
-    "stale": "Kedaluwarsa",
-    "broken": "Tautan rusak",
-    "missing": "Tidak ditemukan",
-    "unreachable": "Tidak terjangkau",
-}
+# The words are core.vocabulary's (one vocabulary for dashboard, e-mails, CLI); the dashboard
+# keeps its historical names for them.
+STATUS_LABELS = STATUS_WORDS
+GROUP_LABELS = GROUP_WORDS
+ROLE_LABELS = ROLE_WORDS
+CHANGE_LABELS = CHANGE_WORDS
+REMINDER_STATUS_LABELS = REMINDER_STATUS_WORDS
+REMINDER_KIND_LABELS = REMINDER_KIND_WORDS
+status_label = status_word
+group_label = group_word
+role_label = role_word
+band_label = band_word
+
+BAND_THRESHOLDS = tuple((lower, name) for lower, name in BANDS if lower > 0)
 
 STATUS_COLORS = {
     "found": "#2e7d32",  # green
@@ -39,56 +64,9 @@ STATUS_TEXT_COLORS = {
     "unreachable": "#ffffff",
 }
 
-GROUPS = ("berkala", "serta_merta", "setiap_saat", "dikecualikan", "layanan")
-
-GROUP_LABELS = {
-    "berkala": "Informasi berkala",
-    "serta_merta": "Informasi serta merta",
-    "setiap_saat": "Informasi setiap saat",
-    "dikecualikan": "Informasi dikecualikan",
-    "layanan": "Layanan informasi",
-}
-
-ROLE_LABELS = {"utama": "PPID Utama", "pelaksana": "PPID Pelaksana"}
-
-# Band names are the Komisi Informasi's own (already Indonesian), best first.
-BAND_NAMES = tuple(name for _, name in BANDS)
-BAND_THRESHOLDS = tuple((lower, name) for lower, name in BANDS if lower > 0)
-NO_SCORE = "Tidak terjangkau"
-"""Shown instead of a band for an agency whose site could not be crawled (no score)."""
-
-BAND_COLORS = {
-    "Informatif": "#1b5e20",
-    "Menuju Informatif": "#66bb6a",
-    "Cukup Informatif": "#fdd835",
-    "Kurang Informatif": "#fb8c00",
-    "Tidak Informatif": "#c62828",
-    NO_SCORE: "#607d8b",
-}
-
-CHANGES = ("newly_found", "newly_missing", "became_broken", "became_stale", "became_unreachable",
-           "other")
-
-CHANGE_LABELS = {
-    "newly_found": "Baru ditemukan",
-    "newly_missing": "Baru hilang",
-    "became_broken": "Menjadi rusak",
-    "became_stale": "Menjadi kedaluwarsa",
-    "became_unreachable": "Menjadi tidak terjangkau",
-    "other": "Lainnya",
-}
-
-REMINDER_STATUS_LABELS = {
-    "pending": "Menunggu",
-    "sent": "Terkirim",
-    "failed": "Gagal",
-    "skipped": "Dilewati",
-}
-
-REMINDER_KIND_LABELS = {
-    "reminder": "Pengingat",
-    "digest": "Ringkasan situs tak terjangkau",
-}
+BAND_COLORS = dict(zip(BAND_NAMES, ("#1b5e20", "#66bb6a", "#fdd835", "#fb8c00", "#c62828"),
+                       strict=True))
+BAND_COLORS[NO_SCORE] = "#607d8b"
 
 REMINDER_STATUS_COLORS = {
     "pending": "#90a4ae",
@@ -96,25 +74,6 @@ REMINDER_STATUS_COLORS = {
     "failed": "#c62828",
     "skipped": "#f9a825",
 }
-
-
-def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "", status or "")
-
-
-def group_label(group: str | None) -> str:
-    return GROUP_LABELS.get(group or "", (group or "").replace("_", " ").capitalize())
-
-
-def role_label(role: str | None) -> str:
-    return ROLE_LABELS.get(role or "", role or "")
-
-
-def band_label(band: str | None) -> str:
-    """The band, or "Tidak terjangkau" for an agency without a score."""
-    if band is None or band != band:  # None or NaN
-        return NO_SCORE
-    return band
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:])")

@@ -28,6 +28,7 @@ from prefect.tasks import exponential_backoff
 from core.checklist import Checklist, load_checklist
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, load_settings
+from core.vocabulary import run_word
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
@@ -143,7 +144,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     except warehouse_db.DatabaseFileError as error:
         return database_failure(error)
     create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
-                             description=f"Pantau PPID run {run_id}")
+                             description=f"Pantau PPID {run_word(run_id)}")
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
     return run_id

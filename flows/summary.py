@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.vocabulary import NO_SCORE, UNREACHABLE_WORD, run_word
 from warehouse.load import AgencyOutcome
 
 
@@ -37,10 +38,10 @@ def _fmt(value) -> str:
 
 def summary_markdown(summary: dict) -> str:
     lines = [
-        f"# Pantau PPID — run {summary['run_id']}",
+        f"# Pantau PPID — {run_word(summary['run_id'])}",
         "",
         f"- Badan publik dipantau: **{summary['agencies']}**",
-        f"- Tidak dapat diakses: **{summary['unreachable']}**",
+        f"- {UNREACHABLE_WORD.capitalize()}: **{summary['unreachable']}**",
         f"- Rata-rata nilai: **{_fmt(summary['average_score'])}**",
         f"- Halaman diambil: {summary['pages']}, byte diterima: {summary['body_bytes']}",
         "",
@@ -49,7 +50,7 @@ def summary_markdown(summary: dict) -> str:
         "| Badan publik | Nilai | Kualifikasi | Sebelumnya |",
         "|---|---:|---|---:|",
     ]
-    lines += [f"| {r['agency_id']} | {_fmt(r['score'])} | {r['band'] or 'tidak dapat diakses'} "
+    lines += [f"| {r['agency_id']} | {_fmt(r['score'])} | {r['band'] or NO_SCORE} "
               f"| {_fmt(r['previous'])} |" for r in summary["scores"]]
     if summary["biggest_drops"]:
         lines += ["", "## Penurunan terbesar", "", "| Badan publik | Sebelumnya | Sekarang | Selisih |",
@@ -57,6 +58,6 @@ def summary_markdown(summary: dict) -> str:
         lines += [f"| {r['agency_id']} | {_fmt(r['previous'])} | {_fmt(r['score'])} | {r['delta']:+.2f} |"
                   for r in summary["biggest_drops"]]
     if summary["unreachable_agencies"]:
-        lines += ["", "## Tidak dapat diakses", ""]
+        lines += ["", f"## {UNREACHABLE_WORD.capitalize()}", ""]
         lines += [f"- {agency}: {error}" for agency, error in summary["unreachable_agencies"].items()]
     return "\n".join(lines) + "\n"

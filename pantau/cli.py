@@ -11,6 +11,7 @@ import typer
 
 from core.registry import RegistryError, load_registry
 from core.settings import SettingsError, load_settings
+from core.vocabulary import UNREACHABLE_WORD, run_word
 
 app = typer.Typer(
     help="Pantau PPID: memantau kepatuhan publikasi informasi publik badan publik (PPID).",
@@ -90,8 +91,8 @@ def crawl(
             unreachable = warehouse_db.scalar(
                 con, "SELECT count(*) FROM agency_runs WHERE run_id = ? AND NOT reachable",
                 [run_id])
-    typer.echo(f"Run {run_id} selesai: {len(agencies)} badan publik dipantau, "
-               f"{unreachable} tidak dapat diakses. Database: {db}")
+    typer.echo(f"{run_word(run_id)} selesai: {len(agencies)} badan publik dipantau, "
+               f"{unreachable} {UNREACHABLE_WORD}. Database: {db}")
 
 
 @app.command()

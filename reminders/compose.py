@@ -24,18 +24,12 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.settings import Settings
+from core.vocabulary import BROKEN, MISSING, RUN, STALE, STATUS_WORDS, is_blocked, status_word
 from reminders.model import AgencyState, Gap, Message
-from scrapers.model import is_blocked
 
 BUNDLED_TEMPLATES = Path(__file__).with_name("templates")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember")
-STATUS_LABELS = {
-    "missing": "belum ditemukan",
-    "broken": "tautan rusak",
-    "stale": "belum diperbarui",
-    "unreachable": "situs tidak dapat dijangkau",
-}
 
 
 class TemplateConfigError(ValueError):
@@ -130,6 +124,7 @@ class Composer:
         self.html = Environment(autoescape=True, **common)
         for env in (self.text, self.html):
             env.filters.update(tanggal=tanggal, angka=angka, safe_href=safe_href)
+            env.globals.update(words=STATUS_WORDS, run_word=RUN)  # core.vocabulary's words
 
     def _render(self, name: str, context: dict) -> tuple[str, str, str]:
         subject = one_line(self.text.get_template(f"{name}_subject.txt.j2").render(context))
@@ -144,9 +139,9 @@ class Composer:
         context = {
             "agency": agency,
             "gaps": gaps,
-            "missing": [g for g in gaps if g["status"] == "missing"],
-            "broken": [g for g in gaps if g["status"] == "broken"],
-            "stale": [g for g in gaps if g["status"] == "stale"],
+            "missing": [g for g in gaps if g["status"] == MISSING],
+            "broken": [g for g in gaps if g["status"] == BROKEN],
+            "stale": [g for g in gaps if g["status"] == STALE],
             "checked_at": checked,
             "today": today,
             "reply_by": today + timedelta(days=self.settings.reminders.reply_within_days),
@@ -182,7 +177,7 @@ def gap_view(gap: Gap, checked: date) -> dict:
         "name": gap.name,
         "legal_basis": gap.legal_basis,
         "status": gap.status,
-        "status_label": STATUS_LABELS.get(gap.status, gap.status),
+        "status_label": status_word(gap.status),
         "upload_hint": gap.upload_hint,
         "evidence_url": gap.evidence_url,
         "evidence_href": safe_href(gap.evidence_url),

@@ -18,8 +18,6 @@ DIGEST = "digest"
 EMAIL = "email"
 APPRISE = "apprise"
 
-LACKING = ("missing", "broken", "stale")
-"""Finding statuses a reminder asks about."""
 
 
 def split_addresses(value: str | None) -> tuple[str, ...]:

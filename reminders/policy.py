@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from core.settings import Settings
+from core.vocabulary import RUN, UNREACHABLE_WORD
 from reminders.compose import Composer, Contact, Escalation, new_message_id, tanggal
 from reminders.model import (
     APPRISE,
@@ -52,7 +53,7 @@ from reminders.model import (
 
 NO_EMAIL = "tidak ada alamat e-mail di registry"
 NO_APPRISE = "paket apprise belum terpasang (pip install 'pantau-ppid[reminders]')"
-UNREACHABLE = ("situs tidak dapat dijangkau pada pemeriksaan terakhir; tidak diingatkan, "
+UNREACHABLE = (f"situs {UNREACHABLE_WORD} pada {RUN} terakhir; tidak diingatkan, "
                "dilaporkan ke PPID Utama")
 
 

@@ -16,9 +16,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from core.settings import Settings
+from core.vocabulary import REMINDER_KIND_WORDS, RUN
 from reminders import store
 from reminders.delivery import SmtpNotConfigured, apprise_available, deliver, local_now
-from reminders.model import DIGEST, Delivery, Message, Plan, Snapshot, Summary
+from reminders.model import Delivery, Message, Plan, Snapshot, Summary
 from reminders.policy import plan as make_plan
 
 
@@ -106,7 +107,7 @@ def run_reminders(db: str | Path, settings: Settings, *, dry_run: bool = False,
     return summary
 
 
-KIND_LABELS = {DIGEST: "ringkasan situs tak terjangkau", "reminder": "pengingat"}
+KIND_LABELS = {kind: word.lower() for kind, word in REMINDER_KIND_WORDS.items()}
 
 
 def format_dry_run(plan: Plan) -> str:
@@ -115,7 +116,7 @@ def format_dry_run(plan: Plan) -> str:
              "tidak ada yang dikirim dan tidak ada yang dicatat.", ""]
     for number, m in enumerate(plan.messages, start=1):
         lines.append(f"=== Pesan {number}/{len(plan.messages)}: {KIND_LABELS.get(m.kind, m.kind)}, "
-                     f"{m.agency_id}, kanal {m.channel}, run {m.run_id} ===")
+                     f"{m.agency_id}, kanal {m.channel}, {RUN} #{m.run_id} ===")
         lines.append(f"Kepada   : {m.recipients_text}")
         if m.cc:
             lines.append(f"Tembusan : {', '.join(m.cc)} (eskalasi)")
@@ -150,7 +151,8 @@ def format_summary(summary: Summary) -> str:
            if summary.plan.already_sent else "") + ".")
     if summary.failed:
         lines.append("Pesan yang gagal tetap tercatat 'failed' dan dicoba lagi pada "
-                     "`pantau remind` berikutnya untuk run yang sama.")
+                     "`pantau remind` berikutnya untuk "
+                     f"{RUN} yang sama.")
     return "\n".join(lines) + "\n"
 
 

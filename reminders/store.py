@@ -7,7 +7,6 @@ while a message is on its way to the SMTP server.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -49,33 +48,35 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, hints: dict[str, str] | None =
     """Every agency's latest run with its gaps, and the whole reminder log."""
     hints = hints or {}
     gaps: dict[str, list[Gap]] = {}
-    for (agency_id, _run, category_id, group, name, legal_basis, freshness, status,
-         evidence_url, evidence_text, year, _checked) in _rows(con, "reminder_gaps"):
-        gaps.setdefault(agency_id, []).append(Gap(
-            category_id=category_id, group=group, name=name, legal_basis=legal_basis or "",
-            freshness=freshness, status=status, evidence_url=evidence_url,
-            evidence_text=evidence_text, document_year=year,
-            upload_hint=hints.get(category_id, ""),
+    for r in queries.records(con, "reminder_gaps"):
+        gaps.setdefault(r["agency_id"], []).append(Gap(
+            category_id=r["category_id"], group=r["category_group"], name=r["category_name"],
+            legal_basis=r["legal_basis"] or "", freshness=r["freshness"], status=r["status"],
+            evidence_url=r["evidence_url"], evidence_text=r["evidence_text"],
+            document_year=r["document_year"], upload_hint=hints.get(r["category_id"], ""),
         ))
     agencies = {}
-    for (agency_id, name, email, role, parent, url, run_id, reachable, score, band,
-         checked_at, error) in _rows(con, "reminder_agencies"):
-        agencies[agency_id] = AgencyState(
-            id=agency_id, name=name, email=email or "", role=role, parent=parent or "", url=url,
-            run_id=run_id, reachable=bool(reachable), score=score, band=band,
-            checked_at=checked_at, gaps=tuple(gaps.get(agency_id, ())), error=error,
+    for r in queries.records(con, "reminder_agencies"):
+        agencies[r["agency_id"]] = AgencyState(
+            id=r["agency_id"], name=r["name"], email=r["email"] or "", role=r["role"],
+            parent=r["parent"] or "", url=r["url"], run_id=r["run_id"],
+            reachable=bool(r["reachable"]), score=r["score"], band=r["band"],
+            checked_at=r["checked_at"], gaps=tuple(gaps.get(r["agency_id"], ())),
+            error=r["error"],
         )
     return Snapshot(agencies=agencies, log=tuple(read_log(con)))
 
 
 def read_log(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
     return [
-        LogEntry(id=r[0], agency_id=r[1], run_id=r[2], kind=r[3], channel=r[4],
-                 recipients=r[5], cc=r[6], categories=tuple(r[7] or ()),
-                 about_agencies=tuple(r[8] or ()), status=r[9], reason=r[10], error=r[11],
-                 attempts=r[12], message_id=r[13], subject=r[14], created_at=r[15],
-                 sent_at=r[16], score=r[18])
-        for r in _rows(con, "reminder_log")
+        LogEntry(id=r["id"], agency_id=r["agency_id"], run_id=r["run_id"], kind=r["kind"],
+                 channel=r["channel"], recipients=r["recipients"], cc=r["cc"],
+                 categories=tuple(r["categories"] or ()),
+                 about_agencies=tuple(r["about_agencies"] or ()), status=r["status"],
+                 reason=r["reason"], error=r["error"], attempts=r["attempts"],
+                 message_id=r["message_id"], subject=r["subject"], created_at=r["created_at"],
+                 sent_at=r["sent_at"], score=r["score"])
+        for r in queries.records(con, "reminder_log")
     ]
 
 
@@ -194,6 +195,3 @@ def log_rows(path: str | Path) -> list[LogEntry]:
     with warehouse_db.read_only(path) as con:
         return read_log(con)
 
-
-def _rows(con: duckdb.DuckDBPyConnection, name: str, params: Iterable | None = None) -> list[tuple]:
-    return con.execute(queries.sql(name), params).fetchall()

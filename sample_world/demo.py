@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from core.vocabulary import RUN
 from flows.crawl import crawl_all
 from sample_world import SampleWorld
 
@@ -46,7 +47,7 @@ def crawl_epochs(world: SampleWorld, workdir: Path, db: Path, settings: Path,
     run_ids = []
     for epoch in EPOCHS:
         world.set_epoch(epoch)
-        say(f"Crawl {epoch}/{len(EPOCHS)} atas {len(world.sites)} situs contoh …")
+        say(f"{RUN.capitalize()} {epoch}/{len(EPOCHS)} atas {len(world.sites)} situs contoh …")
         run_ids.append(crawl_all(registry=str(registry), db=str(db), settings_file=str(settings)))
     return run_ids
 
@@ -56,7 +57,7 @@ def run_demo(workdir: Path, port: int = 8501, dashboard: bool = True,
     db, settings = prepare(workdir)
     with SampleWorld() as world:
         run_ids = crawl_epochs(world, workdir, db, settings, say)
-        say(f"Selesai: {len(run_ids)} run tersimpan di {db}")
+        say(f"Selesai: {len(run_ids)} {RUN} tersimpan di {db}")
         if dashboard:
             from dashboard.launch import HOST, run_foreground
 

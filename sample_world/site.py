@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
+from core.vocabulary import STATUSES
+
 from .render import substitute
 
-STATUSES = ("found", "stale", "broken", "missing", "unreachable")
 # The contract's 30 category ids (shared/spec/categories.csv); the tests check they agree.
 CATEGORY_IDS = (
     "profil",

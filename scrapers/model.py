@@ -11,21 +11,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-# Finding statuses, as in the contract.
-FOUND = "found"
-STALE = "stale"
-BROKEN = "broken"
-MISSING = "missing"
-UNREACHABLE = "unreachable"
-STATUSES = (FOUND, STALE, BROKEN, MISSING, UNREACHABLE)
-BLOCKED = "diblokir"
-"""How an unreachable site's error begins when it refuses the monitor (HTTP 401/403 to the
-start page, or to every page after it): a WAF, a geo-block or a log-in wall."""
+# Finding statuses, as in the contract (declared once in core.vocabulary).
+from core.vocabulary import BROKEN, FOUND, MISSING, STALE, STATUSES, UNREACHABLE
 
-
-def is_blocked(error: str | None) -> bool:
-    """Whether an unreachable site's error says it blocks the monitor."""
-    return bool(error) and error.startswith(BLOCKED)
+__all__ = ["BROKEN", "FOUND", "MISSING", "STALE", "STATUSES", "UNREACHABLE", "DocumentCheck",
+           "Finding", "Link", "Page", "SiteCrawl"]
 
 
 @dataclass

@@ -75,7 +75,7 @@ def test_crawl_runs_the_flow_and_exits_0_even_with_a_site_down(prefect_api, samp
     result = invoke("crawl", "--registry", registry, "--db", db, "--max-pages", 40,
                     "--settings", fast_settings_file)
     assert result.exit_code == 0, result.output
-    assert "Run 1 selesai" in result.output and "1 tidak dapat diakses" in result.output
+    assert "Putaran #1 selesai" in result.output and "1 tidak terjangkau" in result.output
     con = duckdb.connect(str(db), read_only=True)
     try:
         settings = con.execute("SELECT settings FROM runs").fetchall()[0][0]

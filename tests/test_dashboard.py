@@ -167,7 +167,7 @@ def test_agency_page_keeps_crawled_text_literal_and_drops_non_http_links(city, m
 def test_agency_page_for_an_unreachable_site_says_so(city, monkeypatch):
     at = open_app(city.path, monkeypatch, "badan_publik", agency="dishub")
     assert metrics(at)["Predikat"][0] == "Tidak terjangkau"
-    assert any("tidak dapat dijangkau" in w.value for w in at.warning)
+    assert any("tidak terjangkau" in w.value for w in at.warning)
     history = figures(at)[0]
     assert [t.get("name") for t in history["data"]] == ["Skor", "Tidak terjangkau"]
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def test_demo_crawls_the_sample_world_three_times_with_changes_between(prefect_api, tmp_path):
     result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path), "--no-dashboard"])
     assert result.exit_code == 0, result.output
-    assert "Crawl 3/3" in result.output
+    assert "Putaran 3/3" in result.output
     con = duckdb.connect(str(tmp_path / "demo.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT id, status FROM runs ORDER BY id").fetchall() == [

@@ -248,3 +248,25 @@ def test_a_real_table_with_one_empty_row_is_not_a_placeholder():
 
 def test_ordinary_pages_are_not_placeholders():
     assert not extract_page("http://x.test/", "<html><body><h1>Profil</h1><p>Visi misi</p></body></html>").placeholder
+
+
+def test_a_detail_pages_title_row_names_the_download_after_the_table():
+    page = page_of(
+        "<h3>Detail Dokumen</h3><table><tr><th>Judul</th><td>LKjIP Tahun 2024</td></tr>"
+        "<tr><th>Tahun</th><td>2024</td></tr></table>"
+        '<a href="/unduh/7">Unduh</a>'
+    )
+    assert page.links[0].heading == "LKjIP Tahun 2024"
+    listing = page_of(
+        "<h2>Informasi Berkala</h2><table><tr><th>Judul</th><th>Tahun</th></tr>"
+        '<tr><td>DIP</td><td><a href="/dip.pdf">Unduh</a></td></tr></table><a href="/x">Lain</a>'
+    )
+    assert [link.heading for link in listing.links] == ["Informasi Berkala", "Informasi Berkala"]
+
+
+def test_data_tab_target_panes_take_their_tab_title():
+    page = page_of(
+        '<ul><li data-tab-target="#sm">Informasi Serta Merta</li><li data-tab-target="#dk">DIK</li></ul>'
+        '<div id="sm"><a href="/a.pdf">Pengumuman</a></div>'
+    )
+    assert page.links[0].heading == "Informasi Serta Merta"

@@ -87,7 +87,7 @@ def test_inline_state_sources():
         '<script src="/app.js">window.__DATA__ = {"rows":[{"nama":"F","link":"/f.pdf"}]}</script>'
     )
     titles = [link.text for link in inline_links(parse_html(html_with(body)), BASE)]
-    assert titles == ["A", "B", "C", "D 'kutip'"]
+    assert titles == ["A", "B", "C", "D 'kutip'", "E"]
 
 
 def test_broken_or_hostile_inline_state_is_ignored():
@@ -102,3 +102,46 @@ def test_extract_page_adds_inline_publications_to_the_links():
         '{"kategori":"Informasi Berkala","dokumen":[{"judul":"LKjIP 2024","url":"/l.pdf"}]}</script>'))
     assert [(link.text, link.heading, link.via) for link in page.links] == [
         ("Profil", "", ""), ("LKjIP 2024", "Informasi Berkala", VIA_JSON)]
+
+
+def test_nuxt_data_is_unflattened_and_sveltekit_bodies_are_parsed():
+    flat = [["ShallowReactive", 1], {"data": 2, "state": 8}, ["ShallowReactive", 3],
+            {"dokumen-berkala": 4}, [5], {"judul": 6, "file": 7}, "LKjIP 2024", "/l.pdf", {}]
+    body = (
+        f'<script type="application/json" id="__NUXT_DATA__">{json.dumps(flat)}</script>'
+        '<script type="application/json" data-sveltekit-fetched data-url="/api/docs">'
+        '{"status":200,"headers":{},"body":"{\\"data\\":[{\\"title\\":\\"DIP 2025\\",\\"url\\":\\"/dip.pdf\\"}]}"}'
+        "</script>"
+    )
+    links = inline_links(parse_html(html_with(body)), BASE)
+    assert [(link.text, link.heading) for link in links] == [("LKjIP 2024", "dokumen berkala"), ("DIP 2025", "")]
+
+
+def test_unflatten_survives_cycles_and_bad_indexes():
+    from scrapers.detection.inline_data import unflatten
+
+    assert unflatten([{"a": 1, "b": 99, "c": -1}, "x"]) == {"a": "x", "b": None, "c": None}
+    cyclic = unflatten([{"self": 0}])
+    assert cyclic["self"] is cyclic
+    assert unflatten("x") == "x" and unflatten([]) == []
+
+
+def test_text_sections_of_inline_state_are_page_headings():
+    page = extract_page(BASE, html_with(
+        '<script>window.__DATA__ = {"sections":[{"title":"Struktur Organisasi",'
+        '"body":"Kepala Dinas: Dra. Sri; Sekretaris: Budi."},{"title":"Menu","link":"/m"}]}</script>'))
+    assert "Struktur Organisasi" in page.headings and "Menu" not in page.headings
+
+
+def test_keys_containing_title_url_and_year_words_are_read_after_exact_ones():
+    data = [{"judul_informasi": "LKjIP", "link_file": "/l.pdf", "tahun_terbit": "2024",
+             "nama_opd": "Dinas X", "ukuran_file": "2 MB"}]
+    assert publications_from_json(data, BASE) == [
+        Publication("LKjIP", "https://ppid.contoh.go.id/l.pdf", "2024", "")]
+
+
+def test_javascript_object_literals_are_read():
+    body = "<script>var dokumen = [{judul: 'Renja 2025', berkas: '/renja.pdf', tahun: 2025,},];</script>"
+    (link,) = inline_links(parse_html(html_with(body)), BASE)
+    assert (link.text, link.url, link.context) == (
+        "Renja 2025", "https://ppid.contoh.go.id/renja.pdf", "Renja 2025 | 2025")

@@ -84,7 +84,7 @@ def test_each_lacking_agency_gets_one_message_and_the_utama_a_digest(path):
 
     digest = by_agency["utama"]
     assert digest.rcpt_tos == ["ppid@utama.test"]
-    assert digest.subject == "[Pantau PPID] 1 situs PPID tidak dapat dijangkau"
+    assert digest.subject == "[Pantau PPID] 1 situs PPID tidak terjangkau"
     assert "Dinas Pariwisata Kota Contoh" in digest.part("plain")
     assert "http://down.test/" in digest.part("html")
 
@@ -97,7 +97,7 @@ def test_each_lacking_agency_gets_one_message_and_the_utama_a_digest(path):
     assert log[("dinkes", "reminder")]["sent_at"] is not None
     assert log[("utama", "digest")]["about_agencies"] == ["down"]
     assert log[("down", "reminder")]["status"] == "skipped"
-    assert "tidak dapat dijangkau" in log[("down", "reminder")]["reason"]
+    assert "tidak terjangkau" in log[("down", "reminder")]["reason"]
     assert log[("nomail", "reminder")]["status"] == "skipped"
     assert log[("nomail", "reminder")]["reason"] == "tidak ada alamat e-mail di registry"
     assert ("utama", "reminder") not in log and ("dishub", "reminder") in log

@@ -85,7 +85,7 @@ def test_unreachable_agencies_get_no_reminder_and_their_utama_one_digest():
              SETTINGS, TODAY)
     assert [(m.agency_id, m.kind, m.run_id, m.about_agencies) for m in p.messages] == [
         ("utama", DIGEST, 7, ("dinkes", "dishub"))]
-    assert "2 situs PPID tidak dapat dijangkau" in p.messages[0].subject
+    assert "2 situs PPID tidak terjangkau" in p.messages[0].subject
     assert p.messages[0].to == ("ppid@utama.test",)
     reasons = {(s.agency_id, s.kind): s.reason for s in p.skips}
     assert reasons[("dinkes", REMINDER)] == UNREACHABLE
@@ -244,7 +244,7 @@ def test_a_city_overrides_one_template_and_keeps_the_others(tmp_path):
     custom = SETTINGS.replace("reminders", templates_dir=str(tmp_path))
     m = plan(snap(UTAMA, state("dinkes", [gap("profil")])), custom, TODAY).messages[0]
     assert m.subject == "Pengingat PPID Kota Contoh — Dinas dinkes (1)"
-    assert "BELUM DITEMUKAN (1)" in m.text  # bundled body
+    assert "TIDAK DITEMUKAN (1)" in m.text  # bundled body
     (tmp_path / "reminder.txt.j2").write_text("{{ no_such_variable }}")
     with pytest.raises(Exception, match="no_such_variable"):
         plan(snap(UTAMA, state("dinkes", [gap("profil")])), custom, TODAY)

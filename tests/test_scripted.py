@@ -71,3 +71,32 @@ def test_data_attributes_name_documents_and_lazy_viewers():
 def test_an_element_href_and_the_same_onclick_target_give_one_link():
     links = links_of("<a href=\"/a.pdf\" onclick=\"window.open('/a.pdf')\">A</a>")
     assert len(links) == 1 and links[0].via == ""
+
+
+def test_a_quoted_document_passed_to_any_function_and_widget_options():
+    links = links_of(
+        "<button onclick=\"unduhBerkas('/files/dik.pdf')\">DIK</button>"
+        """<div class="real3dflipbook" data-flipbook-options='{"pdfUrl":"https:\\/\\/x.go.id\\/up/renstra.pdf"}'>"""
+        "Renstra 2021-2026</div>"
+    )
+    assert [(link.url, link.text) for link in links] == [
+        ("https://ppid.contoh.go.id/files/dik.pdf", "DIK"),
+        ("https://x.go.id/up/renstra.pdf", "Renstra 2021-2026"),
+    ]
+
+
+def test_a_select_of_documents_opened_by_its_onchange_handler():
+    links = links_of(
+        '<select onchange="window.open(this.value)"><option value="">Pilih</option>'
+        '<option value="/up/lra-2024.pdf">LRA 2024</option><option value="/dokumen/7">Renja</option>'
+        '</select><select name="tahun"><option value="/2024">2024</option></select>'
+    )
+    assert [(link.url.split("/", 3)[3], link.text) for link in links] == [
+        ("up/lra-2024.pdf", "LRA 2024"), ("dokumen/7", "Renja")]
+
+
+def test_a_link_to_a_document_viewer_is_a_link_to_the_document():
+    (link,) = links_of('<a href="/pdfjs/web/viewer.html?file=/uploads/sop.pdf">SOP PPID</a>')
+    assert link.url == "https://ppid.contoh.go.id/uploads/sop.pdf"
+    (download,) = links_of('<a href="/download.php?file=lapkeu.pdf">Laporan Keuangan</a>')
+    assert download.url == "https://ppid.contoh.go.id/download.php?file=lapkeu.pdf"

@@ -3,17 +3,25 @@
 Each query is a file ``warehouse/queries/NAME.sql`` whose leading ``--`` comment says what it
 returns and which ``$parameters`` it takes. Analysts can run the same files in the ``duckdb``
 CLI (``SET VARIABLE`` / substitute the parameters); the dashboard calls ``run(con, NAME, ...)``.
+
+Lists of statuses are not spelled out in the SQL: a query names them as ``$lacking``,
+``$published`` … and ``run`` fills them from ``core.vocabulary.sql_parameters()`` (the one
+place the statuses are declared).
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from core.vocabulary import sql_parameters
+
 QUERIES_DIR = Path(__file__).with_name("queries")
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def names() -> list[str]:
@@ -43,4 +51,21 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
 
     Through Arrow: for large results (a national matrix has 900,000 rows) DuckDB's Arrow
     output converted by pyarrow is several times faster than ``.df()``."""
-    return con.sql(sql(name), params=params or None).to_arrow_table().to_pandas()
+    text = sql(name)
+    return con.sql(text, params=parameters(text, params) or None).to_arrow_table().to_pandas()
+
+
+def records(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
+    """Run a named query and return its rows as dicts keyed by column name (small results,
+    read by name: no positional ``row[17]``)."""
+    text = sql(name)
+    result = con.execute(text, parameters(text, params) or None)
+    columns = [d[0] for d in result.description]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+
+def parameters(text: str, given: dict) -> dict:
+    """The caller's parameters plus the vocabulary lists the SQL names (``$lacking`` …)."""
+    vocabulary = sql_parameters()
+    wanted = set(_PARAMETER.findall(text)) - set(given)
+    return {**{k: vocabulary[k] for k in sorted(wanted) if k in vocabulary}, **given}

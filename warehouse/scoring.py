@@ -13,17 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-CREDIT = {"found": 1.0, "stale": 0.5, "broken": 0.0, "missing": 0.0}
+from core.vocabulary import BAND_NAMES, BANDS, CREDIT, UNREACHABLE, band_of
 
-# (lower bound, band), highest first: Komisi Informasi's monitoring and evaluation ranges.
-BANDS = (
-    (90.0, "Informatif"),
-    (80.0, "Menuju Informatif"),
-    (60.0, "Cukup Informatif"),
-    (40.0, "Kurang Informatif"),
-    (0.0, "Tidak Informatif"),
-)
-BAND_NAMES = tuple(name for _, name in BANDS)
+__all__ = ["BANDS", "BAND_NAMES", "CREDIT", "band", "credit", "score"]
 
 
 def score(statuses: Mapping[str, str], weights: Mapping[str, float]) -> float | None:
@@ -33,7 +25,7 @@ def score(statuses: Mapping[str, str], weights: Mapping[str, float]) -> float | 
         raise ValueError(f"no weight for categories: {', '.join(sorted(unknown))}")
     total = earned = 0.0
     for cat, st in statuses.items():
-        if st == "unreachable":
+        if st == UNREACHABLE:
             continue
         weight = weights[cat]
         total += weight
@@ -51,12 +43,5 @@ def credit(status: str) -> float:
 
 
 def band(value: float | None) -> str | None:
-    """The Komisi Informasi band of a score (None for no score)."""
-    if value is None:
-        return None
-    if not 0.0 <= value <= 100.0:
-        raise ValueError(f"score out of range: {value}")
-    for lower, name in BANDS:
-        if value >= lower:
-            return name
-    raise AssertionError("unreachable: the last band starts at 0")
+    """The Komisi Informasi band of a score (None for no score); bands are in core.vocabulary."""
+    return band_of(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.vocabulary import UNREACHABLE_WORD, is_blocked
 from dashboard import charts, data, labels, ui
 
 d = ui.current_data()
@@ -50,9 +51,8 @@ if counts["unreachable"] == len(findings) and len(findings):
     reason = standing.get("error")
     because = f" Sebab: {ui.text(reason)}." if isinstance(reason, str) and reason else ""
     ask = (" Situs menolak pemantau: minta pengelola servernya mengizinkan User-Agent "
-           "pemantau Pantau PPID." if isinstance(reason, str) and reason.startswith("diblokir")
-           else "")
-    st.warning("Situs ini tidak dapat dijangkau pada putaran terakhir: statusnya belum "
+           "pemantau Pantau PPID." if is_blocked(reason) else "")
+    st.warning(f"Situs ini {UNREACHABLE_WORD} pada putaran terakhir: statusnya belum "
                f"diketahui, tidak dihitung sebagai tidak mempublikasikan.{because}{ask}")
 
 st.plotly_chart(charts.score_history(d.agency_history(agency_id), info["name"]),

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.settings import CrawlSettings
+from core.vocabulary import BLOCKED
 from scrapers.crawling.charset import decode_html
 from scrapers.crawling.documents import (
     conditional_headers,
@@ -39,7 +40,7 @@ from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from scrapers.crawling.sitemap import collect_sitemap_urls
 from scrapers.detection.doctypes import content_type_kind, document_kind
 from scrapers.detection.extract import extract_page
-from scrapers.model import BLOCKED, DocumentCheck, Page, SiteCrawl
+from scrapers.model import DocumentCheck, Page, SiteCrawl
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

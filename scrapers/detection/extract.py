@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.etree
 
 from scrapers.detection.flipbook import is_flipbook_page
-from scrapers.detection.inline_data import inline_content
+from scrapers.detection.inline_data import inline_content, is_state_holder
 from scrapers.detection.scripted import scripted_targets
 from scrapers.model import Link, Page
 
@@ -56,12 +56,22 @@ CARD_TAGS = frozenset({"div", "article", "section"})
 EMBED_ATTRS = {"iframe": "src", "embed": "src", "object": "data", "frame": "src", "area": "href"}
 VIEWER_PARAMS = ("url", "file", "src")
 """Query parameters through which document viewers (Google Docs, Office, pdf.js) get the file."""
+VIEWER_PATH_RE = re.compile(r"viewer|/view\.aspx|/pdfjs/|/preview\b|/pratinjau\b", re.I)
+"""Paths of document viewers, whose ``?file=`` names the document a link really opens."""
 DOCUMENT_EXT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|csv|zip|rar)$", re.I)
-TOGGLE_ATTRS = ("data-bs-target", "data-target", "aria-controls")
+TOGGLE_ATTRS = ("data-bs-target", "data-target", "aria-controls", "data-tab-target")
+DETAIL_TITLE_KEYS = frozenset({
+    "judul", "judul dokumen", "judul informasi", "nama dokumen", "nama informasi", "nama file",
+    "nama berkas", "title", "tentang", "perihal",
+})
+"""First cells of a key-value row whose value names the document (``Judul``, ``Tentang``)."""
+COLUMN_NAMES = DETAIL_TITLE_KEYS | {"no", "tahun", "jenis", "kategori", "nomor", "tanggal",
+                                    "keterangan", "unduh", "aksi", "file", "status", "opd"}
+"""Words of a table's header row ("Judul | Tahun"): not a title value."""
 TOGGLE_XPATH = lxml.etree.XPath(
-    "//*[@data-bs-target or @data-target or @aria-controls] | //a[starts-with(@href, '#')]"
+    "//*[@data-bs-target or @data-target or @aria-controls or @data-tab-target or @onclick]"
+    " | //a[starts-with(@href, '#')]"
 )
-ONCLICK_XPATH = lxml.etree.XPath("//*[@onclick]")
 ID_XPATH = lxml.etree.XPath("//@id")
 QUOTED_NAME_RE = re.compile(r"""["']#?([\w:.-]+)["']""")
 """A quoted name in an onclick handler: ``openTab(event, 'berkala')`` opens the pane ``#berkala``."""
@@ -199,7 +209,10 @@ def _toggle_labels(root) -> dict[str, str]:
     third pane would wrongly be the last tab title; the pane's own title is used instead.
     """
     labels: dict[str, str] = {}
+    scripted = []
     for el in TOGGLE_XPATH(root):
+        if el.get("onclick") is not None:
+            scripted.append(el)
         target = next((el.get(a) for a in TOGGLE_ATTRS if el.get(a)), None)
         href = el.get("href", "")
         if target is None and href.startswith("#") and len(href) > 1:
@@ -211,16 +224,14 @@ def _toggle_labels(root) -> dict[str, str]:
             for one in target.split():
                 if text and one.lstrip("#") not in labels:
                     labels[one.lstrip("#")] = text
-    _script_toggle_labels(root, labels)
+    if scripted:
+        _script_toggle_labels(root, scripted, labels)
     return labels
 
 
-def _script_toggle_labels(root, labels: dict[str, str]) -> None:
+def _script_toggle_labels(root, toggles: list, labels: dict[str, str]) -> None:
     """Tabs switched by a script (``<button onclick="openTab(event, 'berkala')">``): the
     button's text labels the element whose id the handler names."""
-    toggles = ONCLICK_XPATH(root)
-    if not toggles:
-        return
     ids = None
     for el in toggles:
         names = QUOTED_NAME_RE.findall(el.get("onclick") or "")
@@ -244,6 +255,7 @@ class _Frame:
     scoped_heading: bool = False
     saved_heading: str = ""
     landmark: bool = False
+    table: bool = False
 
 
 @dataclass
@@ -262,6 +274,8 @@ class _Walk:
     headings: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     stack: list[_Frame] = field(default_factory=list)
+    state_holders: list = field(default_factory=list)
+    """Inline scripts and elements with a ``data-page``-like attribute (see ``inline_data``)."""
 
     def enter(self, el, tag: str) -> None:
         """Open an element: note what it starts (menu, landmark, block, heading scope)."""
@@ -277,7 +291,7 @@ class _Walk:
         if not (is_landmark or is_nav or is_block or scopes_heading):
             self.stack.append(None)  # the common case: nothing to undo on leaving
         else:
-            frame = _Frame(nav=is_nav, landmark=is_landmark)
+            frame = _Frame(nav=is_nav, landmark=is_landmark, table=tag == "table")
             self.landmark_depth += is_landmark
             self.nav_depth += is_nav
             if scopes_heading:
@@ -321,6 +335,8 @@ class _Walk:
                     self.h1 = text
                 if len(self.headings) < MAX_HEADINGS and (not self.headings or self.headings[-1] != text):
                     self.headings.append(text)
+        if tag == "tr":
+            self._detail_title_row(el)
         if tag == "a" and el.get("href") is not None:
             self._add_link(el, el.get("href"), self._anchor_text(el))
         elif tag in EMBED_ATTRS and el.get(EMBED_ATTRS[tag]):
@@ -329,6 +345,29 @@ class _Walk:
         if names:
             for raw, via in scripted_targets(el, tag, names):
                 self._add_scripted(el, tag, raw, via)
+        if (names or tag == "script") and is_state_holder(el, tag, names):
+            self.state_holders.append(el)
+
+    def _detail_title_row(self, tr) -> None:
+        """A detail page's key-value row ``Judul | LKjIP 2024`` names the document the page is
+        about: its value becomes the heading, also after the table (where the Unduh button is)."""
+        cells = [cell for cell in tr if cell.tag in ("td", "th")]
+        if not 2 <= len(cells) <= 3:
+            return
+        key = element_text(cells[0]).lower().rstrip(" :")
+        if key not in DETAIL_TITLE_KEYS:
+            return
+        value = element_text(cells[-1]).lstrip(": ").strip()
+        if len(value) < 4 or value.lower() in COLUMN_NAMES:
+            return  # a header row ("Judul | Tahun"), not a value
+        self.heading = truncate(value, HEADING_LIMIT)
+        if len(self.headings) < MAX_HEADINGS:
+            self.headings.append(self.heading)
+        for frame in reversed(self.stack):
+            if frame is not None and frame.scoped_heading:
+                frame.saved_heading = self.heading
+                if frame.table:
+                    break
 
     @staticmethod
     def _anchor_text(el) -> str:
@@ -359,7 +398,10 @@ class _Walk:
         self._append(url, el, text, via)
 
     def _add_link(self, el, href: str, text: str) -> None:
-        self._append(clean_url(href, self.base), el, text)
+        url = clean_url(href, self.base)
+        if url and VIEWER_PATH_RE.search(url):
+            url = unwrap_viewer(url)  # <a href="/pdfjs/web/viewer.html?file=/up/dip.pdf">
+        self._append(url, el, text)
 
     def _append(self, url: str | None, el, text: str, via: str = "") -> None:
         if not url:
@@ -467,7 +509,7 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
         else:
             walk.leave()
     page.title, page.h1, page.headings, page.links = walk.title, walk.h1, walk.headings, walk.links
-    inline = inline_content(root, walk.base)
+    inline = inline_content(root, walk.base, walk.state_holders)
     page.links += inline.links
     for heading in inline.headings:
         if len(page.headings) < MAX_HEADINGS and heading not in page.headings:

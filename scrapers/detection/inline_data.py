@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import chompjs
 import lxml.etree
 
 from scrapers.model import Link
@@ -83,13 +84,44 @@ class Publication:
                     via=VIA_JSON)
 
 
+TITLE_PARTS = ("judul", "title", "nama")
+URL_PARTS = ("url", "file", "link", "berkas", "lampiran", "unduh", "download", "pdf", "tautan")
+YEAR_PARTS = ("tahun", "year")
+"""Fallbacks: a key *containing* one of these (``judul_informasi``, ``link_file``,
+``tahun_terbit``) ranks after every exact key."""
+
+
 def _key(name: str) -> str:
     return name.lower().replace("-", "").replace(" ", "")
 
 
-_TITLE = {_key(k): i for i, k in enumerate(TITLE_KEYS)}
-_URL = {_key(k): i for i, k in enumerate(URL_KEYS)}
-_YEAR = {_key(k) for k in YEAR_KEYS}
+class _Ranks(dict):
+    """Exact key → rank; a key containing one of ``parts`` (and none of ``not_parts``) ranks
+    after all of them."""
+
+    def __init__(self, keys, parts, not_parts=()):
+        super().__init__({_key(k): i for i, k in enumerate(keys)})
+        self.parts = parts
+        self.not_parts = not_parts
+        self.fallback = len(keys)
+
+    def get(self, key, default=None):
+        rank = dict.get(self, key)
+        if rank is None and any(p in key for p in self.parts) and not any(
+            p in key for p in self.not_parts
+        ):
+            return self.fallback
+        return default if rank is None else rank
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+
+_TITLE = _Ranks(TITLE_KEYS, TITLE_PARTS, ("opd", "instansi", "dinas", "skpd", "user", "penulis",
+                                         "author", "uploader", "kategori", "category", "file"))
+_URL = _Ranks(URL_KEYS, URL_PARTS, ("nama", "name", "size", "ukuran", "type", "jenis", "mime",
+                                    "ext", "profile", "thumb", "image", "gambar", "icon"))
+_YEAR = _Ranks(YEAR_KEYS, YEAR_PARTS)
 _GROUP = {_key(k) for k in GROUP_KEYS}
 
 
@@ -122,7 +154,7 @@ def _url_of(value: object, base_url: str) -> str | None:
         return _absolute(value, base_url)
     if isinstance(value, dict):
         for _name, inner in sorted(
-            ((k, v) for k, v in value.items() if _key(k) in _URL), key=lambda kv: _URL[_key(kv[0])]
+            ((k, v) for k, v in value.items() if _key(k) in _URL), key=lambda kv: _URL.get(_key(kv[0]))
         ):
             if isinstance(inner, str):
                 url = _absolute(inner, base_url)
@@ -170,7 +202,7 @@ class _Reader:
         url = None
         for _key_name, value in sorted(
             ((k, v) for k, v in node.items() if isinstance(k, str) and _key(k) in _URL),
-            key=lambda kv: _URL[_key(kv[0])],
+            key=lambda kv: _URL.get(_key(kv[0])),
         ):
             url = _url_of(value, self.base_url)
             if url:
@@ -219,7 +251,7 @@ class _Reader:
 
     @staticmethod
     def _field(node: dict, ranks: dict[str, int]) -> str:
-        best, best_rank = "", len(ranks)
+        best, best_rank = "", len(ranks) + 1
         for key, value in node.items():
             rank = ranks.get(_key(key)) if isinstance(key, str) else None
             if rank is not None and rank < best_rank and isinstance(value, str):
@@ -312,13 +344,65 @@ JSON_SCRIPT_TYPES = frozenset({"application/json"})
 _DECODER = json.JSONDecoder()
 
 
+DEVALUE_WRAPPERS = frozenset({"Reactive", "ShallowReactive", "Ref", "ShallowRef", "EmptyRef",
+                              "EmptyShallowRef", "NuxtError", "Date", "Set", "Map", "BigInt", "RegExp"})
+
+
+def unflatten(flat: object) -> object:
+    """Nuxt 3's ``__NUXT_DATA__`` (devalue): a flat array whose objects and arrays hold indexes
+    into it. Returns the nested value; anything else is returned as it is."""
+    if not isinstance(flat, list) or not flat:
+        return flat
+    done: dict[int, object] = {}
+
+    def resolve(index: object, depth: int) -> object:
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(flat):
+            return None
+        if index in done or depth > MAX_DEPTH:
+            return done.get(index)
+        node = flat[index]
+        if isinstance(node, dict):
+            result: dict = {}
+            done[index] = result
+            for key, value in node.items():
+                result[key] = resolve(value, depth + 1)
+            return result
+        if isinstance(node, list):
+            if node and isinstance(node[0], str) and node[0] in DEVALUE_WRAPPERS:
+                done[index] = None
+                inner = [resolve(i, depth + 1) for i in node[1:]] if node[0] in ("Set", "Map") else (
+                    resolve(node[1], depth + 1) if len(node) > 1 and node[0] != "Date" else None)
+                done[index] = inner
+                return inner
+            items: list = []
+            done[index] = items
+            items.extend(resolve(i, depth + 1) for i in node)
+            return items
+        done[index] = node
+        return node
+
+    return resolve(0, 0)
+
+
+def _fetched_body(value: object) -> object:
+    """SvelteKit's ``data-sveltekit-fetched`` script: the answer's body is a JSON string."""
+    if isinstance(value, dict) and isinstance(value.get("body"), str):
+        try:
+            return json.loads(value["body"])
+        except (ValueError, RecursionError):
+            return value
+    return value
+
+
 def _json_in_script(text: str) -> Iterator[object]:
     """JSON literals assigned in an inline script, and JSON.parse('…') arguments."""
     for match in ASSIGNMENT_RE.finditer(text):
         try:
             value, _end = _DECODER.raw_decode(text, match.end())
         except (ValueError, RecursionError):
-            continue  # a JavaScript object literal (unquoted keys), not JSON
+            value = _js_literal(text, match.end())  # unquoted keys, 'single quotes', trailing commas
+            if value is None:
+                continue
         yield value
     for match in JSON_PARSE_RE.finditer(text):
         quote, body = match.groups()
@@ -326,6 +410,14 @@ def _json_in_script(text: str) -> Iterator[object]:
             yield json.loads(_js_string(body, quote))
         except (ValueError, RecursionError):
             continue
+
+
+def _js_literal(text: str, start: int) -> object:
+    """The JavaScript object or array literal at ``start`` as data, or None (chompjs)."""
+    try:
+        return chompjs.parse_js_object(text[start:], unicode_escape=False)
+    except (ValueError, RecursionError, TypeError, SystemError):
+        return None
 
 
 def _js_string(body: str, quote: str) -> str:
@@ -341,9 +433,23 @@ _STATE_XPATH = lxml.etree.XPath(
 )
 
 
-def inline_states(root) -> Iterator[tuple[str, object]]:
-    """``(where, parsed JSON)`` for every piece of inline state of an lxml document."""
-    for el in _STATE_XPATH(root):
+STATE_ATTRIBUTE_SET = frozenset(STATE_ATTRIBUTES)
+
+
+def is_state_holder(el, tag: str, names) -> bool:
+    """Whether an element may hold inline state: an inline script, or one of
+    :data:`STATE_ATTRIBUTES` (for callers that walk the tree anyway)."""
+    if tag == "script":
+        return el.get("src") is None and bool(el.text)
+    return bool(names) and not STATE_ATTRIBUTE_SET.isdisjoint(names)
+
+
+def inline_states(root, candidates=None) -> Iterator[tuple[str, object]]:
+    """``(where, parsed JSON)`` for every piece of inline state of an lxml document.
+
+    ``candidates``: the elements that may hold state (see :func:`is_state_holder`), when the
+    caller has already found them; else the document is searched."""
+    for el in _STATE_XPATH(root) if candidates is None else candidates:
         if not isinstance(el.tag, str):
             continue
         for name in STATE_ATTRIBUTES:
@@ -361,10 +467,18 @@ def inline_states(root) -> Iterator[tuple[str, object]]:
         kind = (el.get("type") or "").split(";", 1)[0].strip().lower()
         if kind in JSON_SCRIPT_TYPES:
             try:
-                yield el.get("id") or "application/json", json.loads(text)
+                value = json.loads(text)
             except (ValueError, RecursionError):
-                pass
-        elif kind in ("", "text/javascript", "application/javascript", "module"):
+                continue
+            where = el.get("id") or "application/json"
+            if where == "__NUXT_DATA__" or el.get("data-nuxt-data") is not None:
+                value = unflatten(value)
+            elif el.get("data-sveltekit-fetched") is not None:
+                value = _fetched_body(value)
+            yield where, value
+        elif kind in ("", "text/javascript", "application/javascript", "module") and (
+            "=" in text or "JSON.parse" in text
+        ):
             for value in _json_in_script(text):
                 yield "script", value
 
@@ -377,12 +491,12 @@ class InlineContent:
     headings: list[str]
 
 
-def inline_content(root, base_url: str) -> InlineContent:
+def inline_content(root, base_url: str, candidates=None) -> InlineContent:
     """The publications and section titles of a page's inline state (see :class:`Publication`)."""
     links: list[Link] = []
     headings: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for _where, data in inline_states(root):
+    for _where, data in inline_states(root, candidates):
         headings += section_titles(data)
         for publication in publications_from_json(data, base_url):
             key = (publication.url, publication.title)

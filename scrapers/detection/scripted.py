@@ -22,7 +22,7 @@ NAVIGATION_RE = re.compile(
 )
 """``location.href='…'``, ``window.location = "…"``, ``location.assign('…')``, ``window.open('…')``."""
 URL_DATA_ATTRS = ("data-href", "data-url", "data-link", "data-file", "data-pdf", "data-doc",
-                  "data-download", "data-source", "source", "data-src")
+                  "data-download", "data-downloadurl", "data-source", "source", "data-src")
 """Attributes through which scripts get a link's target or a viewer's document."""
 SCRIPTED_ATTRS = frozenset(HANDLER_ATTRS + URL_DATA_ATTRS)
 MEDIA_TAGS = frozenset({"img", "picture", "source", "video", "audio", "track", "script", "link",
@@ -33,17 +33,37 @@ LINK_TAGS = frozenset({"a", "button"})
 VIEWER_TAGS = frozenset({"iframe", "embed", "object", "frame"})
 
 
+QUOTED_RE = re.compile(r"""(["'])([^"'\s]{3,2000}?)\1""")
+DOCUMENT_IN_TEXT_RE = re.compile(
+    r"""(?:https?://|/|\.{0,2}/)?[\w./%~:+-]*?[\w%~+-]\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|csv|zip|rar)"""
+    r"""(?:\?[^"'\s<>]*)?(?=["'\s<>,;)}\]]|$)""",
+    re.IGNORECASE,
+)
+"""A document URL or path inside any text (a widget's JSON options, a data attribute)."""
+
+
 def handler_url(code: str) -> str | None:
-    """The URL a script navigates to or opens, or None (``location.href='/a.pdf'`` → ``/a.pdf``)."""
-    if not code or "location" not in code and "open" not in code:
+    """The URL a script navigates to or opens, or None (``location.href='/a.pdf'`` → ``/a.pdf``).
+
+    Besides navigation (``location.href=``, ``window.open(…)``), a quoted document path passed to
+    any function counts: ``unduhBerkas('/files/lkjip.pdf')``."""
+    if not code:
         return None
-    match = NAVIGATION_RE.search(code)
-    if match is None:
-        return None
-    url = (match.group(2) or match.group(4) or "").strip()
+    match = NAVIGATION_RE.search(code) if "location" in code or "open" in code else None
+    if match is not None:
+        url = (match.group(2) or match.group(4) or "").strip()
+    else:
+        url = next((m.group(2) for m in QUOTED_RE.finditer(code) if document_kind(m.group(2))), "")
     if not url or url.startswith("#") or "${" in url or url.lower().startswith("javascript:"):
         return None
     return url
+
+
+def documents_in_text(text: str) -> list[str]:
+    """Document paths and URLs named anywhere in a text (``{"pdfUrl": "/up/lkjip.pdf"}``)."""
+    if "." not in text:
+        return []
+    return list(dict.fromkeys(m.group(0) for m in DOCUMENT_IN_TEXT_RE.finditer(text.replace("\\/", "/"))))
 
 
 def scripted_targets(el, tag: str, names) -> list[tuple[str, str]]:
@@ -55,8 +75,12 @@ def scripted_targets(el, tag: str, names) -> list[tuple[str, str]]:
     """
     if tag in MEDIA_TAGS:
         return []
-    script_href = tag == "a" and (el.get("href") or "").lstrip()[:11].lower() == "javascript:"
-    if not script_href and SCRIPTED_ATTRS.isdisjoint(names):
+    if tag == "option":
+        return _option_target(el)
+    other_data = [n for n in names if n[:5] == "data-" and n not in SCRIPTED_ATTRS] if any(
+        n[:5] == "data-" for n in names) else []
+    script_href = tag == "a" and (el.get("href") or "")[:12].lstrip()[:11].lower() == "javascript:"
+    if not script_href and not other_data and SCRIPTED_ATTRS.isdisjoint(names):
         return []
     found: list[tuple[str, str]] = []
     for name in HANDLER_ATTRS:
@@ -75,4 +99,24 @@ def scripted_targets(el, tag: str, names) -> list[tuple[str, str]]:
             found.append((value, "embed"))
         elif document_kind(value) or (tag in LINK_TAGS and name not in ("data-src", "source")):
             found.append((value, "script"))
+    for name in other_data:  # a widget's options: data-flipbook-options='{"pdfUrl": "…"}'
+        for url in documents_in_text(el.get(name) or ""):
+            found.append((url, "embed" if tag in VIEWER_TAGS else "script"))
     return found
+
+
+def _option_target(el) -> list[tuple[str, str]]:
+    """A ``<select>`` of documents: ``<option value="/up/lkjip-2024.pdf">LKjIP 2024</option>``,
+    opened by the select's onchange handler."""
+    value = (el.get("value") or "").strip()
+    if not value or value.startswith(("#", "javascript:")):
+        return []
+    if document_kind(value):
+        return [(value, "script")]
+    select = el.getparent()
+    while select is not None and select.tag not in ("select", "body"):
+        select = select.getparent()
+    handler = (select.get("onchange") or "") if select is not None and select.tag == "select" else ""
+    if ("location" in handler or "open" in handler) and value.startswith(("/", "http://", "https://")):
+        return [(value, "script")]
+    return []

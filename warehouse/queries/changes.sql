@@ -1,16 +1,11 @@
 -- What changed for each (agency, category) between two runs: $from_run and $to_run.
 -- Only rows whose status differs; change is newly_found, newly_missing, became_broken,
--- became_stale, became_unreachable or other.
+-- became_stale, became_unreachable or other: the name $change_names gives the status the
+-- category ended in ($change_statuses; both from core.vocabulary, filled by queries.run).
 SELECT t.agency_id, a.name AS agency_name, t.category_id, c.name AS category_name,
        f.status AS from_status, t.status AS to_status,
-       CASE
-         WHEN t.status = 'found' THEN 'newly_found'
-         WHEN t.status = 'missing' THEN 'newly_missing'
-         WHEN t.status = 'broken' THEN 'became_broken'
-         WHEN t.status = 'stale' THEN 'became_stale'
-         WHEN t.status = 'unreachable' THEN 'became_unreachable'
-         ELSE 'other'
-       END AS change,
+       coalesce(list_extract($change_names, list_position($change_statuses, t.status)),
+                'other') AS change,
        t.evidence_url
 FROM findings AS t
 JOIN findings AS f

@@ -1,7 +1,7 @@
-// Fills the DataTables table from its AJAX source (the sample world's stand-in for
-// $('#tabel-dokumen').DataTable({ajax: '/ppid/dokumen/data', columns: [...]})).
-fetch('/ppid/dokumen/data').then(function (r) { return r.json(); }).then(function (json) {
-  var body = document.querySelector('#tabel-dokumen tbody');
+// Fills a DataTables table from its AJAX source (the sample world's stand-in for
+// $(selector).DataTable({ajax: source, columns: [...]}), called inline by the page).
+function isiTabel(selector, source) { fetch(source).then(function (r) { return r.json(); }).then(function (json) {
+  var body = document.querySelector(selector + ' tbody');
   json.data.forEach(function (d) {
     var tr = document.createElement('tr');
     [d.no, d.nama, d.kategori, d.tahun].forEach(function (v) {
@@ -10,4 +10,4 @@ fetch('/ppid/dokumen/data').then(function (r) { return r.json(); }).then(functio
     var aksi = document.createElement('td'); aksi.innerHTML = d.aksi; tr.appendChild(aksi);
     body.appendChild(tr);
   });
-});
+}); }

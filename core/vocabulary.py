@@ -1,0 +1,162 @@
+"""The project's vocabulary, declared once: finding statuses, checklist groups, score bands,
+changes between runs, reminder states — each with the Indonesian word users see.
+
+Everything user-facing takes its words from here: scoring (credits, bands), the dashboard,
+the e-mails, the CLI and the SQL (named queries receive these tuples as ``$parameters``
+instead of repeating ``CASE`` lists). Two terms are fixed for the whole UI: a crawl run is a
+**putaran** (``RUN``), and a site that could not be checked is **tidak terjangkau**
+(``UNREACHABLE_WORD``).
+
+Words are given in sentence case (``Tidak ditemukan``); use ``lower()`` inside a sentence.
+"""
+
+from __future__ import annotations
+
+# ---- finding statuses (the contract's `status` column) ----------------------------------
+FOUND = "found"
+STALE = "stale"
+BROKEN = "broken"
+MISSING = "missing"
+UNREACHABLE = "unreachable"
+STATUSES = (FOUND, STALE, BROKEN, MISSING, UNREACHABLE)
+"""Every status, in the order the dashboard lists them."""
+
+PUBLISHED = (FOUND, STALE)
+"""Statuses under which the agency publishes the category (evidence that counts)."""
+LACKING = (MISSING, BROKEN, STALE)
+"""Statuses a reminder asks the agency to fix, in the order the e-mail lists them."""
+
+STATUS_WORDS = {
+    FOUND: "Ditemukan",
+    STALE: "Kedaluwarsa",
+    BROKEN: "Tautan rusak",
+    MISSING: "Tidak ditemukan",
+    UNREACHABLE: "Tidak terjangkau",
+}
+
+CREDIT = {FOUND: 1.0, STALE: 0.5, BROKEN: 0.0, MISSING: 0.0}
+"""What each checked status earns in the score; ``unreachable`` is not checked and earns
+nothing nor counts (see ``warehouse.scoring``)."""
+
+# ---- the two terms fixed for the whole UI -----------------------------------------------
+RUN = "putaran"
+"""One crawl of every agency (a run): "putaran #3", "putaran terakhir"."""
+UNREACHABLE_WORD = STATUS_WORDS[UNREACHABLE].lower()
+"""A site that could not be checked: "tidak terjangkau"."""
+BLOCKED = "diblokir"
+"""How the reason of an unreachable site begins when it refuses the monitor (HTTP 401/403 to
+the start page, or to every page after it: a WAF, a geo-block, a log-in wall)."""
+
+
+def is_blocked(error: object) -> bool:
+    """Whether an unreachable site's reason says it blocks the monitor."""
+    return isinstance(error, str) and error.startswith(BLOCKED)
+
+# ---- checklist groups -------------------------------------------------------------------
+GROUPS = ("berkala", "serta_merta", "setiap_saat", "dikecualikan", "layanan")
+GROUP_WORDS = {
+    "berkala": "Informasi berkala",
+    "serta_merta": "Informasi serta merta",
+    "setiap_saat": "Informasi setiap saat",
+    "dikecualikan": "Informasi dikecualikan",
+    "layanan": "Layanan informasi",
+}
+
+# ---- agency roles -----------------------------------------------------------------------
+ROLES = ("utama", "pelaksana")
+ROLE_WORDS = {"utama": "PPID Utama", "pelaksana": "PPID Pelaksana"}
+
+# ---- score bands (Komisi Informasi; the names are already Indonesian) -------------------
+BANDS = (
+    (90.0, "Informatif"),
+    (80.0, "Menuju Informatif"),
+    (60.0, "Cukup Informatif"),
+    (40.0, "Kurang Informatif"),
+    (0.0, "Tidak Informatif"),
+)
+"""(lower bound, band), best first: Komisi Informasi's monitoring and evaluation ranges."""
+BAND_NAMES = tuple(name for _, name in BANDS)
+NO_SCORE = STATUS_WORDS[UNREACHABLE]
+"""Shown instead of a band for an agency whose site could not be crawled (no score)."""
+
+# ---- what changed for a category between two runs ---------------------------------------
+CHANGE_BY_STATUS = {
+    FOUND: "newly_found",
+    MISSING: "newly_missing",
+    BROKEN: "became_broken",
+    STALE: "became_stale",
+    UNREACHABLE: "became_unreachable",
+}
+"""The change a category went through, named by the status it ended in."""
+CHANGES = (*CHANGE_BY_STATUS.values(), "other")
+CHANGE_WORDS = {
+    "newly_found": "Baru ditemukan",
+    "newly_missing": "Baru hilang",
+    "became_broken": "Menjadi rusak",
+    "became_stale": f"Menjadi {STATUS_WORDS[STALE].lower()}",
+    "became_unreachable": f"Menjadi {UNREACHABLE_WORD}",
+    "other": "Lainnya",
+}
+
+# ---- reminders --------------------------------------------------------------------------
+REMINDER_STATUS_WORDS = {
+    "pending": "Menunggu",
+    "sent": "Terkirim",
+    "failed": "Gagal",
+    "skipped": "Dilewati",
+}
+REMINDER_KIND_WORDS = {
+    "reminder": "Pengingat",
+    "digest": f"Ringkasan situs {UNREACHABLE_WORD}",
+}
+
+
+def status_word(status: str | None) -> str:
+    """The Indonesian word for a status (the status itself when unknown, '' for None)."""
+    return STATUS_WORDS.get(status or "", status or "")
+
+
+def group_word(group: str | None) -> str:
+    """The Indonesian name of a checklist group (a readable fallback for a region's own)."""
+    return GROUP_WORDS.get(group or "", (group or "").replace("_", " ").capitalize())
+
+
+def role_word(role: str | None) -> str:
+    """``PPID Utama`` or ``PPID Pelaksana``."""
+    return ROLE_WORDS.get(role or "", role or "")
+
+
+def band_of(score: float | None) -> str | None:
+    """The Komisi Informasi band a score falls in (None for no score)."""
+    if score is None:
+        return None
+    if not 0.0 <= score <= 100.0:
+        raise ValueError(f"score out of range: {score}")
+    for lower, name in BANDS:
+        if score >= lower:
+            return name
+    raise AssertionError("the last band starts at 0")
+
+
+def band_word(band: str | None) -> str:
+    """The band, or "Tidak terjangkau" for an agency without a score (None or NaN)."""
+    if band is None or band != band:  # None or NaN
+        return NO_SCORE
+    return band
+
+
+def run_word(run_id: int) -> str:
+    """``Putaran #3``."""
+    return f"{RUN.capitalize()} #{run_id}"
+
+
+def sql_parameters() -> dict[str, list[str]]:
+    """The vocabulary as named-query parameters (``$lacking``, ``$published`` …): SQL files
+    receive the lists instead of repeating them."""
+    return {
+        "statuses": list(STATUSES),
+        "published": list(PUBLISHED),
+        "lacking": list(LACKING),
+        "change_statuses": list(CHANGE_BY_STATUS),
+        "change_names": list(CHANGE_BY_STATUS.values()),
+    }
