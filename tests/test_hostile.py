@@ -477,3 +477,123 @@ def test_blocked_site_gets_no_score_no_reminder_and_the_digest_says_what_to_ask(
     digest = out[out.index("ringkasan situs tak terjangkau"):]
     assert "Dinas Kesehatan" in digest and "diblokir: HTTP 403" in digest
     assert Defaults().user_agent in digest and "User-Agent" in digest
+
+
+# --- 8. kill -9 in the middle of a national write: the previous run, nothing partial ---
+
+WRITER = r"""
+import sys, time
+from datetime import datetime
+from tests import factories as f
+from warehouse import db, load
+
+path, agencies, hold_after = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+cats = f.categories(30)
+cycle = ("found", "missing", "stale", "broken")
+when = datetime(2026, 11, 9, 2, 0)
+# Four shared finding lists (findings are read, never changed, by write_run): cheap to build.
+shapes = [f.outcome(f.agency("x"), {c.id: cycle[(k + j) % 4] for j, c in enumerate(cats)},
+                    when).findings for k in range(4)]
+outcomes = [load.AgencyOutcome(agency=f.agency(f"opd{i:05d}"), findings=shapes[i % 4],
+                               checked_at=when) for i in range(agencies)]
+record = load.RunRecord(started_at=when, finished_at=when, categories=cats,
+                        outcomes=outcomes, registry="national.yaml")
+real_insert = load._insert
+
+def announced(con, table, rows, **kw):
+    real_insert(con, table, rows, **kw)
+    print("inserted", table, flush=True)
+    if table == hold_after:  # keep the transaction open here until the parent kills us
+        time.sleep(120)
+
+load._insert = announced
+con = db.connect(path)
+print("writing", flush=True)
+load.write_run(con, record)
+print("committed", flush=True)
+"""
+
+
+def _previous_run_db(path):
+    from tests import factories as f
+    from warehouse import db as warehouse_db
+    from warehouse import load
+
+    con = warehouse_db.connect(path)
+    try:
+        cats = f.categories(30)
+        load.write_run(con, f.run(cats, {f.agency(f"opd{i:05d}"): {c.id: "found" for c in cats}
+                                         for i in range(3)}))
+    finally:
+        con.close()
+
+
+def _state(path):
+    from warehouse import db as warehouse_db
+
+    with warehouse_db.read_only(path) as con:
+        return {
+            "runs": con.execute("SELECT id, status FROM runs ORDER BY id").fetchall(),
+            "scores": con.execute("SELECT count(*), max(run_id) FROM latest_scores").fetchall(),
+            "findings": con.execute(
+                "SELECT run_id, count(*) FROM findings GROUP BY run_id ORDER BY run_id").fetchall(),
+            "agency_runs": con.execute(
+                "SELECT run_id, count(*) FROM agency_runs GROUP BY run_id ORDER BY run_id"
+            ).fetchall(),
+        }
+
+
+def _write_and_kill(path, hold_after, kill_on):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), "30000", hold_after],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    seen = []
+    try:
+        for line in child.stdout:
+            seen.append(line.strip())
+            if line.strip() == kill_on:
+                os.kill(child.pid, signal.SIGKILL)
+                break
+    finally:
+        child.kill()
+        child.wait(30)
+    assert kill_on in seen, (seen, child.stderr.read())
+    assert child.returncode == -signal.SIGKILL
+    return seen
+
+
+@pytest.mark.slow
+def test_kill_9_in_the_middle_of_a_30000_agency_write_keeps_the_previous_run(tmp_path):
+    """The transaction holds 900,000 findings (DuckDB writes such a transaction's blocks to
+    the file before COMMIT) when the writer is killed: reopening shows run 1, nothing of 2."""
+    from warehouse import db as warehouse_db
+
+    path = tmp_path / "pantau.duckdb"
+    _previous_run_db(path)
+    before = _state(path)
+    _write_and_kill(path, hold_after="findings", kill_on="inserted findings")
+    assert _state(path) == before
+    with warehouse_db.writing(path) as con:  # still writable: the next run goes in
+        assert warehouse_db.scalar(con, "SELECT count(*) FROM agencies") == 3
+
+
+@pytest.mark.slow
+def test_kill_9_racing_the_end_of_a_30000_agency_write_is_all_or_nothing(tmp_path):
+    path = tmp_path / "pantau.duckdb"
+    _previous_run_db(path)
+    before = _state(path)
+    _write_and_kill(path, hold_after="none", kill_on="inserted documents")
+    after = _state(path)
+    if after != before:  # the COMMIT made it: then all of run 2 is there
+        assert after["runs"] == [(1, "completed"), (2, "completed")]
+        assert after["scores"] == [(30000, 2)]
+        assert after["findings"] == [(1, 90), (2, 900000)]
+        assert after["agency_runs"] == [(1, 3), (2, 30000)]
