@@ -34,8 +34,13 @@ GROUPS = ("berkala", "serta_merta", "setiap_saat", "dikecualikan", "layanan")
 FRESHNESS_RULES = ("none", "annual", "semester")
 LIST_FIELDS = ("labels", "abbreviations", "url_hints", "exclude")
 REQUIRED_FIELDS = ("id", "group", "name", "legal_basis", "weight", "freshness", "labels", "upload_hint")
-OPTIONAL_FIELDS = ("page_evidence", "abbreviations", "url_hints", "exclude")
-TOP_LEVEL_KEYS = ("common_exclude", "categories", "extend")
+OPTIONAL_FIELDS = (
+    "page_evidence", "image_evidence", "abbreviations", "url_hints", "exclude", "form_terms",
+    "due_months",
+)
+TOP_LEVEL_KEYS = ("common_exclude", "freshness_rules", "categories", "extend")
+DEFAULT_FRESHNESS_RULES = {"annual": (12, 0), "semester": (12, 3)}
+"""(period_months, due_months) of each dated rule when a file names none (see checklist.yaml)."""
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -59,6 +64,16 @@ class Category:
     position: int
     page_evidence: bool = False
     """A page of its own (title/H1 naming it) publishes the category, not only a document."""
+    image_evidence: bool = False
+    """An image (a chart, poster or scan) named by its alt text, caption, heading or file name
+    publishes the category (Struktur Organisasi, Maklumat, SOP, DIP, procedures)."""
+    form_terms: tuple[str, ...] = ()
+    """Terms that name a form of document rather than a subject ("SOP", "Maklumat"): followed
+    by another category's subject ("SOP Evakuasi") they are evidence for that category only."""
+    period_months: int = 12
+    """Length of the reporting period of the freshness rule (dated rules only)."""
+    due_months: int = 0
+    """Months after a period ends by which its document is due (dated rules only)."""
 
 
 class Checklist:
@@ -218,7 +233,42 @@ class _FileReader:
             raise self.error(_line_of(entry, key), f"'{key}' must be a non-empty text")
         return value.strip()
 
-    def category(self, entry: Any, line: int, position: int) -> Category:
+    def freshness_rules(self, data: dict) -> dict[str, tuple[int, int]]:
+        """``freshness_rules:`` → {rule: (period_months, due_months)}, defaults for the rest."""
+        rules = dict(DEFAULT_FRESHNESS_RULES)
+        given = data.get("freshness_rules")
+        if given is None:
+            return rules
+        if not isinstance(given, dict):
+            raise self.error(_line_of(data, "freshness_rules"), "'freshness_rules' must be a mapping")
+        for name, spec in given.items():
+            line = _line_of(given, name)
+            if name not in DEFAULT_FRESHNESS_RULES:
+                raise self.error(line, f"freshness rule {name!r} cannot be set (one of annual, semester)")
+            if not isinstance(spec, dict) or set(spec) - {"period_months", "due_months"}:
+                raise self.error(line, f"freshness_rules.{name} must map period_months and due_months")
+            period = spec.get("period_months", rules[name][0])
+            due = spec.get("due_months", rules[name][1])
+            if period not in (1, 2, 3, 4, 6, 12):
+                raise self.error(line, f"freshness_rules.{name}.period_months must divide 12, not {period!r}")
+            rules[name] = (period, self.months(due, line, f"freshness_rules.{name}.due_months"))
+        return rules
+
+    def months(self, value: Any, line: int, what: str) -> int:
+        """A number of months (-24 … 24), else an error naming the line."""
+        if isinstance(value, bool) or not isinstance(value, int) or not -24 <= value <= 24:
+            raise self.error(line, f"{what} must be a whole number of months from -24 to 24, not {value!r}")
+        return value
+
+    def flag(self, entry: dict, key: str) -> bool:
+        """A true/false field (false when absent), else an error naming the line."""
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(_line_of(entry, key), f"{key} must be true or false")
+        return value
+
+    def category(self, entry: Any, line: int, position: int,
+                 rules: dict[str, tuple[int, int]] | None = None) -> Category:
         if not isinstance(entry, dict):
             raise self.error(line, "a category must be a mapping of fields")
         for key in entry:
@@ -245,9 +295,9 @@ class _FileReader:
         weight = entry.get("weight")
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
             raise self.error(_line_of(entry, "weight"), f"weight must be a positive number, not {weight!r}")
-        page_evidence = entry.get("page_evidence", False)
-        if not isinstance(page_evidence, bool):
-            raise self.error(_line_of(entry, "page_evidence"), "page_evidence must be true or false")
+        period_months, due_months = (rules or DEFAULT_FRESHNESS_RULES).get(freshness, (12, 0))
+        if "due_months" in entry:
+            due_months = self.months(entry["due_months"], _line_of(entry, "due_months"), "due_months")
         labels = self.string_list(entry, "labels")
         if not labels:
             raise self.error(_line_of(entry, "labels"), f"category {category_id!r} needs at least one label")
@@ -264,10 +314,15 @@ class _FileReader:
             exclude=self.string_list(entry, "exclude"),
             upload_hint=self.text(entry, "upload_hint"),
             position=position,
-            page_evidence=page_evidence,
+            page_evidence=self.flag(entry, "page_evidence"),
+            image_evidence=self.flag(entry, "image_evidence"),
+            form_terms=self.string_list(entry, "form_terms"),
+            period_months=period_months,
+            due_months=due_months,
         )
 
-    def categories(self, data: dict, first_position: int) -> list[tuple[Category, int]]:
+    def categories(self, data: dict, first_position: int,
+                   rules: dict[str, tuple[int, int]] | None = None) -> list[tuple[Category, int]]:
         entries = data.get("categories")
         if entries is None:
             return []
@@ -276,7 +331,7 @@ class _FileReader:
         result = []
         for index, entry in enumerate(entries):
             line = _line_of(entries, index)
-            result.append((self.category(entry, line, first_position + index), line))
+            result.append((self.category(entry, line, first_position + index, rules), line))
         return result
 
     def extensions(self, data: dict) -> list[tuple[str, dict[str, tuple[str, ...]], int]]:
@@ -349,7 +404,8 @@ def load_checklist(
     bundled = Path(bundled)
     reader = _FileReader(bundled)
     data = reader.top_level(_read_yaml(bundled))
-    found = reader.categories(data, 0)
+    rules = reader.freshness_rules(data)
+    found = reader.categories(data, 0, rules)
     _check_unique(bundled, found, {})
     _check_contract_ids(bundled, found, contract_ids)
     categories = {c.id: c for c, _ in found}
@@ -361,7 +417,10 @@ def load_checklist(
         path = Path(extension)
         reader = _FileReader(path)
         data = reader.top_level(_read_yaml(path))
-        added = reader.categories(data, len(categories))
+        if "freshness_rules" in data:
+            raise reader.error(_line_of(data, "freshness_rules"),
+                               "freshness_rules are set by the bundled checklist only")
+        added = reader.categories(data, len(categories), rules)
         _check_unique(path, added, origins)
         for category, line in added:
             categories[category.id] = category

@@ -61,6 +61,12 @@ class CrawlSettings:
     """An HTML body is cut at this size (the rest is not read)."""
     document_probe_bytes: int = 2048
     """First bytes of a document read to check that its type matches (a PDF starts with %PDF)."""
+    document_title_bytes: int = 262_144
+    """Bytes of a PDF read for its first page's title and year when neither its link text nor
+    its file name says what it is (``dokumen-12.pdf`` behind "Unduh"); 0 reads none."""
+    host_check_bytes: int = 131_072
+    """Bytes of an off-site publication host's answer read to judge it (a deleted Drive file's
+    message, a closed Google Form's notice)."""
     max_redirects: int = 5
     """Redirects followed for one URL."""
     retries: int = 2

@@ -33,6 +33,7 @@ from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
 from scrapers.detection.detect import detect_site
+from scrapers.detection.ownership import Owner
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
 from warehouse.load import (
@@ -62,9 +63,21 @@ def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
 
 
 @task(name="detect-findings", cache_policy=NO_CACHE)
-def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date) -> list[Finding]:
-    """Decide each category's status from the crawled pages (pure)."""
-    return detect_site(crawl, checklist, today)
+def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date,
+                    agency: Agency | None = None, parent_name: str = "") -> list[Finding]:
+    """Decide each category's status from the crawled pages (pure); the agency's name, URL,
+    role (and its parent's name) tell its own documents from other regions' and agencies'."""
+    owner = (Owner.of(agency.name, agency.url, agency.role, parent_name)
+             if agency is not None else None)
+    return detect_site(crawl, checklist, today, owner)
+
+
+def _parent_name(reg: Registry, agency: Agency) -> str:
+    """The name of the agency's PPID Utama (it names the region a kecamatan lies in)."""
+    try:
+        return reg.get(agency.parent).name if agency.parent else ""
+    except KeyError:
+        return ""
 
 
 def unreachable_findings(checklist: Checklist) -> list[Finding]:
@@ -133,7 +146,8 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     )
     today = today or jakarta_today()
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
-    detected = [detect_findings.submit(f, checklist, today) for f in fetched]
+    detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
+                for f, a in zip(fetched, agencies, strict=True)]
     outcomes = [collect_outcome(a, f, d, checklist)
                 for a, f, d in zip(agencies, fetched, detected, strict=True)]
     for outcome in outcomes:

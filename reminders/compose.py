@@ -18,14 +18,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from core.checklist import DEFAULT_FRESHNESS_RULES, load_checklist
 from core.settings import Settings
 from core.vocabulary import BROKEN, MISSING, RUN, STALE, STATUS_WORDS, is_blocked, status_word
 from reminders.model import AgencyState, Gap, Message
+from scrapers.detection.years import oldest_current_year
 
 BUNDLED_TEMPLATES = Path(__file__).with_name("templates")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -64,14 +67,23 @@ def safe_href(url: str | None) -> str | None:
     return url.strip()
 
 
-def expected_year(freshness: str, checked: date) -> int | None:
-    """The year the newest document should be from: last year for an annual report;
-    for a semester report, this year from July (first semester done), else last year."""
-    if freshness == "annual":
-        return checked.year - 1
-    if freshness == "semester":
-        return checked.year if checked.month >= 7 else checked.year - 1
-    return None
+def expected_year(freshness: str, checked: date, category_id: str | None = None) -> int | None:
+    """The oldest year whose document is still current on ``checked``, by the checklist's
+    freshness by period (``scrapers.detection.years``): the same rule detection judged by."""
+    if freshness not in DEFAULT_FRESHNESS_RULES:
+        return None
+    checklist = _bundled_checklist()
+    if category_id in checklist and checklist.get(category_id).freshness == freshness:
+        category = checklist.get(category_id)
+        period, due = category.period_months, category.due_months
+    else:
+        period, due = DEFAULT_FRESHNESS_RULES[freshness]
+    return oldest_current_year(period, due, checked)
+
+
+@lru_cache(maxsize=1)
+def _bundled_checklist():
+    return load_checklist()
 
 
 def one_line(text: str) -> str:
@@ -183,7 +195,7 @@ def gap_view(gap: Gap, checked: date) -> dict:
         "evidence_href": safe_href(gap.evidence_url),
         "evidence_text": gap.evidence_text,
         "document_year": gap.document_year,
-        "expected_year": expected_year(gap.freshness, checked),
+        "expected_year": expected_year(gap.freshness, checked, gap.category_id),
     }
 
 

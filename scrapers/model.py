@@ -34,6 +34,9 @@ class Link:
     """The nearest heading above the link (h1–h6, a table caption, an accordion title)."""
     in_nav: bool = False
     """The link sits in a menu (nav, header, a menu list)."""
+    media: str = ""
+    """``image`` for an image shown on the page (``<img>``): its alt text is ``text``, its
+    figure caption ``context``; the image itself may be the publication (a chart, a poster)."""
     via: str = ""
     """How the link was seen when not as a plain ``<a href>``: ``embedded-json`` (inline
     state, a JSON answer), ``script`` (an onclick handler or a data attribute), ``embed``
@@ -60,7 +63,15 @@ class Page:
     fetched_at: datetime | None = None
     error: str | None = None
     placeholder: bool = False
-    """The page's content says there is nothing yet ("Belum ada data", "Segera hadir")."""
+    """The page's content says there is nothing yet ("Belum ada data", "Belum ada dokumen",
+    "Segera hadir") or is empty (headings over nothing)."""
+    not_public: str = ""
+    """Why the page is not public, when it is not: its URL led to a log-in page
+    (``not public: leads to a log-in page (/login)``). Such a page is a dead link."""
+    lead: str = ""
+    """The content text of a page that shows nothing but text (no link, image or embed in its
+    content), cut short; empty for any other page. Detection reads it only to recognise a page
+    that merely defines its category."""
     generator: str = ""
     """``<meta name="generator">``: which platform built the site (WordPress 6.4 …)."""
     document_view: bool = False
@@ -97,6 +108,9 @@ class DocumentCheck:
     """Why it is not ok: ``http 404``, ``empty``, ``html instead of pdf``, ``timeout`` …"""
     checked_at: datetime | None = None
     from_cache: bool = False
+    first_page: str = ""
+    """The first lines of a PDF's first page, read when no link text or file name said what
+    it is (``dokumen-12.pdf`` behind "Unduh"): its title and year."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -238,6 +238,40 @@ def test_missing_file(tmp_path):
         load_checklist(tmp_path / "nope.yaml")
 
 
+def test_freshness_rules_give_period_and_due_months(tmp_path):
+    rules = "freshness_rules:\n  annual:\n    period_months: 6\n    due_months: 2\n"
+    dated = ONE.replace("freshness: none", "freshness: annual")
+    alpha = load_one(tmp_path, rules + dated).get("alpha")
+    assert (alpha.period_months, alpha.due_months) == (6, 2)
+    alpha = load_one(tmp_path, rules + dated + "    due_months: 3\n").get("alpha")
+    assert (alpha.period_months, alpha.due_months) == (6, 3)
+
+
+@pytest.mark.parametrize(
+    "rules, expected",
+    [
+        ("freshness_rules:\n  monthly: {period_months: 1}\n", "c.yaml:2: freshness rule 'monthly' cannot be set"),
+        ("freshness_rules:\n  annual: {period_months: 5}\n", "c.yaml:2: freshness_rules.annual.period_months must divide 12"),
+        ("freshness_rules:\n  annual: {due_months: x}\n", "c.yaml:2: freshness_rules.annual.due_months must be a whole number"),
+    ],
+)
+def test_bad_freshness_rules_name_file_and_line(tmp_path, rules, expected):
+    assert expected in error_of(tmp_path, rules + ONE)
+
+
+def test_bundled_freshness_follows_perki_1_2021():
+    checklist = load_checklist()
+    report = checklist.get("laporan_layanan_informasi")
+    assert (report.period_months, report.due_months) == (12, 3)
+    assert checklist.get("dip").due_months == 0 and checklist.get("kinerja").due_months == 3
+
+
+def test_only_the_bundled_checklist_sets_freshness_rules(tmp_path):
+    extension = write(tmp_path, "freshness_rules:\n  annual: {due_months: 1}\n", "ext.yaml")
+    with pytest.raises(ChecklistError, match=r"ext\.yaml:1: freshness_rules are set by the bundled"):
+        load_checklist(extension)
+
+
 REPO_SPEC_CSV = Path(__file__).resolve().parents[1] / "docs" / "spec" / "categories.csv"
 """The contract's categories.csv as copied into the repository (runs in CI without /work)."""
 

@@ -587,3 +587,157 @@ def test_a_platform_given_by_the_registry_wins_over_detection():
                            platform="wordpress")
         fetched = {r.path for r in server.requests}
     assert crawl.platform == "wordpress" and "/feed/" not in fetched
+
+
+def test_an_unduh_link_that_leads_to_a_log_in_page_is_a_dead_link_with_that_reason():
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from scrapers.detection.detect import detect_site
+
+    home_page = html("<table><tr><td>SK PPID 2026</td><td><a href='/dokumen/5/unduh'>Unduh</a></td></tr>"
+                     "<tr><td>Maklumat</td><td><a href='/login'>Masuk</a></td></tr></table>")
+    login = html("<form method='post'><input name='u'><input type='password' name='p'></form>")
+    routes = {"/": home_page, "/dokumen/5/unduh": redirect("/login?next=/dokumen/5/unduh"), "/login": login}
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"))
+    walled = next(p for p in result.pages if p.url.endswith("/dokumen/5/unduh"))
+    assert walled.not_public == "not public: leads to a log-in page (/login)"
+    findings = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1))}
+    assert findings["sk_ppid"].status == "broken"
+    assert findings["sk_ppid"].matched_rule.endswith("; broken: not public: leads to a log-in page (/login)")
+
+
+def test_a_start_url_that_leads_to_a_log_in_page_is_unreachable():
+    routes = {"/": redirect("/auth/login"), "/auth/login": html("<input type='password'>")}
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"))
+    assert not result.reachable and "log-in page" in result.error
+
+
+def test_images_are_judged_by_what_names_them_and_not_fetched():
+    page_html = html("<img src='/img/maklumat.png' alt='Maklumat Pelayanan'>"
+                     "<a href='/img/struktur.jpg'>Struktur Organisasi</a><a href='/profil'>Profil</a>")
+    with LoopbackServer({"/": page_html, "/profil": html("<h1>Profil</h1>")}) as server:
+        result = crawl(server.url("/"))
+        paths = server.paths()
+    assert not any(path.startswith("/img/") for path in paths)
+    assert "/profil" in paths
+    assert any(link.media == "image" for link in result.pages[0].links)
+
+
+def test_a_pdf_behind_a_link_that_says_nothing_is_read_for_its_first_page():
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from sample_world.render import make_pdf
+    from scrapers.detection.detect import detect_site
+    from scrapers.detection.ownership import Owner
+
+    named = make_pdf("LAPORAN KINERJA INSTANSI PEMERINTAH\nTAHUN 2025\n" + "isi\n" * 20000)
+    copied = make_pdf("DAFTAR INFORMASI PUBLIK\nKABUPATEN MALANG\nTAHUN 2026\n")
+    body = ("<ul><li><a href='/uploads/dokumen-12.pdf'>Unduh</a></li>"
+            "<li><a href='/uploads/dokumen-13.pdf'>Unduh</a></li>"
+            "<li><a href='/uploads/lkjip-2024.pdf'>LKjIP 2024</a></li></ul>")
+    routes = {"/": html(body), "/uploads/dokumen-12.pdf": Reply(200, named, content_type="application/pdf"),
+              "/uploads/dokumen-13.pdf": Reply(200, copied, content_type="application/pdf"),
+              "/uploads/lkjip-2024.pdf": Reply(200, named, content_type="application/pdf")}
+    settings = CrawlSettings(host_delay=0.0, retries=0, document_title_bytes=8192)
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"), settings)
+    checks = {url.rsplit("/", 1)[1]: check for url, check in result.documents.items()}
+    assert checks["dokumen-12.pdf"].first_page.startswith("LAPORAN KINERJA INSTANSI PEMERINTAH TAHUN 2025")
+    assert checks["lkjip-2024.pdf"].first_page == ""  # its link says what it is
+    assert len(named) > 8192 and checks["dokumen-12.pdf"].ok
+    owner = Owner.of("Dinas Kesehatan Kota Contoh", server.url("/"))
+    findings = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1), owner)}
+    kinerja = findings["kinerja"]
+    assert (kinerja.status, kinerja.document_year) == ("found", 2025)
+    assert kinerja.matched_rule == "label:Laporan Kinerja Instansi Pemerintah@firstpage#html"
+    assert findings["dip"].status == "missing"
+    assert findings["dip"].matched_rule.endswith("rejected: names another region (kabupaten malang)")
+
+
+def test_no_first_page_is_read_with_a_zero_budget():
+    from sample_world.render import make_pdf
+
+    routes = {"/": html("<a href='/dokumen-12.pdf'>Unduh</a>"),
+              "/dokumen-12.pdf": Reply(200, make_pdf("DIP 2026\n"), content_type="application/pdf")}
+    with LoopbackServer(routes) as server:
+        result = crawl(server.url("/"), CrawlSettings(host_delay=0.0, retries=0, document_title_bytes=0))
+        ranges = [r.headers.get("Range") for r in server.requests if r.path.endswith(".pdf")]
+    assert [c.first_page for c in result.documents.values()] == [""]
+    assert ranges == [f"bytes=0-{CrawlSettings().document_probe_bytes - 1}"]
+
+
+def test_links_to_publication_hosts_are_verified_as_each_host_answers():
+    """Loopback stand-ins that answer like Google Drive, Forms and Sheets and like an LPSE."""
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from scrapers.detection.detect import detect_site
+    from scrapers.detection.hosts import HostRule
+
+    viewer = html("<title>SK PPID.pdf - Google Drive</title><div>SK PPID.pdf</div>")
+    gone = html("<title>Google Drive - 404</title><p>Sorry, the file you have requested does not exist.</p>")
+    closed = html("<p>Formulir Keberatan</p><p>Formulir ini tidak lagi menerima tanggapan.</p>")
+    host = LoopbackServer({
+        "/file/d/SKPPID00001/view": viewer, "/file/d/DELETED0001/view": gone,
+        "/forms/d/e/OPEN0001/viewform": html("<title>Formulir Permohonan Informasi</title>"),
+        "/forms/d/e/CLOSED001/viewform": redirect("/forms/d/e/CLOSED001/closedform"),
+        "/forms/d/e/CLOSED001/closedform": closed,
+        "/spreadsheets/d/PRIVATE01/edit": redirect("/ServiceLogin?continue=/spreadsheets/d/PRIVATE01"),
+        "/ServiceLogin": html("<input type='password'>"),
+        "/eproc4/beranda": html("<title>LPSE</title>"),
+    })
+    rules = (
+        HostRule("google-drive", paths=(r"^/file/d/[\w-]{8,}",), any_host=True,
+                 broken_phrases=("Sorry, the file you have requested does not exist",)),
+        HostRule("google-forms", paths=(r"^/forms/d/",), any_host=True,
+                 broken_phrases=("tidak lagi menerima tanggapan",), broken_urls=(r"/closedform",)),
+        HostRule("google-sheets", paths=(r"^/spreadsheets/d/",), any_host=True),
+        HostRule("lpse", paths=(r"^/eproc4/",), any_host=True, publishes=("pengadaan",)),
+    )
+    with host:
+        body = (f"<li><a href='{host.url('/file/d/SKPPID00001/view')}'>SK PPID</a></li>"
+                f"<li><a href='{host.url('/file/d/DELETED0001/view')}'>Maklumat Pelayanan</a></li>"
+                f"<li><a href='{host.url('/forms/d/e/OPEN0001/viewform')}'>Permohonan Informasi Online</a></li>"
+                f"<li><a href='{host.url('/forms/d/e/CLOSED001/viewform')}'>Formulir Keberatan</a></li>"
+                f"<li><a href='{host.url('/spreadsheets/d/PRIVATE01/edit')}'>Data Pegawai 2026</a></li>"
+                f"<li><a href='{host.url('/eproc4/beranda')}'>Lihat</a></li>")
+        with LoopbackServer({"/": html(body)}) as site:
+            result = crawl(site.url("/"), hosts=rules)
+    reasons = {url.split("/", 3)[3]: (c.ok, c.reason) for url, c in result.documents.items()}
+    assert reasons["file/d/SKPPID00001/view"] == (True, "")
+    assert reasons["file/d/DELETED0001/view"] == (
+        False, "google-drive: says 'Sorry, the file you have requested does not exist'")
+    assert reasons["forms/d/e/CLOSED001/viewform"] == (False, "google-forms: closed (/forms/d/e/CLOSED001/closedform)")
+    assert reasons["spreadsheets/d/PRIVATE01/edit"] == (
+        False, "google-sheets: not public: leads to a log-in page (/ServiceLogin)")
+    got = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1), hosts=rules)}
+    assert {c: got[c].status for c in ("sk_ppid", "maklumat", "formulir_permohonan", "formulir_keberatan",
+                                       "kepegawaian", "pengadaan")} == {
+        "sk_ppid": "found", "maklumat": "broken", "formulir_permohonan": "found",
+        "formulir_keberatan": "broken", "kepegawaian": "broken", "pengadaan": "found"}
+    assert got["pengadaan"].matched_rule == "host:lpse@url#html"
+    assert got["formulir_keberatan"].matched_rule.endswith("; broken: google-forms: closed (/forms/d/e/CLOSED001/closedform)")
+
+
+def test_a_pdf_hosted_on_another_site_is_read_for_its_first_page():
+    from datetime import date
+
+    from core.checklist import load_checklist
+    from sample_world.render import make_pdf
+    from scrapers.detection.detect import detect_site
+    from scrapers.detection.ownership import Owner
+
+    dip = make_pdf("DAFTAR INFORMASI PUBLIK\nPEMERINTAH KABUPATEN SUMBER MAKMUR\nTAHUN 2026\n")
+    with LoopbackServer({"/uploads/dip-2026.pdf": Reply(200, dip, content_type="application/pdf")}) as other:
+        body = f"<table><tr><td>DIP 2026</td><td><a href='{other.url('/uploads/dip-2026.pdf')}'>Unduh</a></td></tr></table>"
+        with LoopbackServer({"/": html(body)}) as site:
+            result = crawl(site.url("/"))
+    [check] = result.documents.values()
+    assert check.first_page.startswith("DAFTAR INFORMASI PUBLIK PEMERINTAH KABUPATEN SUMBER MAKMUR")
+    owner = Owner.of("Kecamatan Contoh Barat", site.url("/"), "pelaksana", "Dinas Kominfo Kota Contoh")
+    got = {f.category_id: f for f in detect_site(result, load_checklist(), date(2026, 12, 1), owner)}["dip"]
+    assert got.status == "missing" and got.matched_rule.endswith("rejected: names another region (kabupaten sumber)")

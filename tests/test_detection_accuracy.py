@@ -11,6 +11,7 @@ from core.registry import load_registry
 from core.settings import CrawlSettings
 from scrapers.crawling.crawler import crawl_site
 from scrapers.detection.detect import detect_site
+from scrapers.detection.ownership import Owner
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.slow
@@ -19,9 +20,10 @@ SETTINGS = CrawlSettings(host_delay=0.0, retries=1, retry_backoff=0.05, connect_
                          read_timeout=5, page_timeout=10)
 
 
-def crawl_and_detect(agency, checklist):
+def crawl_and_detect(agency, checklist, parent_name=""):
     crawl = crawl_site(agency.url, SETTINGS, verify_tls=not agency.insecure_tls)
-    return agency.id, crawl, {f.category_id: f for f in detect_site(crawl, checklist, TODAY)}
+    owner = Owner.of(agency.name, agency.url, agency.role, parent_name)
+    return agency.id, crawl, {f.category_id: f for f in detect_site(crawl, checklist, TODAY, owner)}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,9 @@ def world_results(sample_world, tmp_path_factory):
     registry = load_registry(sample_world.write_registry(tmp_path_factory.mktemp("r") / "r.yaml"))
     checklist = load_checklist()
     with ThreadPoolExecutor(max_workers=12) as pool:
-        results = list(pool.map(lambda a: crawl_and_detect(a, checklist), registry))
+        results = list(pool.map(
+            lambda a: crawl_and_detect(a, checklist, registry.get(a.parent).name if a.parent else ""),
+            registry))
     return {agency_id: (crawl, findings) for agency_id, crawl, findings in results}
 
 

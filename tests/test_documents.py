@@ -275,3 +275,35 @@ def test_drive_style_file_links_are_documents_on_any_host():
     assert document_kind("http://127.0.0.1:9000/file/d/1AbCdEfGhIjK/view?usp=sharing") == DRIVE
     assert document_kind("https://files.kota.go.id/file/d/1AbCdEfGhIjK") == DRIVE
     assert document_kind("https://kota.go.id/file/daftar") is None
+
+
+# --- downloads that are not public ----------------------------------------------------
+
+LOGIN_PAGE = (b"<!DOCTYPE html><html><head><title>Masuk</title></head><body><form method='post'>"
+              b"<input name='email'><input type='password' name='password'></form></body></html>")
+
+
+def test_a_download_redirected_to_a_log_in_page_is_not_public():
+    routes = {"/dokumen/lap.pdf": redirect("/login?next=/dokumen/lap.pdf"), "/login": Reply(200, LOGIN_PAGE)}
+    with LoopbackServer(routes) as server:
+        check = verify(server.url("/dokumen/lap.pdf"))
+    assert not check.ok and check.reason == "not public: leads to a log-in page (/login)"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_download_answering_401_or_403_is_not_public(status):
+    with LoopbackServer({"/lap.pdf": Reply(status, b"<h1>Unauthorized</h1>")}) as server:
+        check = verify(server.url("/lap.pdf"))
+    assert not check.ok and check.reason == f"not public: http {status} (log-in required)"
+
+
+def test_a_log_in_form_instead_of_the_document_is_not_public():
+    ok, reason = check_document_bytes("http://x/dokumen/9/unduh", 200, "text/html", LOGIN_PAGE, None)
+    assert (ok, reason) == (False, "not public: answers with a log-in form")
+
+
+def test_a_redirect_to_an_outside_sign_in_page_is_not_public():
+    with LoopbackServer({"/lap.pdf": redirect("https://sso.contoh.go.id/auth/realms/x")}) as server:
+        check = verify_document(fetcher(), server.url("/lap.pdf"), probe_bytes=2048,
+                                allow_hop=lambda target: "off-site")
+    assert not check.ok and check.reason.startswith("not public: leads to a log-in page")

@@ -1,5 +1,7 @@
 """extract_page(): HTML strings in, Page fields out."""
 
+import pytest
+
 from scrapers.detection.extract import extract_page
 
 URL = "https://ppid.contoh.go.id/informasi/berkala.html"
@@ -248,6 +250,54 @@ def test_a_real_table_with_one_empty_row_is_not_a_placeholder():
 
 def test_ordinary_pages_are_not_placeholders():
     assert not extract_page("http://x.test/", "<html><body><h1>Profil</h1><p>Visi misi</p></body></html>").placeholder
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<h1>Daftar Informasi Publik</h1><p>Belum ada dokumen.</p>",
+        "<h1>Laporan Keuangan</h1><table><tr><td>Data tidak tersedia</td></tr></table>",
+        "<h1>Maklumat Pelayanan</h1>",
+        "<h1>Struktur Organisasi</h1><div class='elementor-widget-container'><p>-</p></div>",
+        "<h2>SOP PPID</h2><div class='entry-content'>&nbsp;</div>",
+    ],
+)
+def test_a_page_that_says_it_has_nothing_or_shows_nothing_is_a_placeholder(content):
+    html = f"<html><body><nav><a href='/a'>Beranda</a><a href='/b'>Profil</a></nav>{content}</body></html>"
+    assert extract_page("http://x.test/p", html).placeholder
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<h1>Struktur Organisasi</h1><img src='/bagan.png'>",
+        "<h1>Maklumat</h1><iframe src='/m.pdf'></iframe>",
+        "<h1>DIP</h1><div class='elementor-widget-container'><a href='/dip.pdf'>Unduh</a></div>",
+        "<h1>Visi</h1><p>Terwujudnya pelayanan prima</p>",
+    ],
+)
+def test_a_page_that_shows_something_is_not_empty(content):
+    assert not extract_page("http://x.test/p", f"<html><body>{content}</body></html>").placeholder
+
+
+def test_a_bare_page_keeps_its_lead_text_and_a_page_with_links_none():
+    bare = extract_page("http://x.test/p", "<html><body><nav><a href='/'>Beranda</a></nav><h1>Serta Merta</h1>"
+                        "<p>Informasi serta merta adalah informasi yang dapat mengancam hajat hidup "
+                        "orang banyak.</p></body></html>")
+    assert bare.lead.startswith("Informasi serta merta adalah") and "Beranda" not in bare.lead
+    linked = extract_page("http://x.test/p", "<html><body><p>Informasi serta merta adalah "
+                          "<a href='/sm.pdf'>ini</a></p></body></html>")
+    assert linked.lead == ""
+
+
+def test_images_in_the_content_are_links_with_alt_caption_and_heading():
+    html = ("<html><body><nav><img src='/logo.png' alt='Logo'></nav><h2>Struktur Organisasi</h2>"
+            "<figure><img src='/img/bagan.png' alt='Bagan'><figcaption>Bagan SOTK 2026</figcaption></figure>"
+            "<p><img src='/icons/pdf.png' width='16' alt='PDF'> <a href='/x.pdf'><img src='/t.jpg' alt='Unduh'></a></p>"
+            "</body></html>")
+    images = [link for link in extract_page("http://x.test/", html).links if link.media == "image"]
+    assert [(i.url, i.text, i.context, i.heading) for i in images] == [
+        ("http://x.test/img/bagan.png", "Bagan", "Bagan SOTK 2026", "Struktur Organisasi")]
 
 
 def test_a_detail_pages_title_row_names_the_download_after_the_table():

@@ -120,3 +120,18 @@ def test_url_hint_is_a_whole_word_too():
 def test_folders_ignored_when_last_only():
     assert MATCHER.in_url_segments("https://x/profil/kontak", last_only=True) == {}
     assert set(MATCHER.in_url_segments("https://x/profil/kontak")) == {"profil"}
+
+
+def test_a_form_term_qualified_by_another_subject_is_about_that_subject():
+    from scrapers.detection.match import Matcher, Terms
+
+    matcher = Matcher({
+        "sop": Terms(labels=("SOP PPID",), abbreviations=("SOP",), url_hints=("sop",), form_terms=("SOP",)),
+        "evakuasi": Terms(labels=("Evakuasi", "Jalur Evakuasi"), url_hints=("evakuasi",)),
+    })
+    assert set(matcher.in_text("SOP Evakuasi Kebakaran")) == {"evakuasi"}
+    assert set(matcher.in_text("SOP Penanganan Jalur Evakuasi")) == {"evakuasi"}
+    assert set(matcher.in_text("SOP PPID dan Jalur Evakuasi")) == {"sop", "evakuasi"}
+    assert set(matcher.in_text("SOP")) == {"sop"}
+    assert set(matcher.in_text("Evakuasi: lihat SOP")) == {"sop", "evakuasi"}  # not qualified
+    assert set(matcher.in_url_segments("http://x.test/files/sop-evakuasi.pdf")) == {"evakuasi"}

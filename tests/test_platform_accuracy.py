@@ -24,6 +24,7 @@ from core.settings import CrawlSettings
 from sample_world import PLATFORM_WORLD, SampleWorld
 from scrapers.crawling.crawler import crawl_site
 from scrapers.detection.detect import detect_site
+from scrapers.detection.ownership import Owner
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.slow
@@ -94,10 +95,14 @@ def render_options(renderer=None) -> dict:
 def crawl_world(world: SampleWorld, renderer=None) -> list[SiteResult]:
     checklist = load_checklist()
     options = render_options(renderer)
+    rows = {row["id"]: row for row in world.registry()["agencies"]}
+    owners = {agency_id: Owner.of(row["name"], row["url"], row["role"],
+                                  rows[row["parent"]]["name"] if row["parent"] else "")
+              for agency_id, row in rows.items()}
 
     def one(site_id: str) -> SiteResult:
         crawl = crawl_site(world.url(site_id), SETTINGS, verify_tls=False, **options)
-        findings = {f.category_id: f for f in detect_site(crawl, checklist, TODAY)}
+        findings = {f.category_id: f for f in detect_site(crawl, checklist, TODAY, owners[site_id])}
         labels = world.labels(site_id)
         assert set(findings) == set(labels), site_id
         pairs = [(labels[c], findings[c].status) for c in labels]

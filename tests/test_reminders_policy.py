@@ -258,6 +258,9 @@ def test_small_formatters():
     assert safe_href("https://a.test/x") == "https://a.test/x"
     assert safe_href("javascript:alert(1)") is None and safe_href("mailto:a@b") is None
     assert expected_year("annual", date(2026, 3, 1)) == 2025
-    assert expected_year("semester", date(2026, 3, 1)) == 2025
-    assert expected_year("semester", date(2026, 8, 1)) == 2026
+    assert expected_year("semester", date(2026, 3, 1)) == 2024  # 2025's report is due by 31 March
+    assert expected_year("semester", date(2026, 8, 1)) == 2025  # the 2025 report, due by March
+    assert expected_year("semester", date(2027, 4, 1)) == 2026
+    assert expected_year("annual", date(2027, 3, 1), "kinerja") == 2025  # LKjIP 2026 due by 31 March
+    assert expected_year("annual", date(2027, 3, 1), "dip") == 2026
     assert expected_year("none", date(2026, 8, 1)) is None

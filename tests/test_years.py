@@ -90,3 +90,34 @@ def test_semester_periods(text, period):
 def test_period_end_month():
     assert Period(2025, 1).end_month == 2025 * 12 + 6
     assert Period(2025, 2).end_month == 2025 * 12 + 12
+
+
+# ---------------------------------------------------------------- freshness by period
+
+
+def test_a_bare_year_covers_the_whole_year_and_a_half_year_only_its_half():
+    from scrapers.detection.years import covered_until
+
+    assert covered_until(2025, None) == 2025 * 12 + 12
+    assert covered_until(2025, Period(2025, 1)) == 2025 * 12 + 6
+    assert covered_until(2026, Period(2025, 2)) == 2026 * 12 + 12  # a newer year wins
+
+
+@pytest.mark.parametrize(
+    "today, period, due, oldest",
+    [
+        (date(2026, 12, 1), 12, 3, 2025),
+        (date(2027, 3, 31), 12, 3, 2025),
+        (date(2027, 4, 1), 12, 3, 2026),
+        (date(2026, 12, 31), 12, 0, 2025),
+        (date(2027, 1, 1), 12, 0, 2026),
+        (date(2026, 7, 1), 6, 0, 2026),  # first half of 2026 over: a 2026 document is needed
+        (date(2026, 6, 30), 6, 0, 2025),
+    ],
+)
+def test_the_last_period_due_by_date(today, period, due, oldest):
+    from scrapers.detection.years import covered_until, is_current, oldest_current_year
+
+    assert oldest_current_year(period, due, today) == oldest
+    assert is_current(covered_until(oldest, None), period, due, today)
+    assert not is_current(covered_until(oldest - 1, None), period, due, today)

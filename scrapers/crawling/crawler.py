@@ -31,6 +31,7 @@ from scrapers.crawling.documents import (
     conditional_headers,
     document_check_from_response,
     verify_document,
+    verify_host_link,
 )
 from scrapers.crawling.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Response
 from scrapers.crawling.guard import AddressGuard, start_redirect_refusal
@@ -38,8 +39,16 @@ from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, plat
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from scrapers.crawling.sitemap import collect_sitemap_urls
-from scrapers.detection.doctypes import content_type_kind, document_kind
+from scrapers.detection.detect import is_generic_anchor
+from scrapers.detection.doctypes import (
+    content_type_kind,
+    document_kind,
+    image_kind,
+    not_public_reason,
+)
 from scrapers.detection.extract import extract_page
+from scrapers.detection.firstpage import file_name_says_nothing, first_page_title
+from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.model import DocumentCheck, Page, SiteCrawl
 from scrapers.urls import SiteScope, TrapGuard, host_of, normalize_url, origin_of
 
@@ -68,6 +77,7 @@ def crawl_site(
     verify_tls: bool | None = None,
     throttle: HostThrottle | None = None,
     platform: str | None = None,
+    hosts: tuple[HostRule, ...] | None = None,
     guard: AddressGuard | None = None,
 ) -> SiteCrawl:
     """Crawl one site within ``settings``' limits.
@@ -78,6 +88,8 @@ def crawl_site(
     ``throttle`` defaults to the process-wide one, so sites on one host share its delay.
     ``platform`` names the site's platform (``scrapers.crawling.platforms``); None detects it from the
     start page. Its pages without PPID information (feeds, log-in, tag archives) are skipped.
+    ``hosts`` are the off-site publication hosts whose links are verified (None: the bundled
+    table, ``scrapers.detection.hosts``).
     ``guard`` decides which addresses may be reached; None: the guard of ``start_url`` (its
     own address class is allowed, see :mod:`scrapers.crawling.guard`).
     """
@@ -93,6 +105,7 @@ def crawl_site(
         verify_tls=verify_tls,
         throttle=throttle,
         platform=platform_named(platform) if platform else None,
+        hosts=bundled_host_rules() if hosts is None else hosts,
         guard=guard,
     )
     return crawler.run()
@@ -134,9 +147,11 @@ class SiteCrawler:
         verify_tls: bool | None,
         throttle: HostThrottle | None,
         platform: Platform | None = None,
+        hosts: tuple[HostRule, ...] = (),
         guard: AddressGuard | None = None,
     ) -> None:
         self.settings = settings
+        self.hosts = hosts
         self.platform = platform
         self.start_url = start_url
         self.cache = cache
@@ -160,6 +175,8 @@ class SiteCrawler:
         self.timeouts_in_row = 0
         self._start_refusal: str | None = None
         self.left_out: Counter[str] = Counter()
+        self.untitled: set[str] = set()
+        """Document URLs whose first page is read (see :meth:`_note_untitled`)."""
         self.left_out_example: dict[str, str] = {}
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_lock = threading.Lock()
@@ -227,6 +244,9 @@ class SiteCrawler:
             return False
         if page is not None and page.status in BLOCKED_STATUSES:
             self.result.error = blocked_error(page.status)
+            return False
+        if page is not None and page.not_public:
+            self.result.error = f"start URL is {page.not_public}"
             return False
         if page is None and outcome.document is None and outcome.skipped:
             if outcome.skipped.startswith(("redirect", "address")):
@@ -319,6 +339,8 @@ class SiteCrawler:
         if url is None or url in self.seen:
             return
         self.seen.add(url)
+        if image_kind(url):
+            return  # an image is judged by what names it (alt, caption, file name), not fetched
         if document_kind(url):
             if self.scope.contains(url) and not self._robots_allows(url):
                 self._note_left_out("disallowed by robots.txt", url)
@@ -326,6 +348,8 @@ class SiteCrawler:
             self._push(_Item(depth, rank, next(self.sequence), url, DOCUMENT))
             return
         if not self.scope.contains(url):
+            if host_rule_for(url, self.hosts):  # a Drive file, a Form, SiRUP …: verified
+                self._push(_Item(depth, rank, next(self.sequence), url, DOCUMENT))
             return
         if depth > self.settings.max_depth:
             self._note_left_out("deeper than max_depth", url)
@@ -427,6 +451,12 @@ class SiteCrawler:
             return _Outcome(item, out_of_time=True)
 
     def _verify(self, url: str) -> DocumentCheck:
+        rule = None if self.scope.contains(url) else host_rule_for(url, self.hosts)
+        if rule is not None:
+            return verify_host_link(
+                self.fetcher, url, rule, body_bytes=self.settings.host_check_bytes,
+                allow_hop=self._document_hop_check, deadline=self.deadline,
+            )
         return verify_document(
             self.fetcher,
             url,
@@ -435,6 +465,7 @@ class SiteCrawler:
             cached=self.doc_cache.get(url),
             allow_hop=self._document_hop_check,
             deadline=self.deadline,
+            title_bytes=self.settings.document_title_bytes if url in self.untitled else 0,
         )
 
     def _fetch_page(self, item: _Item, start_hop: bool) -> _Outcome:
@@ -443,7 +474,7 @@ class SiteCrawler:
             response = self.fetcher.follow(
                 item.url,
                 headers=conditional_headers(cached.etag, cached.last_modified) if cached else {},
-                body_limit=self._body_limit,
+                body_limit=self._untitled_body_limit if item.url in self.untitled else self._body_limit,
                 allow_hop=self._hop_check(item.url, start_hop),
                 deadline=self.deadline,
             )
@@ -451,12 +482,19 @@ class SiteCrawler:
             return _Outcome(item, page=_failed_page(item, 0, str(error)))
         return self._page_outcome(item, response, cached, start_hop)
 
+    def _untitled_body_limit(self, status: int, headers: Mapping[str, str]) -> int:
+        """As :meth:`_body_limit`, but a document is read up to ``document_title_bytes``."""
+        limit = self._body_limit(status, headers)
+        if content_type_kind(headers.get("Content-Type", ""), headers.get("Content-Disposition")):
+            return max(limit, self.settings.document_title_bytes)
+        return limit
+
     def _body_limit(self, status: int, headers: Mapping[str, str]) -> int:
         """Read an HTML page whole (up to max_page_bytes), a document only its first bytes,
         an error page just enough to keep the connection, anything else not at all."""
         content_type = headers.get("Content-Type", "")
         if content_type_kind(content_type, headers.get("Content-Disposition")):
-            return self.settings.document_probe_bytes
+            return self.settings.document_probe_bytes  # raised for untitled ones: see _fetch_page
         if status >= 400:
             return min(REDIRECT_BODY_BYTES, self.settings.max_page_bytes)
         if _is_html(content_type):
@@ -467,6 +505,11 @@ class SiteCrawler:
         self, item: _Item, response: Response, cached: Page | None, start_hop: bool = False
     ) -> _Outcome:
         final = normalize_url(response.url) or response.url
+        hidden = not_public_reason(None, response.location or final, None, item.url)
+        if hidden:  # "Unduh" → /login: a dead link, not the log-in page's content
+            page = _failed_page(item, response.status, hidden, response.location or final)
+            page.not_public = hidden
+            return _Outcome(item, page=page, final_url=final)
         if response.location:  # a redirect we chose not to follow
             reason = self._unfollowed_redirect_reason(response.location, start_hop)
             return _Outcome(item, skipped=reason)
@@ -478,11 +521,10 @@ class SiteCrawler:
             )
         headers = response.headers
         if content_type_kind(response.content_type, headers.get("Content-Disposition")):
-            return _Outcome(
-                item,
-                document=document_check_from_response(item.url, response, response.body),
-                final_url=final,
-            )
+            check = document_check_from_response(item.url, response, response.body)
+            if check.ok and item.url in self.untitled:
+                check.first_page = first_page_title(response.body, not response.truncated)
+            return _Outcome(item, document=check, final_url=final)
         if response.status >= 400:
             return _Outcome(
                 item, page=_failed_page(item, response.status, f"http {response.status}", final)
@@ -542,7 +584,22 @@ class SiteCrawler:
             self._note_left_out("page cut at max_page_bytes", item.url)
         if page.status in (200, 203, 206) or page.from_cache:
             for link in page.links:
-                self._consider(link.url, item.depth + 1, FROM_LINK)
+                if link.media != "image":  # shown on the page, judged by its alt text
+                    self._note_untitled(link)
+                    self._consider(link.url, item.depth + 1, FROM_LINK)
+
+    def _note_untitled(self, link) -> None:
+        """Remember a PDF whose first page is worth reading: its link's text and file name say
+        nothing ("Unduh" → dokumen-12.pdf), or it is hosted on another site (whose document it
+        may be: the first page names its region). A URL already seen through another link is
+        verified once, as first seen."""
+        if link.url in self.seen or not self.settings.document_title_bytes:
+            return
+        says_nothing = (is_generic_anchor(link.text) and is_generic_anchor(link.title)
+                        and file_name_says_nothing(link.url))
+        elsewhere = document_kind(link.url) == "pdf" and not self.scope.contains(link.url)
+        if says_nothing or elsewhere:
+            self.untitled.add(normalize_url(link.url) or link.url)
 
     def _count_timeouts(self, page: Page) -> None:
         """Leave a site that stalls: after ``max_timeouts_in_row`` requests in a row cut at

@@ -15,14 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from scrapers.crawling.charset import decode_html
 from scrapers.crawling.fetch import Fetcher, FetchError, Response
 from scrapers.detection.doctypes import (
     DRIVE,
     content_type_kind,
     document_kind,
     looks_like_html,
+    not_public_reason,
     signature_matches,
 )
+from scrapers.detection.firstpage import first_page_title
+from scrapers.detection.hosts import HostRule, judge_host_answer
 from scrapers.model import DocumentCheck
 
 
@@ -34,16 +38,21 @@ def check_document_bytes(
     length: int | None,
     *,
     content_disposition: str | None = None,
+    final_url: str = "",
 ) -> tuple[bool, str]:
     """Judge one answer for a document link: (ok, reason). ``reason`` is empty when ok.
 
     ``first_bytes`` is None when only headers were asked for (HEAD); ``length`` is the
     Content-Length (or the full size from Content-Range), None when unknown. The expected
     type comes from the URL, else from the headers (``filename=sk.pdf`` in a
-    Content-Disposition counts).
+    Content-Disposition counts). ``final_url`` is where redirects ended: a download that ends
+    on a log-in page, or answers 401/403, is not public.
     """
     if status is None:
         return False, "no answer"
+    hidden = not_public_reason(status, final_url, first_bytes, url)
+    if hidden:
+        return False, hidden
     if status not in (200, 206):
         return False, f"http {status}"
     if length == 0 or (length is None and first_bytes is not None and not first_bytes):
@@ -114,7 +123,11 @@ def document_check_from_response(
         first_bytes,
         length,
         content_disposition=response.headers.get("Content-Disposition"),
+        final_url=response.url,
     )
+    hidden = response.location and not_public_reason(None, response.location, None, url)
+    if hidden:  # a redirect to a log-in page that was not followed (another host: SSO)
+        ok, reason = False, hidden
     return DocumentCheck(
         url=url,
         ok=ok,
@@ -148,14 +161,21 @@ def verify_document(
     cached: DocumentCheck | None = None,
     allow_hop: Callable[[str], str | None] | None = None,
     deadline: float | None = None,
+    title_bytes: int = 0,
 ) -> DocumentCheck:
     """Verify one document link over the network (see the module docstring).
 
     With a ``cached`` check from the last run, the request is conditional and a 304 reuses
     it. Raises BudgetExceeded when the site's time is up; other failures become a
-    not-ok DocumentCheck with the reason.
+    not-ok DocumentCheck with the reason. ``title_bytes`` > 0 reads that much of a PDF in
+    the same ranged GET and keeps its first page's title (``DocumentCheck.first_page``).
     """
     validators = conditional_headers(cached.etag, cached.last_modified) if cached else {}
+    if title_bytes > 0 and document_kind(url) in ("pdf", None):
+        probe_bytes = max(probe_bytes, title_bytes)
+        head_first = False
+    else:
+        title_bytes = 0
     try:
         if head_first or not needs_bytes(url):
             head = fetcher.follow(
@@ -168,7 +188,9 @@ def verify_document(
                     fetcher, url, probe_bytes, validators, cached, allow_hop, deadline
                 )
             return document_check_from_response(url, head, None)
-        return _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline)
+        check = _ranged_get(fetcher, url, probe_bytes, validators, cached, allow_hop, deadline,
+                            keep_title=title_bytes > 0)
+        return check
     except FetchError as error:
         return failed_check(url, str(error))
 
@@ -189,6 +211,7 @@ def _ranged_get(
     cached: DocumentCheck | None,
     allow_hop: Callable[[str], str | None] | None,
     deadline: float | None,
+    keep_title: bool = False,
 ) -> DocumentCheck:
     headers = {**validators, "Range": f"bytes=0-{probe_bytes - 1}"}
     response = fetcher.follow(
@@ -207,4 +230,42 @@ def _ranged_get(
             reason="empty",
             checked_at=datetime.now(UTC),
         )
-    return document_check_from_response(url, response, response.body)
+    check = document_check_from_response(url, response, response.body)
+    if keep_title and check.ok:
+        complete = not response.truncated and (
+            response.status == 200 or (check.bytes is not None and check.bytes <= len(response.body))
+        )
+        check.first_page = first_page_title(response.body, complete)
+    return check
+
+
+def verify_host_link(
+    fetcher: Fetcher,
+    url: str,
+    rule: HostRule,
+    *,
+    body_bytes: int,
+    allow_hop: Callable[[str], str | None] | None = None,
+    deadline: float | None = None,
+) -> DocumentCheck:
+    """Verify a link to an off-site publication host (a Drive file, a Form, SiRUP, JDIH …):
+    GET it (following redirects, so a closed Form's ``/closedform`` or a sign-in page is
+    seen), read up to ``body_bytes`` and let the host's rule judge the answer
+    (:func:`scrapers.detection.hosts.judge_host_answer`). Raises BudgetExceeded when the
+    site's time is up."""
+    try:
+        response = fetcher.follow(url, body_limit=body_bytes, allow_hop=allow_hop, deadline=deadline)
+    except FetchError as error:
+        return failed_check(url, f"{rule.name}: {error}")
+    final = response.location or response.url
+    text = decode_html(response.body, response.content_type) if response.body else ""
+    ok, reason = judge_host_answer(rule, url, response.status, final, text)
+    return DocumentCheck(
+        url=url,
+        ok=ok,
+        status=response.status,
+        content_type=response.content_type,
+        bytes=len(response.body),
+        reason=reason,
+        checked_at=datetime.now(UTC),
+    )

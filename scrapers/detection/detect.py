@@ -21,6 +21,12 @@ Rules, strongest first (``matched_rule`` names them ``kind:term@where`` or ``pag
 ``page:url``              a fetched page's last URL segment names it
 ========================  ==================================================================
 
+Every rule ends in ``#how``: how the evidence was seen. ``html`` — in the page's HTML as
+fetched plain; ``rendered`` — in the page as a headless browser rendered it; a link read
+otherwise than from an ``<a href>`` adds its way (``html+embedded-json`` from inline JSON
+state or a JSON list, ``html+script`` from an onclick button, ``html+embed`` from an iframe
+viewer); ``sitemap`` — a document only the sitemap lists.
+
 Page rules (``page:*`` and links to live pages of this site) serve only categories whose
 publication may be a page (``page_evidence: true`` in the checklist: Profil, Maklumat, a
 request form …); a document category needs a document, or a link to another site (LPSE,
@@ -47,7 +53,8 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from core.checklist import Category, Checklist
-from scrapers.detection.doctypes import document_kind
+from scrapers.detection.doctypes import document_kind, image_kind
+from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.detection.match import (
     Match,
     Matcher,
@@ -57,7 +64,14 @@ from scrapers.detection.match import (
     normalize,
     url_segments,
 )
-from scrapers.detection.years import Period, newest_year, semester_period
+from scrapers.detection.ownership import Owner, foreign_mention
+from scrapers.detection.years import (
+    Period,
+    covered_until,
+    is_current,
+    newest_year,
+    semester_period,
+)
 from scrapers.model import (
     BROKEN,
     FOUND,
@@ -75,11 +89,15 @@ LIVE = "live"
 UNVERIFIED = "unverified"
 """Not checked (another site, or past the crawl's limits): given the benefit of the doubt."""
 DEAD = "dead"
+REJECTED = "rejected"
+"""Another region's or agency's document: not this agency's publication (the note says why)."""
 EMPTY = "empty"
 """A live page of this site that says it has no data yet: evidence of nothing."""
 
 DOCUMENT = "document"
 PAGE = "page"
+IMAGE = "image"
+"""A chart, poster or scan shown or linked: evidence only for ``image_evidence`` categories."""
 
 STRENGTH = {
     "anchor": 0,
@@ -87,6 +105,7 @@ STRENGTH = {
     "page:title": 2,
     "page:h1": 2,
     "url": 3,
+    "firstpage": 4,
     "context": 4,
     "heading": 5,
     "page:heading": 6,
@@ -135,6 +154,18 @@ ERROR_PAGE_PHRASES = tuple(
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ")
 
+DEFINITION_VERBS = frozenset({"adalah", "merupakan", "ialah", "yaitu", "yakni", "didefinisikan",
+                              "diartikan", "artinya"})
+"""The verb of a definition: "Informasi serta merta adalah informasi yang …"."""
+DEFINITION_SUBJECT_TOKENS = 12
+"""A definition names its subject within this many words before the verb."""
+DEFINITION_SUBJECT_WORDS = frozenset({"informasi", "ppid", "dokumen", "daftar", "laporan"})
+DEFINITION_MAX_CHARS = 450
+"""A definition is a sentence or two; a longer text page (a procedure written out) is content."""
+CONTENT_INTRODUCERS = frozenset({"berikut", "meliputi", "antara", "tahapan", "langkah"})
+"""Words that introduce content after the verb ("Tata cara permohonan adalah sebagai berikut")."""
+"""Words of the subjects PPID pages define besides the categories' own labels."""
+
 
 @dataclass(frozen=True)
 class Target:
@@ -143,6 +174,10 @@ class Target:
     kind: str
     state: str
     offsite: bool = False
+    reason: str = ""
+    """Why a dead target is dead (``http 404``, ``not public: leads to a log-in page``)."""
+    first_page: str = ""
+    """A document's first lines, when the crawler read them (its link said nothing)."""
 
 
 @dataclass(frozen=True)
@@ -159,14 +194,16 @@ class Candidate:
     state: str
     year: int | None
     period: Period | None
+    note: str = ""
+    """Why the evidence is dead or rejected, when it is (recorded in the finding's rule)."""
 
 
 # ---------------------------------------------------------------- targets
 
 
 def page_ok(page: Page) -> bool:
-    """Fetched with a success status and not an error page dressed as one."""
-    if not (200 <= page.status < 300 or page.status == 304):
+    """Fetched with a success status, public, and not an error page dressed as one."""
+    if not (200 <= page.status < 300 or page.status == 304) or page.not_public:
         return False
     return not any(
         contains_phrase(normalize(text), phrase)
@@ -183,10 +220,41 @@ def _key(url: str) -> str:
 _document_kind = lru_cache(maxsize=65536)(document_kind)
 
 
+def dead_page_reason(page: Page) -> str:
+    """Why a fetched page is a dead link, in the words of a document check."""
+    if page.not_public:
+        return page.not_public
+    if page.status in (401, 403):
+        return f"not public: http {page.status} (log-in required)"
+    if page.status == 0 or not (200 <= page.status < 300 or page.status == 304):
+        return page.error or f"http {page.status}"
+    return "error page"
+
+
+def defines_only(page: Page, matcher: Matcher) -> bool:
+    """The page shows nothing but a definition of its subject ("Daftar Informasi Publik adalah
+    catatan yang berisi …", "Yang dimaksud dengan informasi berkala adalah …"): a category
+    page that publishes nothing. Only bare pages (text, no link, image or embed) qualify, and
+    only when what is defined is a category or the PPID's information, so a profile page
+    ("Dinas Kesehatan merupakan unsur pelaksana …") stays a profile."""
+    if not page.lead or len(page.lead) > DEFINITION_MAX_CHARS:
+        return False
+    all_tokens = normalize(page.lead).split()
+    if CONTENT_INTRODUCERS.intersection(all_tokens):
+        return False
+    tokens = all_tokens[: DEFINITION_SUBJECT_TOKENS + 1]
+    verb = next((i for i, token in enumerate(tokens) if token in DEFINITION_VERBS), None)
+    if not verb:
+        return False
+    subject = " ".join(tokens[:verb])
+    return bool(DEFINITION_SUBJECT_WORDS.intersection(tokens[:verb])) or bool(matcher.in_text(subject))
+
+
 class Targets:
     """Looks up a link's target among the crawl's verified documents and fetched pages."""
 
-    def __init__(self, crawl: SiteCrawl):
+    def __init__(self, crawl: SiteCrawl, matcher: Matcher | None = None):
+        self.matcher = matcher
         self.documents = {}
         for url, check in crawl.documents.items():
             self.documents[_key(url)] = check
@@ -200,6 +268,10 @@ class Targets:
                     self.pages.setdefault(_key(url), page)
             self.scope.add(page.url)
 
+    def publishes_nothing(self, page: Page) -> bool:
+        """The page says it has nothing yet, is empty, or only defines its category."""
+        return page.placeholder or (self.matcher is not None and defines_only(page, self.matcher))
+
     def resolve(self, link: Link) -> Target:
         cache_key = (link.url, link.in_nav, is_download_link(link))
         if cache_key not in self._resolved:
@@ -209,16 +281,23 @@ class Targets:
     def _resolve(self, link: Link) -> Target:
         key = _key(link.url)
         check = self.documents.get(key)
+        if link.media == "image" or image_kind(link.url):
+            # Images are not fetched (a page has dozens); a verified one tells its state.
+            state = UNVERIFIED if check is None else (LIVE if check.ok else DEAD)
+            return Target(IMAGE, state, offsite=not self.scope.contains(link.url),
+                          reason=check.reason if check is not None else "")
         if check is not None:
-            return Target(DOCUMENT, LIVE if check.ok else DEAD)
+            return Target(DOCUMENT, LIVE if check.ok else DEAD, reason=check.reason,
+                          first_page=check.first_page, offsite=not self.scope.contains(link.url))
         page = self.pages.get(key)
         if page is not None:
             if not page_ok(page):
                 # "Unduh" to /dokumen/140/unduh that answers 404: a dead document, not a page.
-                return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD)
+                return Target(DOCUMENT if is_download_link(link) else PAGE, DEAD,
+                              reason=dead_page_reason(page))
             if page.document_view:  # a flipbook: the page is the document
                 return Target(DOCUMENT, LIVE)
-            return Target(PAGE, EMPTY if page.placeholder else LIVE)
+            return Target(PAGE, EMPTY if self.publishes_nothing(page) else LIVE)
         if _document_kind(link.url):
             return Target(DOCUMENT, UNVERIFIED, offsite=not self.scope.contains(link.url))
         if not self.scope.contains(link.url):
@@ -267,6 +346,23 @@ def _shorten(text: str) -> str:
     return text if len(text) <= EVIDENCE_TEXT_LIMIT else text[: EVIDENCE_TEXT_LIMIT - 1] + "…"
 
 
+PLAIN = "html"
+RENDERED = "rendered"
+SITEMAP = "sitemap"
+
+
+def page_seen(page: Page) -> str:
+    """How a page was seen: ``rendered`` in a browser, else ``html`` (fetched plain)."""
+    return RENDERED if getattr(page, "rendered", False) else PLAIN
+
+
+def link_seen(seen: str, link: Link) -> str:
+    """How a link was seen: its page's way, plus how the link itself was read when not as a
+    plain ``<a href>`` (``html+embedded-json``, ``rendered+script``, ``html+embed``)."""
+    ways = [way for way in (link.via, link.media) if way]
+    return "+".join([seen, *ways])
+
+
 def _rule(match: Match, where: str) -> str:
     return f"{match.kind}:{match.term}@{where}"
 
@@ -276,42 +372,71 @@ def matcher_for(checklist: Checklist) -> Matcher:
     """One Matcher per checklist, shared by every site of a run (its memo then pays off)."""
     common = checklist.common_exclude
     return Matcher(
-        {c.id: Terms(c.labels, c.abbreviations, c.url_hints, c.exclude + common) for c in checklist}
+        {
+            c.id: Terms(c.labels, c.abbreviations, c.url_hints, c.exclude + common, c.form_terms)
+            for c in checklist
+        }
     )
+
+
+OTHER_BODIES_PUBLISHED = frozenset({"regulasi"})
+"""Categories whose documents are often other bodies' (a ministry's regulation binds the
+agency): only another region, not another agency, rejects them."""
 
 
 class Detector:
     """The checklist's matcher and rules, applied to one crawl at a time."""
 
-    def __init__(self, checklist: Checklist, today: date):
+    def __init__(self, checklist: Checklist, today: date, owner: Owner | None = None,
+                 hosts: tuple[HostRule, ...] | None = None):
         self.checklist = checklist
         self.today = today
+        self.owner = owner
+        self.hosts = bundled_host_rules() if hosts is None else hosts
         self.matcher = matcher_for(checklist)
 
     # -- candidates ------------------------------------------------------------------
 
-    def link_candidates(self, link: Link, page_url: str, targets: Targets) -> Iterator[Candidate]:
+    def link_candidates(self, link: Link, page_url: str, targets: Targets,
+                        seen: str = PLAIN) -> Iterator[Candidate]:
         if is_news_or_share(link.url):
             return
         target = targets.resolve(link)
         named = self._named_by_link(link, target)
+        how = link_seen(seen, link)
+        if target.kind == IMAGE and not link.media:
+            how += "+image"  # a link to an image file
         for category_id, (match, where, text) in named.items():
             category = self.checklist.get(category_id)
             if not self._target_counts(category, target):
                 continue
-            year, period = self._date(self._year_sources(link))
+            year, period = self._date(self._year_sources(link, target))
+            foreign = self._foreign(link, category_id, target)
             yield Candidate(
                 category_id=category_id,
                 evidence_url=link.url,
                 evidence_text=_shorten(text),
                 page_url=page_url,
-                rule=_rule(match, where),
+                rule=f"{_rule(match, where)}#{how}",
                 strength=STRENGTH[where],
                 kind=target.kind,
-                state=target.state,
+                state=REJECTED if foreign else target.state,
                 year=year,
                 period=period,
+                note=foreign or (target.reason if target.state == DEAD else ""),
             )
+
+    def _foreign(self, link: Link, category_id: str, target: Target) -> str | None:
+        """Why the link's document is another body's (its text, title, file name, first page,
+        and its row when the link itself is a bare "Unduh"), or None."""
+        if self.owner is None:
+            return None
+        texts = [link.text, link.title, " ".join(url_segments(link.url, last_only=True)[:1]),
+                 target.first_page]
+        if is_generic_anchor(link.text):
+            texts.append(link.context)
+        return foreign_mention(texts, self.owner,
+                               check_agency=category_id not in OTHER_BODIES_PUBLISHED)
 
     def _named_by_link(self, link: Link, target: Target) -> dict[str, tuple[Match, str, str]]:
         """Category → (match, where, matched text), the strongest place first."""
@@ -323,8 +448,19 @@ class Detector:
         last_only = target.kind == PAGE  # a page's folders are the site's menu, not its subject
         for category_id, match in self.matcher.in_url_segments(link.url, last_only).items():
             named.setdefault(category_id, (match, "url", file_name(link.url) or link.url))
+        if not names_itself and target.offsite:
+            rule = host_rule_for(link.url, self.hosts)
+            for category_id in rule.publishes if rule else ():
+                if category_id in self.checklist:  # SiRUP publishes procurement plans
+                    named.setdefault(category_id, (Match("host", rule.name), "url", link.url))
         if names_itself or not self._takes_meaning_from_surroundings(link, target):
             return named
+        if not named and target.first_page:
+            # "Unduh" → dokumen-12.pdf: the document's own first page says what it is.
+            for category_id, match in self.matcher.in_text(target.first_page).items():
+                named.setdefault(category_id, (match, "firstpage", target.first_page))
+            if named:
+                return named
         # The row or card is more specific than the heading: the heading speaks only when the
         # row names nothing ("Jenis Informasi | Tahun | Unduh" under "Informasi Berkala").
         for where, text in (("context", link.context if link.context != link.text else ""),
@@ -341,7 +477,7 @@ class Detector:
         """A link that names nothing is about its row or heading when it fetches a document,
         or is a bare "Unduh" to another site or to a dead page. A bare link to a live page of
         this site is judged by that page's own title instead."""
-        if target.kind == DOCUMENT:
+        if target.kind in (DOCUMENT, IMAGE):
             return True
         return is_generic_anchor(link.text) and (target.offsite or target.state == DEAD)
 
@@ -351,14 +487,19 @@ class Detector:
         a page that says it has no data yet never."""
         if target.state == EMPTY:
             return False
+        if target.kind == IMAGE:
+            return category.image_evidence
         if target.kind == DOCUMENT or target.offsite or target.state == DEAD:
             return True
         return category.page_evidence
 
     @staticmethod
-    def _year_sources(link: Link) -> list[str]:
-        """Where a link's year is read, in order: its own text, file name, row, heading."""
-        return [f"{link.text} {link.title}", file_name(link.url), link.context, link.heading]
+    def _year_sources(link: Link, target: Target | None = None) -> list[str]:
+        """Where a link's year is read, in order: its own text, file name, the document's
+        first page (when read), row, heading."""
+        first_page = target.first_page if target is not None else ""
+        return [f"{link.text} {link.title}", file_name(link.url), first_page, link.context,
+                link.heading]
 
     def _date(self, sources: Iterable[str]) -> tuple[int | None, Period | None]:
         """The newest year of the first source that names one, and any semester named."""
@@ -378,7 +519,7 @@ class Detector:
     def page_candidates(self, page: Page) -> Iterator[Candidate]:
         """A fetched page that is itself a category page (page categories only)."""
         url = page.final_url or page.url
-        if is_news_or_share(url) or page.placeholder:
+        if is_news_or_share(url) or page.placeholder or defines_only(page, self.matcher):
             return
         found: dict[str, tuple[Match, str, str]] = {}
         places = [("page:title", part) for part in title_parts(page.title)] + [("page:h1", page.h1)]
@@ -394,12 +535,13 @@ class Detector:
             if not self.checklist.get(category_id).page_evidence:
                 continue
             year, period = self._date([f"{page.title} {page.h1}", " ".join(url_segments(url, True))])
-            yield Candidate(category_id, url, _shorten(text), url, where, STRENGTH[where],
+            yield Candidate(category_id, url, _shorten(text), url, f"{where}#{page_seen(page)}",
+                            STRENGTH[where],
                             PAGE, LIVE, year, period)
 
     def candidates(self, crawl: SiteCrawl) -> dict[str, list[Candidate]]:
         """Every candidate of the crawl, per category, in crawl order (repeats dropped)."""
-        targets = Targets(crawl)
+        targets = Targets(crawl, self.matcher)
         result: dict[str, list[Candidate]] = {c.id: [] for c in self.checklist}
         seen_links: set[tuple] = set()
         linked: set[str] = set()
@@ -414,7 +556,8 @@ class Detector:
                     continue
                 seen_links.add(signature)
                 linked.add(_key(link.url))
-                for candidate in self.link_candidates(link, page.final_url or page.url, targets):
+                for candidate in self.link_candidates(link, page.final_url or page.url, targets,
+                                                      page_seen(page)):
                     result[candidate.category_id].append(candidate)
         for candidate in self.unlinked_document_candidates(crawl, linked):
             result[candidate.category_id].append(candidate)
@@ -429,17 +572,21 @@ class Detector:
             for category_id, match in self.matcher.in_url_segments(url).items():
                 name = file_name(url) or url
                 year, period = self._date([name])
-                yield Candidate(category_id, url, _shorten(name), None, _rule(match, "url"),
+                yield Candidate(category_id, url, _shorten(name), None, f"{_rule(match, 'url')}#{SITEMAP}",
                                 STRENGTH["document"], DOCUMENT, LIVE if check.ok else DEAD,
-                                year, period)
+                                year, period, "" if check.ok else check.reason)
 
     # -- verdicts --------------------------------------------------------------------
 
     def is_fresh(self, category: Category, candidate: Candidate) -> bool:
-        return is_fresh(category.freshness, candidate.year, candidate.period, self.today)
+        return is_fresh(category, candidate.year, candidate.period, self.today)
 
     def verdict(self, category: Category, candidates: list[Candidate]) -> Finding:
-        documents = [c for c in candidates if c.kind == DOCUMENT]
+        rejected = [c for c in candidates if c.state == REJECTED]
+        candidates = [c for c in candidates if c.state != REJECTED]
+        if rejected and not candidates:
+            return _finding(category.id, MISSING, min(rejected, key=lambda c: c.strength))
+        documents = [c for c in candidates if c.kind in (DOCUMENT, IMAGE)]
         if documents:
             # A category page is the container of its documents: when documents are linked,
             # they decide (a "SOP" page whose only SOP file is dead is broken, not found).
@@ -457,7 +604,7 @@ class Detector:
             key=lambda c: (
                 self.is_fresh(category, c),
                 c.state == LIVE,
-                c.kind == DOCUMENT,
+                c.kind in (DOCUMENT, IMAGE),
                 c.year or 0,
                 -c.strength,
             ),
@@ -465,22 +612,18 @@ class Detector:
         return _finding(category.id, FOUND if self.is_fresh(category, best) else STALE, best)
 
 
-def is_fresh(freshness: str, year: int | None, period: Period | None, today: date) -> bool:
-    """Whether evidence of this year (and half year) satisfies a freshness rule.
+def is_fresh(category: Category, year: int | None, period: Period | None, today: date) -> bool:
+    """Whether evidence of this year (and half year) satisfies the category's freshness rule.
 
     * ``none``: always.
     * no year known: fresh — a dated document without a visible year is not proof of neglect.
-    * ``annual``: year ≥ today.year − 1 (last year's report is due this year).
-    * ``semester``: the period covered ends within the last 12 months, to the month. A
-      "Semester I/II YEAR" period ends in June/December; a bare year counts as ending in June
-      of that year, i.e. year ≥ today.year − 1 in January–June and year ≥ today.year from July.
+    * otherwise by period (:func:`scrapers.detection.years.is_current`): what the evidence
+      covers must reach the end of the last reporting period already due, as the checklist's
+      ``freshness_rules`` and the category's ``due_months`` define it.
     """
-    if freshness == "none" or year is None:
+    if category.freshness == "none" or year is None:
         return True
-    if freshness == "annual":
-        return year >= today.year - 1
-    covered = max(Period(year, 1), period) if period is not None else Period(year, 1)
-    return covered.end_month >= today.year * 12 + today.month - 12
+    return is_current(covered_until(year, period), category.period_months, category.due_months, today)
 
 
 def _finding(category_id: str, status: str, candidate: Candidate) -> Finding:
@@ -491,18 +634,31 @@ def _finding(category_id: str, status: str, candidate: Candidate) -> Finding:
         evidence_text=candidate.evidence_text,
         page_url=candidate.page_url,
         document_year=candidate.year,
-        matched_rule=candidate.rule,
+        matched_rule=_rule_with_note(status, candidate),
     )
 
 
-def detect_site(crawl: SiteCrawl, checklist: Checklist, today: date) -> list[Finding]:
+def _rule_with_note(status: str, candidate: Candidate) -> str:
+    """The rule, and why the evidence did not count: ``…; broken: http 404`` or
+    ``…; rejected: names another region (kabupaten malang)``."""
+    if candidate.note and candidate.state == REJECTED:
+        return f"{candidate.rule}; rejected: {candidate.note}"
+    if candidate.note and status == BROKEN:
+        return f"{candidate.rule}; broken: {candidate.note}"
+    return candidate.rule
+
+
+def detect_site(crawl: SiteCrawl, checklist: Checklist, today: date,
+                owner: Owner | None = None, hosts: tuple[HostRule, ...] | None = None) -> list[Finding]:
     """One Finding per checklist category, in checklist order.
 
     All ``unreachable`` (no evidence) when the site could not be crawled: unknown is never
-    counted as missing.
+    counted as missing. ``owner`` (the registry's name, URL and role of the agency) lets
+    another region's or agency's documents be rejected (:mod:`scrapers.detection.ownership`).
+    ``hosts``: the off-site publication hosts (None: the bundled table).
     """
     if not crawl.reachable:
         return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
-    detector = Detector(checklist, today)
+    detector = Detector(checklist, today, owner, hosts)
     candidates = detector.candidates(crawl)
     return [detector.verdict(category, candidates[category.id]) for category in checklist]

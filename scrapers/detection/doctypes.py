@@ -17,6 +17,8 @@ RAR = b"Rar!\x1a\x07"
 DOCUMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "odt", "ods", "odp", "csv"}
 )
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg"})
+"""Images: a chart, poster or scan may be the publication itself (see ``image_evidence``)."""
 OFFICE_KINDS = frozenset({"doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"})
 DRIVE = "drive"
 """Kind of a link to a document host's viewer or download endpoint (Google Drive, Dropbox, OneDrive)."""
@@ -87,6 +89,15 @@ def is_drive_url(url: str) -> bool:
     )
 
 
+def image_kind(url: str) -> str | None:
+    """``png``, ``jpg`` … when a URL's path ends in an image extension, else None."""
+    tail = unquote(urlsplit(url).path).rsplit("/", 1)[-1].lower()
+    if "." not in tail:
+        return None
+    ext = tail.rsplit(".", 1)[-1]
+    return ext if ext in IMAGE_EXTENSIONS else None
+
+
 def document_kind(url: str) -> str | None:
     """The kind of document a URL points to by its look alone, or None for a page.
 
@@ -147,4 +158,39 @@ def signature_matches(kind: str, first_bytes: bytes) -> bool | None:
         return head.startswith(ZIP)
     if kind == "rar":
         return head.startswith(RAR)
+    return None
+
+
+# A log-in page: where a download that is not public leads.
+_LOGIN_PATH = re.compile(
+    r"/(login|log-in|signin|sign-in|masuk|auth|sso|wp-login\.php|servicelogin|accounts/login|"
+    r"user/login|admin/login|member/login)(/|$|\?|\.)",
+    re.IGNORECASE,
+)
+_LOGIN_QUERY = re.compile(r"[?&](redirect_to|return_?url|next|continue)=", re.IGNORECASE)
+_PASSWORD_INPUT = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
+
+
+def is_login_url(url: str) -> bool:
+    """A URL of a log-in page (``/login``, ``/wp-login.php``, ``/auth/…``, Google's
+    ``ServiceLogin``): a download that ends there is not public."""
+    parts = urlsplit(url)
+    return bool(_LOGIN_PATH.search(parts.path + ("?" + parts.query if parts.query else "")))
+
+
+def has_password_field(first_bytes: bytes) -> bool:
+    """An HTML answer holding a password field: a log-in form, not the document."""
+    return bool(_PASSWORD_INPUT.search(first_bytes))
+
+
+def not_public_reason(status: int | None, final_url: str = "", first_bytes: bytes | None = None,
+                      requested_url: str = "") -> str | None:
+    """Why a download is not public (None when nothing says so): 401/403, or it ends on a
+    log-in page (a redirect to ``/login``, a page with a password field)."""
+    if status in (401, 403):
+        return f"not public: http {status} (log-in required)"
+    if final_url and final_url != requested_url and is_login_url(final_url):
+        return f"not public: leads to a log-in page ({urlsplit(final_url).path})"
+    if first_bytes and looks_like_html(first_bytes) and has_password_field(first_bytes):
+        return "not public: answers with a log-in form"
     return None

@@ -341,6 +341,8 @@ class _Walk:
             self._add_link(el, el.get("href"), self._anchor_text(el))
         elif tag in EMBED_ATTRS and el.get(EMBED_ATTRS[tag]):
             self._add_embed(el, tag)
+        elif tag == "img" and self.nav_depth == 0:
+            self._add_image(el)
         names = el.keys()
         if names:
             for raw, via in scripted_targets(el, tag, names):
@@ -397,6 +399,28 @@ class _Walk:
             return  # the same target as the element's own href
         self._append(url, el, text, via)
 
+    def _add_image(self, el) -> None:
+        """An image shown in the page's content (not a menu's logo, not a small icon, not the
+        picture of a link, which that link carries): evidence by its alt text, caption,
+        heading or file name for categories published as charts and posters."""
+        if _inside_link(el) or _is_icon(el):
+            return
+        src = el.get("src") or el.get("data-src") or el.get("data-lazy-src") or ""
+        url = clean_url(src, self.base)
+        if not url:
+            return
+        caption = _figure_caption(el)
+        self.links.append(
+            Link(
+                url=url,
+                text=truncate(fold(el.get("alt")), HEADING_LIMIT),
+                title=truncate(fold(el.get("title")), HEADING_LIMIT),
+                context=truncate(caption, CONTEXT_LIMIT) if caption else self._context(),
+                heading=self.heading,
+                media="image",
+            )
+        )
+
     def _add_link(self, el, href: str, text: str) -> None:
         url = clean_url(href, self.base)
         if url and VIEWER_PATH_RE.search(url):
@@ -446,6 +470,42 @@ class _Walk:
             tag, el = block[0], block[1]
             block[2] = row_text(el) if tag == "tr" else element_text(el, skip_nested_lists=(tag == "li"))
         return block[2]
+
+
+ICON_MAX_PIXELS = 64
+"""An image declared this small or smaller is an icon (a PDF symbol, a bullet), not a chart."""
+FIGURE_DEPTH = 3
+"""Levels above an image searched for its ``<figure>`` (a figure wraps a link or a div)."""
+
+
+def _inside_link(el) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent.tag == "a":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _is_icon(el) -> bool:
+    for name in ("width", "height"):
+        value = (el.get(name) or "").strip().lower().removesuffix("px")
+        if value.isdigit() and int(value) <= ICON_MAX_PIXELS:
+            return True
+    return False
+
+
+def _figure_caption(el) -> str:
+    """The caption of the figure an image sits in (``<figcaption>``), else ""."""
+    parent = el.getparent()
+    for _ in range(FIGURE_DEPTH):
+        if parent is None:
+            return ""
+        if parent.tag == "figure":
+            caption = next(parent.iter("figcaption"), None)
+            return element_text(caption) if caption is not None else ""
+        parent = parent.getparent()
+    return ""
 
 
 def _html_parser() -> lxml.etree.HTMLParser:
@@ -515,7 +575,11 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
         if len(page.headings) < MAX_HEADINGS and heading not in page.headings:
             page.headings.append(heading)
     page.document_view = is_flipbook_page(url, html, page.links)
-    page.placeholder = is_placeholder(root, html)
+    lead = None if inline.links else bare_content(root)  # inline JSON lists are content too
+    page.placeholder = is_placeholder(root, html) or (
+        lead is not None and len(_WORD_RE.findall(lead)) <= EMPTY_MAX_WORDS
+    )
+    page.lead = truncate(lead, LEAD_LIMIT) if lead else ""
     page.generator = fold(" ".join(GENERATOR_XPATH(root)))[:100]
     return page
 
@@ -528,13 +592,36 @@ PLACEHOLDER_PHRASES = (
     "belum ada data", "data belum tersedia", "belum tersedia", "tidak ada data",
     "data tidak tersedia", "segera hadir", "sedang dalam pengembangan", "dalam tahap pengembangan",
     "halaman dalam perbaikan", "coming soon", "under construction", "no data available",
+    "belum ada dokumen", "tidak ada dokumen", "dokumen belum tersedia", "dokumen tidak tersedia",
+    "belum ada informasi", "informasi belum tersedia", "tidak ada informasi", "data kosong",
+    "belum ada file", "tidak ada file", "belum ada unggahan", "belum diunggah",
+    "tidak ada dokumen yang ditampilkan", "tidak ada data yang ditampilkan", "no documents",
+    "nothing found", "no records found", "no entries found", "tidak ditemukan data",
+    "data tidak ditemukan", "dokumen tidak ditemukan",
 )
 PLACEHOLDER_MAX_CHARS = 400
 """Content text (menus, header, footer left out) longer than this is a real page that merely
 has an empty row somewhere."""
+EMPTY_MAX_WORDS = 1
+"""A page whose content, headings aside, holds no link, image or embed and no more words than
+this shows nothing ("Struktur Organisasi" above an empty box, or above "-")."""
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+LEAD_LIMIT = 700
+"""Characters of a bare page's content text kept as its lead: enough for detection to see a
+page that only defines its category ("Informasi serta merta adalah …"), short enough that a
+real text page (a profile, a maklumat written out) is not mistaken for one."""
 CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "script", "style", "noscript",
                          "template", "svg", "form", "select"})
 CHROME_ATTR_RE = re.compile(r"menu|nav|sidebar|footer|header|widget|breadcrumb|cookie")
+CHROME_TOKEN_RE = re.compile(
+    r"^(menu|nav|navbar|navigation|sidebar|footer|breadcrumbs?|cookie\S*|site-header|topbar)$|"
+    r"^(main|site|top|primary|mobile)-(menu|nav|navigation)$|-(menu|nav|sidebar|breadcrumbs?)$"
+)
+"""Class or id tokens of page chrome for the emptiness test; stricter than CHROME_ATTR_RE,
+whose substring match would take page builders' ``elementor-widget-container`` for chrome."""
+MEDIA_TAGS = frozenset({"img", "iframe", "embed", "object", "video", "audio", "canvas", "picture",
+                        "frame", "area", "input", "button", "select", "textarea"})
+"""Content that shows or does something besides text: a page with one is not empty."""
 
 
 def is_placeholder(root, html: str | bytes) -> bool:
@@ -561,3 +648,43 @@ def _content_texts(el) -> Iterator[str]:
         for child in el:
             yield from _content_texts(child)
     yield el.tail or ""
+
+
+def bare_content(root) -> str | None:
+    """The text of a page's content (chrome and headings left out) when the content holds no
+    link, image, embed or form control; None when it holds any (it then shows something).
+
+    Pure text pages are rare on PPID sites: they are profiles written out, or a category page
+    that defines its category and shows nothing else."""
+    body = root.find(".//body")
+    parts: list[str] = []
+    if not _bare_texts(body if body is not None else root, parts):
+        return None
+    return fold(" ".join(parts))
+
+
+def _bare_texts(el, parts: list[str]) -> bool:
+    """Collect ``el``'s content text into ``parts``; False as soon as it shows something."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if not tag:
+        return True
+    if tag in MEDIA_TAGS or tag == "form":
+        return False  # before the chrome test: an online form is the page's content
+    if tag in CHROME_TAGS or tag in SKIP_TEXT_TAGS:
+        return True
+    marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if marks.strip() and any(CHROME_TOKEN_RE.search(token) for token in marks.split()):
+        return True
+    if tag == "a":
+        href = (el.get("href") or "").strip().lower()
+        if href and not href.startswith(("#", "javascript:")):
+            return False
+    heading = tag in HEADING_TAGS
+    if el.text and not heading:
+        parts.append(el.text)
+    for child in el:
+        if not heading and not _bare_texts(child, parts):
+            return False
+        if child.tail:
+            parts.append(child.tail)
+    return True

@@ -113,6 +113,14 @@ class Terms:
     abbreviations: tuple[str, ...] = ()
     url_hints: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    form_terms: tuple[str, ...] = ()
+    """Terms naming a form of document ("SOP"): qualified by another key's subject right after
+    them ("SOP Evakuasi"), the text is about that other key only."""
+
+
+QUALIFIER_GAP = 2
+"""Words allowed between a form term and the subject that qualifies it ("SOP Penanganan
+Evakuasi Bencana")."""
 
 
 @dataclass(frozen=True)
@@ -136,9 +144,13 @@ class Matcher:
         self._text_index: dict[str, list[_Entry]] = {}
         self._url_index: dict[str, list[_Entry]] = {}
         self._exclude: dict[str, tuple[str, ...]] = {}
+        self._form_terms: dict[str, frozenset[str]] = {}
         self._cache: dict[tuple[str, bool], tuple] = {}
         for key, terms in terms_by_key.items():
             self._exclude[key] = tuple(sorted({normalize(e) for e in terms.exclude} - {""}))
+            forms = frozenset(normalize(t) for t in terms.form_terms) - {""}
+            if forms:
+                self._form_terms[key] = forms
             self._add(self._text_index, key, LABEL, terms.labels, 0)
             self._add(self._text_index, key, ABBREVIATION, terms.abbreviations, 1)
             self._add(self._url_index, key, SLUG, terms.url_hints, 0)
@@ -194,11 +206,34 @@ class Matcher:
                     continue
                 if contains_phrase(normal, entry.phrase):
                     best[entry.key] = entry
-        return tuple(
-            (key, Match(entry.kind, entry.term))
-            for key, entry in best.items()
-            if not self.excluded(key, normal)
-        )
+        kept = {key: entry for key, entry in best.items() if not self.excluded(key, normal)}
+        for key in [k for k, e in kept.items() if e.phrase in self._form_terms.get(k, ())]:
+            if self._qualified(normal, kept[key], [e for k, e in kept.items() if k != key]):
+                del kept[key]
+        return tuple((key, Match(entry.kind, entry.term)) for key, entry in kept.items())
+
+    @staticmethod
+    def _qualified(normal: str, form: _Entry, others: list[_Entry]) -> bool:
+        """Whether another key's phrase follows the form term closely ("SOP Evakuasi")."""
+        tokens = normal.split()
+        size = len(form.phrase.split())
+        spans = [(i, i + size) for i in _starts(tokens, form.phrase.split())]
+        for other in others:
+            other_tokens = other.phrase.split()
+            for start in _starts(tokens, other_tokens):
+                end = start + len(other_tokens)
+                # It starts after the form term begins, reaches past its end, and not far off:
+                # "Maklumat Pelayanan" + "Pelayanan Perizinan" overlap and still qualify.
+                if any(f_start < start <= f_end + QUALIFIER_GAP and end > f_end
+                       for f_start, f_end in spans):
+                    return True
+        return False
+
+
+def _starts(tokens: list[str], phrase: list[str]) -> list[int]:
+    """Indexes where ``phrase`` occurs in ``tokens``."""
+    size = len(phrase)
+    return [i for i in range(len(tokens) - size + 1) if tokens[i:i + size] == phrase]
 
 
 @lru_cache(maxsize=65536)

@@ -8,7 +8,16 @@ Rules:
   counts as its end year: a Renstra 2021–2026 is current until 2026;
 * a compact date ``20230512`` in a file name counts as its year;
 * phone numbers ("(0343) 421 2021", "0812-2021-3344", "+62 21 2021 555") are removed first;
-* "Semester I 2024" / "Semester 2 2024" give the half year, used by the ``semester`` rule.
+* "Semester I 2024" / "Semester 2 2024" give the half year.
+
+Freshness by period (:func:`is_current`): a document covers a period — a bare year "Tahun Y"
+the whole year Y (January–December), "Semester I Y" January–June, "Semester II Y"
+July–December, a plan range "2021–2026" up to December 2026. A freshness rule (checklist
+data) names the reporting period (12 or 6 months, aligned to the calendar year) and how many
+months after a period ends its publication is due. The newest evidence is current when it
+covers at least the last period whose publication is already due: with a 12-month period due
+3 months later (Perki 1/2021's annual information-service report), on 1 December of Y+1 the
+report for Y is current, and it stays current until 31 March of Y+2.
 """
 
 from __future__ import annotations
@@ -94,3 +103,35 @@ def semester_period(text: str, today: date) -> Period | None:
             half = 1 if match.group(1).lower() in _FIRST_HALF else 2
             periods.append(Period(year, half))
     return max(periods) if periods else None
+
+
+def covered_until(year: int, period: Period | None) -> int:
+    """Months since year 0 at the end of what a document of ``year`` (and half year) covers.
+
+    A bare year covers the whole year; a half year named for the same year covers only that
+    half ("Semester I 2026" ends in June 2026); a newer bare year wins over an older half year.
+    """
+    if period is not None and period.year >= year:
+        return period.end_month
+    return year * 12 + 12
+
+
+def last_due_period_end(period_months: int, due_months: int, today: date) -> int:
+    """Months since year 0 at the end of the newest reporting period whose publication is due
+    by ``today``: periods of ``period_months`` aligned to January, each due at the end of the
+    month ``due_months`` after it ends (0: due as soon as it is over)."""
+    this_month = today.year * 12 + today.month
+    return ((this_month - due_months - 1) // period_months) * period_months
+
+
+def is_current(covered_end: int, period_months: int, due_months: int, today: date) -> bool:
+    """Whether evidence covering up to ``covered_end`` (see :func:`covered_until`) satisfies a
+    rule of ``period_months`` due ``due_months`` after each period ends."""
+    return covered_end >= last_due_period_end(period_months, due_months, today)
+
+
+def oldest_current_year(period_months: int, due_months: int, today: date) -> int:
+    """The oldest year whose whole-year document is still current under a rule (reminders
+    say "the document of year N is expected")."""
+    end = last_due_period_end(period_months, due_months, today)
+    return (end - 1) // 12
