@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
+# make demo PORT=8600 — the dashboard's port (default: PANTAU_DASHBOARD_PORT, else 8501).
+PORT ?=
 
 .PHONY: install test demo bench lint clean
 
@@ -13,17 +15,17 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,render]"
 	touch $(STAMP)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: install
-	$(BIN)/pantau demo
+	$(BIN)/pantau demo $(if $(PORT),--port $(PORT),)
 
 bench: install
-	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[test,bench,render]"
 	$(BIN)/python -m benchmarks.run
 
 lint: install

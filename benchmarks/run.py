@@ -3,9 +3,10 @@
     python -m benchmarks.run                       # all five at full size, writes RESULTS.md
     python -m benchmarks.run --only warehouse --quick
     python -m benchmarks.run --only crawl,politeness --no-profile
+    python -m benchmarks.run --only render --quick
 
 Benchmarks: ``crawl`` (1 throughput against Scrapy, 5 peak memory), ``politeness`` (2),
-``recrawl`` (3), ``warehouse`` (4). ``--quick`` shrinks every world and the warehouse for
+``recrawl`` (3), ``warehouse`` (4), ``render`` (6: client-rendered sites). ``--quick`` shrinks every world and the warehouse for
 development; only a full run of all benchmarks writes ``benchmarks/RESULTS.md`` unless
 ``--results PATH`` says otherwise. Nothing here is a pass/fail test: a target that is not met
 is reported, and the exit status is 0 unless a benchmark could not run at all.
@@ -23,11 +24,13 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import crawl, warehouse
+from benchmarks import crawl, render, warehouse
 from benchmarks.common import Outcome, Row, machine
 from benchmarks.world import find_nginx
 
-ALL = ("crawl", "politeness", "recrawl", "warehouse")
+ALL = ("crawl", "politeness", "recrawl", "warehouse", "render")
+SERVED = {"crawl", "politeness", "recrawl", "render"}
+"""Benchmarks that serve a generated world (nginx, or the Python fallback server)."""
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
@@ -125,9 +128,10 @@ def main(argv: list[str] | None = None) -> int:
                                                pages=args.pages or size.world.pages)
     size = dataclasses.replace(size, **changes)
     wh_size = warehouse.QUICK if args.quick else warehouse.FULL
+    render_size = render.QUICK if args.quick else render.FULL
     prefer_nginx = not args.python_server
-    nginx = find_nginx(log=print) if prefer_nginx and set(only) & {"crawl", "politeness", "recrawl"} else None
-    if prefer_nginx and not nginx and set(only) & {"crawl", "politeness", "recrawl"}:
+    nginx = find_nginx(log=print) if prefer_nginx and set(only) & SERVED else None
+    if prefer_nginx and not nginx and set(only) & SERVED:
         print("nginx is not available and could not be installed: using the Python fallback "
               "server (documented in the results)")
     facts = machine(nginx)
@@ -143,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             "politeness": lambda: crawl.politeness(size, workdir, prefer_nginx),
             "recrawl": lambda: crawl.recrawl(size, workdir, prefer_nginx),
             "warehouse": lambda: warehouse.run(wh_size, workdir),
+            "render": lambda: render.run(render_size, workdir, prefer_nginx),
         }
         for name in only:
             print(f"\n== {name}", flush=True)

@@ -236,7 +236,11 @@ def is_targeted(label: str) -> bool:
 
 
 def query_params(sql: str, values: dict) -> dict | None:
-    """The ``$parameters`` a query takes, with values; None when one is unknown."""
+    """The ``$parameters`` a query takes, with values; None when one is unknown (or the
+    statement takes positional ``?`` parameters: a write, not a query to time)."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    if "?" in code:
+        return None
     names = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
     if not names <= set(values):
         return None

@@ -293,7 +293,8 @@ pid {p}/nginx.pid;
 error_log {p}/error.log warn;
 events {{ worker_connections 8192; }}
 http {{
-    types {{ text/html html; application/pdf pdf; text/plain txt; text/css css; }}
+    types {{ text/html html; application/pdf pdf; text/plain txt; text/css css;
+             text/javascript js; application/json json; }}
     default_type application/octet-stream;
     charset utf-8;
     {log}
@@ -359,7 +360,8 @@ class _StaticHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "pantau-bench"
     types = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
-             ".txt": "text/plain; charset=utf-8"}
+             ".txt": "text/plain; charset=utf-8", ".js": "text/javascript",
+             ".json": "application/json"}
 
     def log_message(self, format, *args):  # noqa: A002 - stdlib name
         pass

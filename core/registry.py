@@ -1,8 +1,10 @@
 """The agency registry: which PPID sites are monitored, who gets reminded, who reports to whom.
 
 One file, YAML or CSV, with the contract's columns (``id, name, url, email, role, parent``)
-and two optional columns: ``insecure_tls`` (accept a bad certificate for that agency) and
-``platform`` (the site's CMS, when detection from the start page guesses wrong).
+and optional columns: ``insecure_tls`` (accept a bad certificate for that agency),
+``platform`` (the site's CMS, when detection from the start page guesses wrong) and
+``render`` (``auto``, ``always`` or ``never``: whether its pages may be rendered in a
+headless browser, contract §6).
 A file with any bad row is refused whole, with every problem listed by row number, so a
 typo never imports half a city.
 """
@@ -21,7 +23,9 @@ import yaml
 from scrapers.crawling.platforms import PLATFORMS
 
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
-OPTIONAL_COLUMNS = ("insecure_tls", "platform")
+OPTIONAL_COLUMNS = ("insecure_tls", "platform", "render")
+RENDER_MODES = ("auto", "always", "never")
+"""``auto``: render pages whose HTML is an empty app shell; ``always``: every page; ``never``."""
 ROLES = ("utama", "pelaksana")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -40,6 +44,8 @@ class Agency:
     insecure_tls: bool = False
     platform: str = ""
     """The site's platform (``wordpress``, ``laravel`` …); empty: detected when crawled."""
+    render: str = "auto"
+    """Whether its pages may be rendered in a headless browser (``RENDER_MODES``)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,9 @@ def _row_problems(row) -> tuple[list[str], Agency | None]:
     platform = _text(row.get("platform")).lower()
     if platform and platform not in PLATFORMS:
         problems.append(f"platform {platform!r} is not one of: {', '.join(PLATFORMS)}")
+    render = _text(row.get("render")).lower() or "auto"
+    if render not in RENDER_MODES:
+        problems.append(f"render {render!r} is not one of: {', '.join(RENDER_MODES)}")
     if problems:
         return problems, None
     agency = Agency(
@@ -159,6 +168,7 @@ def _row_problems(row) -> tuple[list[str], Agency | None]:
         parent=_text(row.get("parent")),
         insecure_tls=insecure in TRUE_WORDS,
         platform=platform,
+        render=render,
     )
     return [], agency
 

@@ -101,6 +101,21 @@ class CrawlSettings:
     allow_private: bool = False
     """Let every agency reach private addresses (10/8, 172.16/12, 192.168/16, fc00::/7): for
     an intranet deployment. Off: only an agency whose registry URL is itself private may."""
+    render_enabled: bool = True
+    """Render pages whose HTML is an empty app shell in headless Chromium (registry ``render``
+    column per site). Off: such a site is ``unreachable`` unless its JSON endpoints can be read."""
+    browser_path: str = "/usr/bin/chromium"
+    """The Chromium that renders pages (Debian's ``chromium`` package; nothing is downloaded)."""
+    render_pages: int = 2
+    """Browser pages open at once in one worker process (all its sites share one browser)."""
+    render_max_pages: int = 20
+    """Pages rendered per site; further shell pages are read without a browser."""
+    render_timeout: float = 60.0
+    """Seconds to render one page, its script and API requests (made with the per-host delay) included."""
+    render_max_requests: int = 60
+    """Requests one rendered page may make (scripts, API calls); further ones are refused."""
+    max_api_pages: int = 20
+    """Pages of one paginated JSON list read (``next_page_url``, ``?page=N``)."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if __package__ in (None, ""):
     if root not in sys.path:
         sys.path.insert(0, root)
 
-from dashboard import data, ui  # noqa: E402
+from dashboard import charts, data, ui  # noqa: E402
 from dashboard.labels import md_escape  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
                  "atau isi variabel lingkungan `PANTAU_DB`.")
         st.stop()
 
+    charts.ZONE = data.display().tz
     snapshot = _snapshot(path)
     st.session_state[ui.SNAPSHOT_KEY] = snapshot
     _sidebar(snapshot)

@@ -9,18 +9,21 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from core import formats
 from dashboard import labels
 
 SCORE_RANGE = (0, 100)
 FONT = dict(family="Source Sans Pro, sans-serif")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 MAX_DATE_TICKS = 10
+ZONE = formats.DEFAULT_ZONE
+"""The zone dates are labelled in (the app sets it from ``schedule.timezone``)."""
 
 
 def date_label(value) -> str:
-    """``2 Nov 2026`` with Indonesian month abbreviations (Plotly's own are English)."""
-    stamp = pd.Timestamp(value)
-    return f"{stamp.day} {MONTHS[stamp.month - 1]} {stamp.year}"
+    """``2 Nov 2026`` with Indonesian month abbreviations (Plotly's own are English), the
+    day as it is in the display zone (WIB)."""
+    return formats.day(value, ZONE, short=True)
 
 
 def _date_axis(fig: go.Figure, dates: pd.Series) -> None:
@@ -118,24 +121,53 @@ def score_history(history: pd.DataFrame, agency_name: str) -> go.Figure:
                    showlegend=not down.empty)
 
 
+TOTAL_ROW = "Jumlah ditemukan"
+AXIS_NAME_LIMIT = 38
+
+
+def short_name(name: str, limit: int = AXIS_NAME_LIMIT) -> str:
+    """A category name short enough for an axis label (the hover shows it in full)."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 def status_heatmap(rows: pd.DataFrame, agency_order: list[str]) -> go.Figure:
-    """Agencies (rows, in ``agency_order``) × categories (columns, checklist order), each
-    cell coloured by its latest status. ``rows`` are ``matrix`` query rows."""
+    """Agencies (rows, in ``agency_order``) × categories (columns, checklist order, by their
+    Indonesian names), each cell coloured by its latest status and marked with the status's
+    glyph (readable without colour); a last row counts the agencies that publish each
+    category. ``rows`` are ``matrix`` query rows."""
     statuses = list(labels.STATUSES)
     codes = {s: i for i, s in enumerate(statuses)}
-    categories = (rows.sort_values("position")[["category_id", "category_group"]]
+    named = "category_name" in rows.columns
+    categories = (rows.sort_values("position")
                   .drop_duplicates("category_id"))
     category_ids = categories["category_id"].tolist()
+    full_names = (dict(zip(categories["category_id"], categories["category_name"], strict=True))
+                  if named else {c: c for c in category_ids})
+    x_labels, seen_x = [], set()
+    for c in category_ids:
+        label = labels.plotly_escape(short_name(str(full_names[c])))
+        if label in seen_x:
+            label = f"{label} ({c})"
+        seen_x.add(label)
+        x_labels.append(label)
     names = rows.drop_duplicates("agency_id").set_index("agency_id")["agency_name"].to_dict()
     cells = rows.set_index(["agency_id", "category_id"])["status"].to_dict()
-    z, hover = [], []
+    z, hover, glyphs = [], [], []
     for agency_id in agency_order:
-        z.append([codes.get(cells.get((agency_id, c)), None) for c in category_ids])
+        row = [cells.get((agency_id, c)) for c in category_ids]
+        z.append([codes.get(s) for s in row])
+        glyphs.append([labels.STATUS_GLYPHS.get(s, "") if s else "" for s in row])
         hover.append([
-            [labels.plotly_escape(names.get(agency_id, agency_id)), c,
-             labels.status_label(cells.get((agency_id, c)))]
-            for c in category_ids
+            [labels.plotly_escape(names.get(agency_id, agency_id)),
+             labels.plotly_escape(full_names[c]), labels.status_label(s)]
+            for c, s in zip(category_ids, row, strict=True)
         ])
+    totals = [sum(1 for a in agency_order if cells.get((a, c)) == "found") for c in category_ids]
+    z.append([None] * len(category_ids))
+    glyphs.append([str(t) for t in totals])
+    hover.append([[TOTAL_ROW, labels.plotly_escape(full_names[c]),
+                   f"{t} dari {len(agency_order)} badan publik"]
+                  for c, t in zip(category_ids, totals, strict=True)])
     n = len(statuses)
     scale = []
     for i, status in enumerate(statuses):
@@ -147,16 +179,20 @@ def status_heatmap(rows: pd.DataFrame, agency_order: list[str]) -> go.Figure:
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             y_labels[i] = f"{label} ({agency_order[i]})"
+    y_labels.append(TOTAL_ROW)
     fig = go.Figure(go.Heatmap(
-        z=z, x=category_ids, y=y_labels, customdata=hover,
+        z=z, x=x_labels, y=y_labels, customdata=hover, text=glyphs,
+        texttemplate="%{text}", textfont=dict(size=12),
         zmin=-0.5, zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2,
-        colorbar=dict(tickvals=list(range(n)), ticktext=[labels.status_label(s) for s in statuses],
+        colorbar=dict(tickvals=list(range(n)),
+                      ticktext=[f"{labels.STATUS_GLYPHS[s]} {labels.status_label(s)}"
+                                for s in statuses],
                       title="Status"),
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", tickangle=-45, side="top")
-    height = max(300, 140 + 26 * len(agency_order))
+    fig.update_xaxes(type="category", tickangle=-50, side="top")
+    height = max(380, 330 + 26 * (len(agency_order) + 1))
     return _layout(fig, height=height)
 
 
@@ -166,7 +202,8 @@ def score_moves(moves: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=rows["delta"], y=[labels.plotly_escape(n) for n in rows["agency_name"]],
         orientation="h",
-        marker_color=["#2e7d32" if d > 0 else "#c62828" for d in rows["delta"]],
+        marker_color=[labels.STATUS_COLORS["found"] if d > 0 else labels.STATUS_COLORS["broken"]
+                      for d in rows["delta"]],
         customdata=rows[["from_score", "to_score"]].to_numpy(),
         hovertemplate="%{y}<br>%{customdata[0]:.1f} → %{customdata[1]:.1f} (%{x:+.1f})<extra></extra>",
     ))

@@ -22,8 +22,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from core.settings import SettingsError, load_settings
 from dashboard import labels
 from warehouse import db, queries
+from warehouse.reports import content, html, monev, pdf
 from warehouse.scoring import band as score_band
 
 DB_ENV = "PANTAU_DB"
@@ -80,19 +82,7 @@ def _int_or_none(value: Any) -> int | None:
 
 def run_query(path: str | Path, name: str, **params: Any) -> pd.DataFrame:
     """One named query on a short-lived read-only connection (no caching)."""
-    try:
-        with db.read_only(path, wait=READ_WAIT) as con:
-            return queries.run(con, name, **params)
-    except FileNotFoundError as exc:
-        raise DatabaseError(f"Berkas basis data tidak ditemukan: {path}") from exc
-    except db.SchemaError as exc:
-        raise DatabaseError(f"Bukan basis data Pantau PPID yang dapat dibaca: {exc}") from exc
-    except duckdb.Error as exc:
-        if db.is_lock_error(exc):
-            raise DatabaseBusy(
-                "Basis data sedang ditulis oleh proses pemantauan. Muat ulang halaman sebentar lagi."
-            ) from exc
-        raise DatabaseError(f"Basis data tidak dapat dibaca: {exc}") from exc
+    return with_connection(path, lambda con: queries.run(con, name, **params))
 
 
 def read_snapshot(path: str | Path) -> Snapshot:
@@ -111,6 +101,62 @@ def read_snapshot(path: str | Path) -> Snapshot:
         completed_runs=int(row["completed_runs"]),
         file_stamp=stamp,
     )
+
+
+@dataclass(frozen=True)
+class Display:
+    """How the dashboard writes times: the schedule's zone; the reminders' reply window."""
+
+    tz: str = "Asia/Jakarta"
+    reply_within_days: int = 14
+
+
+@st.cache_resource(show_spinner=False)
+def display() -> Display:
+    """From the settings (environment / ``PANTAU_SETTINGS_FILE``); defaults when they cannot
+    be read (the CLI reports bad settings, the dashboard still shows the data)."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return Display()
+    return Display(settings.schedule.timezone, settings.reminders.reply_within_days)
+
+
+def with_connection(path: str | Path, use):
+    """``use(con)`` on a short-lived read-only connection, errors as ``DatabaseError``."""
+    try:
+        with db.read_only(path, wait=READ_WAIT) as con:
+            return use(con)
+    except FileNotFoundError as exc:
+        raise DatabaseError(f"Berkas basis data tidak ditemukan: {path}") from exc
+    except db.SchemaError as exc:
+        raise DatabaseError(f"Bukan basis data Pantau PPID yang dapat dibaca: {exc}") from exc
+    except duckdb.Error as exc:
+        if db.is_lock_error(exc):
+            raise DatabaseBusy(
+                "Basis data sedang ditulis oleh proses pemantauan. Muat ulang halaman sebentar lagi."
+            ) from exc
+        raise DatabaseError(f"Basis data tidak dapat dibaca: {exc}") from exc
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_report(path: str, run_key: tuple, kind: str, agency_id: str | None) -> bytes:
+    """A report file (``pdf``/``html`` of the city or an agency, ``monev_xlsx``/``monev_pdf``
+    of an agency), built once per run."""
+    shown = display()
+
+    def build(con):
+        if kind.startswith("monev_"):
+            sheet = monev.evidence_sheet(con, agency_id, tz=shown.tz)
+            return monev.sheet_excel(sheet) if kind == "monev_xlsx" else monev.sheet_pdf(sheet)
+        if agency_id is None:
+            report = content.city_report(con, tz=shown.tz,
+                                         reply_within_days=shown.reply_within_days)
+            return pdf.city_pdf(report) if kind == "pdf" else html.city_html(report).encode()
+        report = content.agency_report(con, agency_id, tz=shown.tz)
+        return pdf.agency_pdf(report) if kind == "pdf" else html.agency_html(report).encode()
+
+    return with_connection(path, build)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -157,6 +203,15 @@ class Data:
         return self._query("agency_history", agency_id=agency_id)
 
     # Shaped for the pages ----------------------------------------------------------------
+    def standings(self) -> list[content.AgencyLine]:
+        """Every agency's latest standing with its gaps, worst first (the Ringkasan list)."""
+        return content.worst_first(content.lines_from(self._query("report_agencies"),
+                                                      self._query("report_findings")))
+
+    def report(self, kind: str, agency_id: str | None = None) -> bytes:
+        """The city report (``agency_id`` None) or an agency's, as ``pdf`` or ``html``."""
+        return _cached_report(self.snapshot.path, self.snapshot.key, kind, agency_id)
+
     def kpis(self) -> tuple[Kpis, Kpis | None]:
         return kpis_from_standings(self._query("standings"))
 
@@ -178,6 +233,16 @@ class Data:
 
     def score_changes(self, from_run: int, to_run: int) -> pd.DataFrame:
         return score_moves(self._query("score_changes", from_run=from_run, to_run=to_run))
+
+    def monev_results(self, agency_id: str) -> pd.DataFrame:
+        """Official Monev results recorded for the agency (not cached: recorded any time)."""
+        return run_query(self.snapshot.path, "monev_results", agency_id=agency_id)
+
+    def without_email(self) -> pd.DataFrame:
+        """Agencies that receive no reminder: no e-mail address in the registry."""
+        table = self._query("agencies_without_email")
+        table["role_label"] = table["role"].map(labels.role_label)
+        return table
 
     def reminders(self) -> pd.DataFrame:
         # Not cached: reminders are written after a run (and their status changes) without a

@@ -10,30 +10,17 @@ column is covered, list cells after they are joined into text, and the column na
 from __future__ import annotations
 
 import io
-import re
 
 import pandas as pd
+
+from core.spreadsheet import is_formula_like, safe_text
+
+__all__ = ["CSV_MIME", "XLSX_MIME", "is_formula_like", "safe_text", "spreadsheet_safe",
+           "to_csv", "to_excel"]
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-FORMULA_CHARS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-"""Formula starts, with their full-width forms (some spreadsheets fold them)."""
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-_LEADING_JUNK = re.compile(r"^[\s\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff]+")
-
-
-def is_formula_like(text: str) -> bool:
-    """Whether a spreadsheet could read ``text`` as a formula (leading white space, control
-    and zero-width characters are skipped, as spreadsheets may drop them)."""
-    return text.startswith(FORMULA_START) or _LEADING_JUNK.sub("", text).startswith(FORMULA_CHARS)
-
-
-def safe_text(text: str) -> str:
-    """``text``, with a leading apostrophe when a spreadsheet could read it as a formula."""
-    return "'" + text if is_formula_like(text) else text
 
 
 def _safe_cell(value):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from core import palette
 from core.vocabulary import (
     BAND_NAMES,
     BANDS,
@@ -47,32 +48,18 @@ band_label = band_word
 
 BAND_THRESHOLDS = tuple((lower, name) for lower, name in BANDS if lower > 0)
 
-STATUS_COLORS = {
-    "found": "#2e7d32",  # green
-    "stale": "#f9a825",  # amber
-    "broken": "#c62828",  # red
-    "missing": "#bdbdbd",  # grey
-    "unreachable": "#607d8b",  # blue-grey
-}
-
-# Readable text colour on each status colour (for table cells).
-STATUS_TEXT_COLORS = {
-    "found": "#ffffff",
-    "stale": "#000000",
-    "broken": "#ffffff",
-    "missing": "#000000",
-    "unreachable": "#ffffff",
-}
-
-BAND_COLORS = dict(zip(BAND_NAMES, ("#1b5e20", "#66bb6a", "#fdd835", "#fb8c00", "#c62828"),
-                       strict=True))
-BAND_COLORS[NO_SCORE] = "#607d8b"
+# Colours: one colour-blind-safe palette (core.palette), and a glyph per status.
+STATUS_COLORS = palette.STATUS_COLORS
+STATUS_TEXT_COLORS = palette.STATUS_TEXT_COLORS
+STATUS_GLYPHS = palette.STATUS_GLYPHS
+BAND_COLORS = palette.BAND_COLORS
+BAND_TEXT_COLORS = palette.BAND_TEXT_COLORS
 
 REMINDER_STATUS_COLORS = {
-    "pending": "#90a4ae",
-    "sent": "#2e7d32",
-    "failed": "#c62828",
-    "skipped": "#f9a825",
+    "pending": palette.STATUS_COLORS["missing"],
+    "sent": palette.STATUS_COLORS["found"],
+    "failed": palette.STATUS_COLORS["broken"],
+    "skipped": palette.STATUS_COLORS["stale"],
 }
 
 

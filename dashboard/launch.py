@@ -99,6 +99,26 @@ def port_in_use(port: int, host: str = HOST) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def ensure_port_free(port: int, host: str = HOST) -> int:
+    """The port, if the dashboard can listen on it; else ``LaunchError`` naming the ways to
+    choose another one. Checked before a demo starts its crawls, so nobody waits minutes
+    for a crawl to end in a traceback."""
+    if not 0 < port < 65536:
+        raise LaunchError(f"Port {port} tidak sah: pilih angka 1–65535.")
+    busy = port_in_use(port, host)
+    if not busy:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                busy = True
+    if busy:
+        raise LaunchError(
+            f"Port {port} di {host} sudah dipakai program lain. Pilih port lain: "
+            f"`pantau demo --port N`, `make demo PORT=N` atau PANTAU_DASHBOARD_PORT=N.")
+    return port
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(APP.parents[1])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
+from core import formats
 from dashboard import downloads, labels
-from dashboard.data import Data, Snapshot
+from dashboard.data import Data, Snapshot, display
 
 SNAPSHOT_KEY = "pantau_snapshot"
 
@@ -30,18 +30,23 @@ def text(value: object) -> str:
 
 
 def when(value: object) -> str:
-    """A timestamp as ``2 Nov 2026 02.00`` (Indonesian month abbreviations)."""
-    if value is None or (not isinstance(value, datetime) and pd.isna(value)):
-        return "—"
-    stamp = pd.Timestamp(value)
-    months = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-    return f"{stamp.day} {months[stamp.month - 1]} {stamp.year} {stamp:%H.%M}"
+    """A timestamp as ``2 Nov 2026 09.00 WIB``: in the schedule's zone, the zone written."""
+    return formats.moment(value, display().tz)
+
+
+def day(value: object) -> str:
+    """A date as ``2 Nov 2026`` in the schedule's zone."""
+    return formats.day(value, display().tz, short=True)
 
 
 def score_text(value: object) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{float(value):.1f}"
+    """A score as ``72,7``; ``—`` when there is none."""
+    return formats.number(value)
+
+
+def signed_text(value: object) -> str:
+    """A change as ``+3,2``; ``—`` when unknown."""
+    return formats.signed(value)
 
 
 def delta(now: float | int | None, before: float | int | None, digits: int = 1):
@@ -86,15 +91,18 @@ def export_frame(frame: pd.DataFrame, columns: Mapping[str, object]) -> pd.DataF
     return frame[list(columns)].rename(columns=names)
 
 
-def download_buttons(frame: pd.DataFrame, *, key: str, file_stem: str) -> None:
+def download_buttons(frame, *, key: str, file_stem: str) -> None:
+    """CSV and Excel downloads of ``frame`` (a DataFrame, or a function returning one that
+    runs only when a button is pressed)."""
+    build = frame if callable(frame) else (lambda: frame)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
-        "Unduh CSV", data=lambda: downloads.to_csv(frame), file_name=f"{file_stem}.csv",
+        "Unduh CSV", data=lambda: downloads.to_csv(build()), file_name=f"{file_stem}.csv",
         mime=downloads.CSV_MIME, key=f"{key}_csv", on_click="ignore",
         icon=":material/download:",
     )
     right.download_button(
-        "Unduh Excel", data=lambda: downloads.to_excel(frame, file_stem),
+        "Unduh Excel", data=lambda: downloads.to_excel(build(), file_stem),
         file_name=f"{file_stem}.xlsx", mime=downloads.XLSX_MIME, key=f"{key}_xlsx",
         on_click="ignore", icon=":material/download:",
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ from core.checklist import Checklist, load_checklist
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, load_settings
 from core.vocabulary import run_word
+from flows import progress
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
@@ -59,7 +60,7 @@ def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
     """Crawl one agency's site (network I/O only; no database)."""
     verify = crawl_settings.verify_tls and not agency.insecure_tls
     return crawl_site(agency.url, crawl_settings, cache=cache, doc_cache=doc_cache,
-                      verify_tls=verify, platform=agency.platform or None)
+                      verify_tls=verify, platform=agency.platform or None, render=agency.render)
 
 
 @task(name="detect-findings", cache_policy=NO_CACHE)
@@ -107,13 +108,13 @@ def collect_outcome(agency: Agency, fetched: PrefectFuture, detected: PrefectFut
         return _failed_outcome(agency, "detection", detected.state, checklist)
     crawl: SiteCrawl = fetched.result()
     return AgencyOutcome(agency=agency, findings=detected.result(), crawl=crawl,
-                         error=crawl.error, checked_at=crawl.finished_at or datetime.now())
+                         error=crawl.error, checked_at=crawl.finished_at or datetime.now(UTC))
 
 
 def _failed_outcome(agency: Agency, step: str, state, checklist: Checklist) -> AgencyOutcome:
     return AgencyOutcome(agency=agency, findings=unreachable_findings(checklist),
                          error=f"{step} task {state.name.lower()}: {_state_error(state)}",
-                         checked_at=datetime.now())
+                         checked_at=datetime.now(UTC))
 
 
 def _state_error(state) -> str:
@@ -130,7 +131,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     """Crawl every agency in the registry and store the run; returns the run id."""
     logger = get_run_logger()
     settings = _settings(settings_file, max_pages)
-    started = datetime.now()
+    started = datetime.now(UTC)
     reg = load_registry_task(registry)
     checklist = load_checklist(*settings.checklist.extension_files)
     agencies = list(reg)
@@ -148,8 +149,11 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
     detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
                 for f, a in zip(fetched, agencies, strict=True)]
-    outcomes = [collect_outcome(a, f, d, checklist)
-                for a, f, d in zip(agencies, fetched, detected, strict=True)]
+    weights = {c.id: c.weight for c in checklist}
+    outcomes = []
+    for position, (a, f, d) in enumerate(zip(agencies, fetched, detected, strict=True), 1):
+        outcomes.append(collect_outcome(a, f, d, checklist))
+        progress.agency_done(outcomes[-1], position, len(agencies), weights)
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
@@ -176,7 +180,7 @@ def store_run(db_path: Path, started: datetime, reg: Registry, settings: Setting
               checklist: Checklist, outcomes: list[AgencyOutcome]) -> tuple[int, dict]:
     """The flow's one write: the whole run in a transaction, then its summary."""
     record = RunRecord(
-        started_at=started, finished_at=datetime.now(), categories=list(checklist),
+        started_at=started, finished_at=datetime.now(UTC), categories=list(checklist),
         outcomes=outcomes, registry=reg.source, settings={"crawl": asdict(settings.crawl)},
     )
     try:

@@ -11,21 +11,24 @@ import typer
 
 from core.registry import RegistryError, load_registry
 from core.settings import SettingsError, load_settings
-from core.vocabulary import UNREACHABLE_WORD, run_word
+from core.vocabulary import NO_SCORE, RUN, UNREACHABLE_WORD, run_word
 
 app = typer.Typer(
     help="Pantau PPID: memantau kepatuhan publikasi informasi publik badan publik (PPID).",
     no_args_is_help=True,
     add_completion=False,
 )
-registry_app = typer.Typer(help="Registry files: check before importing.", no_args_is_help=True)
-db_app = typer.Typer(help="The DuckDB warehouse: migrate, export.", no_args_is_help=True)
+registry_app = typer.Typer(help="Berkas registry badan publik: periksa sebelum dipakai.", no_args_is_help=True)
+monev_app = typer.Typer(help="Monev Komisi Informasi: hasil resmi dan lembar bukti.",
+                        no_args_is_help=True)
+db_app = typer.Typer(help="Gudang data DuckDB: migrasi skema, ekspor untuk analis.", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
 app.add_typer(db_app, name="db")
+app.add_typer(monev_app, name="monev")
 
-DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
+DbOption = Annotated[Path, typer.Option("--db", help="Berkas basis data DuckDB.")]
 SettingsOption = Annotated[
-    Path | None, typer.Option("--settings", help="A settings YAML file (see README, Configuration).")
+    Path | None, typer.Option("--settings", help="Berkas pengaturan YAML (lihat README, Configuration).")
 ]
 
 
@@ -57,14 +60,47 @@ def settings_or_exit(path: Path | None):
     try:
         return load_settings(path)
     except SettingsError as exc:
-        fail(f"settings: {exc}", 2)
+        fail(f"pengaturan: {exc}", 2)
 
 
-@app.command()
+QUIET_PREFECT = {
+    # Prefect's own INFO lines (temporary server, flow run names) and its worker-thread
+    # warnings would bury the one line per agency this command prints; errors still show.
+    "PREFECT_LOGGING_LEVEL": "ERROR",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "ERROR",
+    # No usage telemetry from a command-line run.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
+@contextmanager
+def quiet_prefect():
+    """Keep Prefect's logs, warnings and telemetry off the terminal while the block runs
+    (environment defaults for a Prefect not yet imported, logger levels for one that is;
+    a value the user set in the environment wins)."""
+    import logging
+    import os
+    import warnings
+
+    for name, value in QUIET_PREFECT.items():
+        os.environ.setdefault(name, value)
+    logger = logging.getLogger("prefect")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+@app.command(help="Satu putaran pemantauan atas semua badan publik di registry, disimpan ke basis data.")
 def crawl(
-    registry: Annotated[Path, typer.Option("--registry", help="Registry file (YAML or CSV).")],
+    registry: Annotated[Path, typer.Option("--registry", help="Berkas registry (YAML atau CSV).")],
     db: DbOption,
-    max_pages: Annotated[int | None, typer.Option("--max-pages", help="Pages per site (default from settings: 300).")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", help="Halaman per situs (bawaan dari pengaturan: 300).")] = None,
     settings: SettingsOption = None,
 ) -> None:
     """One full crawl run over every agency in the registry, committed to the DuckDB file."""
@@ -74,31 +110,61 @@ def crawl(
     except RegistryError as exc:
         fail(str(exc), 2)
     from prefect.exceptions import FailedRun
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from flows import progress
     from flows.crawl import crawl_all_with_runner
     from warehouse import db as warehouse_db
 
     with database_errors(db):
         warehouse_db.inspect_file(db, writing=True)  # before a crawl that could take hours
+    console = Console(highlight=False)
+    done: list[progress.AgencyProgress] = []
+    bar = Progress(TextColumn("Pemantauan"), BarColumn(), MofNCompleteColumn(),
+                   console=console, transient=True)
+
+    def report(line: progress.AgencyProgress) -> None:
+        done.append(line)
+        bar.console.print(line.line(), markup=False)
+        bar.advance(task)
+
+    with database_errors(db), quiet_prefect(), bar, progress.reporting(report):
         flow = crawl_all_with_runner(loaded)
+        task = bar.add_task("crawl", total=len(agencies))
         try:
             run_id = flow(registry=str(registry), db=str(db),
                           settings_file=str(settings) if settings else None,
                           max_pages=max_pages)
         except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
             fail(str(exc))
-        with warehouse_db.read_only(db) as con:
-            unreachable = warehouse_db.scalar(
-                con, "SELECT count(*) FROM agency_runs WHERE run_id = ? AND NOT reachable",
-                [run_id])
+    score_table(console, done)
+    unreachable = sum(1 for line in done if line.score is None)
     typer.echo(f"{run_word(run_id)} selesai: {len(agencies)} badan publik dipantau, "
-               f"{unreachable} {UNREACHABLE_WORD}. Database: {db}")
+               f"{unreachable} {UNREACHABLE_WORD}. Basis data: {db}")
 
 
-@app.command()
+def score_table(console, lines) -> None:
+    """The run's scores, best first (unreachable last), as a plain table."""
+    from rich.table import Table
+
+    from core import formats
+    from warehouse.scoring import band
+
+    table = Table(title=f"Skor {RUN} ini", box=None, pad_edge=False, highlight=False)
+    table.add_column("Badan publik")
+    table.add_column("Skor", justify="right")
+    table.add_column("Predikat")
+    for line in sorted(lines, key=lambda x: (x.score is None, -(x.score or 0), x.agency_id)):
+        table.add_row(line.agency_id, formats.number(line.score),
+                      band(line.score) if line.score is not None else NO_SCORE)
+    console.print(table, markup=False)
+
+
+@app.command(help="Dasbor Streamlit atas basis data itu.")
 def dashboard(
     db: DbOption,
-    port: Annotated[int | None, typer.Option("--port", help="Port (default 8501).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port dasbor (bawaan: PANTAU_DASHBOARD_PORT atau 8501).")] = None,
 ) -> None:
     """The Streamlit dashboard on that database."""
     from dashboard import launch
@@ -114,10 +180,10 @@ def dashboard(
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(help="Pengingat untuk kekurangan yang ditemukan pada putaran terakhir.")
 def remind(
     db: DbOption,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent; send nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Tampilkan yang akan dikirim, tanpa mengirim.")] = False,
     settings: SettingsOption = None,
 ) -> None:
     """Reminders for what the latest run found missing, broken or stale."""
@@ -144,7 +210,7 @@ def remind(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help="Penjadwal berjalan terus: pemantauan mingguan, lalu pengingat (Prefect).")
 def serve(settings: SettingsOption = None) -> None:
     """The long-running scheduler: weekly crawl, reminders after it (Prefect deployments)."""
     loaded = settings_or_exit(settings)
@@ -159,20 +225,91 @@ def serve(settings: SettingsOption = None) -> None:
     serve_forever(loaded, str(settings) if settings else None)
 
 
-@app.command()
+@app.command(help="Situs PPID contoh di loopback, tiga putaran pemantauan, lalu dasbornya.")
 def demo(
-    workdir: Annotated[Path, typer.Option("--dir", help="Folder for the demo database and registry.")] = Path("demo-data"),
-    port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8501,
-    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Open the dashboard after the crawls.")] = True,
+    workdir: Annotated[Path, typer.Option("--dir", help="Folder basis data dan registry demo.")] = Path("demo-data"),
+    port: Annotated[int | None, typer.Option("--port", help="Port dasbor (bawaan: PANTAU_DASHBOARD_PORT atau 8501).")] = None,
+    dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Buka dasbor setelah pemantauan.")] = True,
 ) -> None:
     """Bundled sample PPID sites on loopback, crawled three times into a local database, and the dashboard."""
+    from dashboard.launch import LaunchError
     from sample_world.demo import run_demo
 
-    run_demo(workdir, port=port, dashboard=dashboard, say=typer.echo)
+    if port is None:
+        port = settings_or_exit(None).dashboard.port
+    try:
+        run_demo(workdir, port=port, dashboard=dashboard, say=typer.echo)
+    except LaunchError as exc:
+        fail(str(exc))
 
 
-@registry_app.command("check")
-def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAML or CSV).")]) -> None:
+@app.command(help="Laporan PDF dan HTML siap cetak: kota dan setiap badan publik (atau --agency saja).")
+def report(
+    db: DbOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder berkas laporan.")],
+    agency: Annotated[str | None, typer.Option("--agency", help="Hanya laporan badan publik ini (id-nya).")] = None,
+    settings: SettingsOption = None,
+) -> None:
+    """PDF and printable HTML reports: the city's and one per agency (or only --agency's)."""
+    from warehouse import db as warehouse_db
+    from warehouse.reports.files import write_reports
+
+    loaded = settings_or_exit(settings)
+    try:
+        files = write_reports(db, out, agency=agency, tz=loaded.schedule.timezone,
+                              reply_within_days=loaded.reminders.reply_within_days)
+    except (FileNotFoundError, warehouse_db.SchemaError, LookupError) as exc:
+        fail(f"laporan: {exc}")
+    typer.echo(f"{len(files)} berkas laporan ditulis ke {out}:")
+    for path in files:
+        typer.echo(f"  {path}")
+
+
+@monev_app.command("import", help="Catat hasil resmi Monev tahun-tahun sebelumnya (ditampilkan di samping skor Pantau).")
+def monev_import(
+    file: Annotated[Path, typer.Argument(help="CSV/YAML: agency_id, year, score, band, source.")],
+    db: DbOption,
+) -> None:
+    """Record official Monev results of earlier years (shown beside Pantau's score)."""
+    from warehouse import db as warehouse_db
+    from warehouse.reports.monev import MonevFileError, read_results_file, record_results
+
+    try:
+        results = read_results_file(file)
+        with warehouse_db.writing(db) as con:
+            count = record_results(con, results)
+    except (MonevFileError, warehouse_db.SchemaError) as exc:
+        fail(str(exc))
+    typer.echo(f"{count} hasil Monev dicatat di {db}.")
+
+
+@monev_app.command("sheet", help="Lembar bukti Monev badan publik (Excel dan PDF) dengan perkiraan predikat.")
+def monev_sheet(
+    db: DbOption,
+    agency: Annotated[str, typer.Option("--agency", help="Id badan publik.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder berkas lembar bukti.")],
+    settings: SettingsOption = None,
+) -> None:
+    """The agency's Monev evidence sheet (Excel and PDF) with a labelled band estimate."""
+    from warehouse import db as warehouse_db
+    from warehouse.reports.files import file_stem
+    from warehouse.reports.monev import evidence_sheet, sheet_excel, sheet_pdf
+
+    loaded = settings_or_exit(settings)
+    try:
+        with warehouse_db.read_only(db) as con:
+            sheet = evidence_sheet(con, agency, tz=loaded.schedule.timezone)
+    except (FileNotFoundError, warehouse_db.SchemaError, LookupError) as exc:
+        fail(f"lembar bukti: {exc}")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(agency).replace("laporan-", "lembar-bukti-monev-", 1)
+    (out / f"{stem}.xlsx").write_bytes(sheet_excel(sheet))
+    (out / f"{stem}.pdf").write_bytes(sheet_pdf(sheet))
+    typer.echo(f"Lembar bukti Monev ditulis: {out / (stem + '.xlsx')}, {out / (stem + '.pdf')}")
+
+
+@registry_app.command("check", help="Periksa berkas registry; setiap baris yang salah disebutkan.")
+def registry_check(file: Annotated[Path, typer.Argument(help="Berkas registry (YAML atau CSV).")]) -> None:
     """Validate a registry file; lists every bad row."""
     try:
         registry = load_registry(file)
@@ -181,9 +318,15 @@ def registry_check(file: Annotated[Path, typer.Argument(help="Registry file (YAM
     utama = sum(1 for a in registry if a.role == "utama")
     typer.echo(f"{file}: OK — {len(registry)} badan publik ({utama} PPID Utama, "
                f"{len(registry) - utama} PPID Pelaksana)")
+    silent = [a for a in registry if not (a.email or "").strip()]
+    if silent:
+        typer.echo(f"Peringatan: {len(silent)} badan publik tanpa e-mail tidak akan menerima "
+                   "pengingat (isi kolom email):")
+        for agency in silent:
+            typer.echo(f"  - {agency.id}: {agency.name}")
 
 
-@db_app.command("migrate")
+@db_app.command("migrate", help="Buat atau perbarui skema basis data.")
 def db_migrate(db: DbOption) -> None:
     """Create or upgrade the database schema."""
     from warehouse import db as warehouse_db
@@ -193,21 +336,21 @@ def db_migrate(db: DbOption) -> None:
             version = warehouse_db.schema_version(con)
     except warehouse_db.SchemaError as exc:
         fail(str(exc))
-    typer.echo(f"{db}: schema version {version}")
+    typer.echo(f"{db}: versi skema {version}")
 
 
-@db_app.command("export")
+@db_app.command("export", help="Ekspor semua view analis dan tabelnya sebagai Parquet atau CSV.")
 def db_export(
-    out_dir: Annotated[Path, typer.Argument(help="Folder for the exported files.")],
+    out_dir: Annotated[Path, typer.Argument(help="Folder berkas ekspor.")],
     db: DbOption,
-    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    fmt: Annotated[str, typer.Option("--format", help="parquet atau csv.")] = "parquet",
 ) -> None:
     """Export every analyst view (and agencies, categories, runs) as Parquet or CSV files."""
     from warehouse import db as warehouse_db
     from warehouse.export import FORMATS, export
 
     if fmt not in FORMATS:
-        fail(f"--format must be one of: {', '.join(FORMATS)}", 2)
+        fail(f"--format harus salah satu dari: {', '.join(FORMATS)}", 2)
     try:
         with database_errors(db), warehouse_db.read_only(db) as con:
             files = export(con, out_dir, fmt)

@@ -21,6 +21,7 @@ from email.utils import formatdate, make_msgid
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -146,7 +147,11 @@ class Composer:
 
     def reminder(self, agency: AgencyState, *, contact: Contact | None,
                  escalation: Escalation | None, today: date) -> tuple[str, str, str]:
-        checked = agency.checked_at.date() if isinstance(agency.checked_at, datetime) else agency.checked_at
+        checked = agency.checked_at
+        if isinstance(checked, datetime):
+            if checked.tzinfo is not None:
+                checked = checked.astimezone(ZoneInfo(self.settings.schedule.timezone))
+            checked = checked.date()
         gaps = [gap_view(g, checked) for g in agency.gaps]
         context = {
             "agency": agency,
@@ -165,9 +170,16 @@ class Composer:
         return self._render("reminder", context)
 
     def digest(self, utama: AgencyState, sites: list[AgencyState], *,
-               today: date) -> tuple[str, str, str]:
+               today: date, silent: list[AgencyState] = ()) -> tuple[str, str, str]:
+        """The PPID Utama's digest: its sites that could not be crawled, and its agencies
+        that have gaps but no e-mail address (they receive no reminder)."""
         context = {
             "utama": utama,
+            "silent": [
+                {"agency": a, "gaps": len(a.gaps),
+                 "dashboard_link": dashboard_link(self.settings, a.id)}
+                for a in silent
+            ],
             "sites": [
                 {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
                  "dashboard_link": dashboard_link(self.settings, s.id),

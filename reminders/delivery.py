@@ -126,8 +126,8 @@ def _text(value) -> str:
 
 
 def local_now(settings: Settings) -> datetime:
-    """Now, as a naive time in ``schedule.timezone`` (how the reminder log stores times)."""
-    return datetime.now(ZoneInfo(settings.schedule.timezone)).replace(tzinfo=None)
+    """Now, in ``schedule.timezone``, with its zone (the log stores TIMESTAMPTZ)."""
+    return datetime.now(ZoneInfo(settings.schedule.timezone))
 
 
 def deliver(message: Message, settings: Settings, *,

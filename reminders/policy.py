@@ -32,8 +32,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from core.settings import Settings
 from core.vocabulary import RUN, UNREACHABLE_WORD
@@ -100,11 +101,15 @@ class _Planner:
             for channel in self.channels:
                 self._reminder(agency, channel)
         for utama in sorted(self.utamas, key=lambda a: a.id):
-            sites = [a for a in agencies if a.run_id is not None and not a.reachable
-                     and (a.id == utama.id or self.parent_of(a) is utama)]
-            if sites:
+            own = [a for a in agencies if a.run_id is not None
+                   and (a.id == utama.id or self.parent_of(a) is utama)]
+            sites = [a for a in own if not a.reachable]
+            # Nobody drops out silently: agencies with gaps but no e-mail are named to the utama.
+            silent = [a for a in own if a.reachable and a.gaps and not a.addresses
+                      and a.id != utama.id]
+            if sites or silent:
                 for channel in self.channels:
-                    self._digest(utama, sites, channel)
+                    self._digest(utama, sites, channel, silent)
         return Plan(today=self.today, messages=tuple(self.messages), skips=tuple(self.skips),
                     already_sent=self.already_sent)
 
@@ -158,9 +163,10 @@ class _Planner:
             row_id=retry.id if retry else None, retry_of=retry.status if retry else None,
         ))
 
-    def _digest(self, utama: AgencyState, sites: list[AgencyState], channel: str) -> None:
-        run_id = max(s.run_id for s in sites)
-        about = tuple(s.id for s in sites)
+    def _digest(self, utama: AgencyState, sites: list[AgencyState], channel: str,
+                silent: list[AgencyState] = ()) -> None:
+        run_id = max(s.run_id for s in [*sites, *silent])
+        about = tuple(s.id for s in [*sites, *silent])
         key = (utama.id, run_id, DIGEST, channel)
         retry = self._open_or_done(key)
         if retry is False:
@@ -170,7 +176,8 @@ class _Planner:
             return
         if retry is None and self._too_soon(utama.id, run_id, DIGEST, channel, (), about):
             return
-        subject, text, html = self.composer.digest(utama, sites, today=self.today)
+        subject, text, html = self.composer.digest(utama, sites, today=self.today,
+                                                   silent=list(silent))
         self.messages.append(Message(
             kind=DIGEST, channel=channel, agency_id=utama.id, run_id=run_id, to=to, cc=(),
             subject=subject, text=text, html=html,
@@ -211,7 +218,7 @@ class _Planner:
                 and e.status == "sent" and e.sent_at is not None]
         if days <= 0 or not sent:
             return False
-        last = max(sent).date()
+        last = self._local_date(max(sent))
         if (self.today - last).days >= days:
             return False
         reason = (f"sudah diingatkan pada {tanggal(last)}; berikutnya paling cepat "
@@ -238,8 +245,15 @@ class _Planner:
         if not (not_higher or same_gaps):
             return None
         since = (first.sent_at or first.created_at)
-        return Escalation(count=len(earlier[-k:]), since=since.date() if since else None,
+        return Escalation(count=len(earlier[-k:]), since=self._local_date(since) if since else None,
                           first_score=first.score)
+
+    def _local_date(self, moment: datetime) -> date:
+        """The day of a logged time in ``schedule.timezone`` (a naive time is taken as
+        already being in it)."""
+        if moment.tzinfo is None:
+            return moment.date()
+        return moment.astimezone(ZoneInfo(self.settings.schedule.timezone)).date()
 
     def _message_id(self, retry: LogEntry | None, kind: str, agency_id: str, run_id: int) -> str:
         if retry is not None and retry.message_id:

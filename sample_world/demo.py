@@ -54,6 +54,13 @@ def crawl_epochs(world: SampleWorld, workdir: Path, db: Path, settings: Path,
 
 def run_demo(workdir: Path, port: int = 8501, dashboard: bool = True,
              say: Callable[[str], None] = print) -> list[int]:
+    """Serve the sample world, crawl it three times, then (``dashboard``) run the dashboard
+    on ``port`` until interrupted, the sample sites still served so evidence links open.
+    A busy port is refused (``dashboard.launch.LaunchError``) before any crawl starts."""
+    if dashboard:
+        from dashboard.launch import ensure_port_free
+
+        ensure_port_free(port)
     db, settings = prepare(workdir)
     with SampleWorld() as world:
         run_ids = crawl_epochs(world, workdir, db, settings, say)

@@ -77,6 +77,13 @@ class Page:
     document_view: bool = False
     """The page shows one document (a flipbook page by page, a viewer), so a link to it is a
     link to that document."""
+    shell: str = ""
+    """Why the HTML is only a shell that scripts fill in (``scrapers.detection.shell``), or ""."""
+    api_urls: list[str] = field(default_factory=list)
+    """JSON endpoints a shell names in its HTML, readable without a browser."""
+    rendered: bool = False
+    """The page was rendered in a headless browser: title, headings and links are what a
+    person sees after scripts ran, not the HTML the server sent."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -42,6 +42,17 @@ def fast_settings_file(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def renderer():
+    """One headless Chromium for the whole test session (Debian's /usr/bin/chromium)."""
+    from core.settings import CrawlSettings
+    from scrapers.crawling.render import Renderer
+
+    with Renderer(CrawlSettings(render_timeout=30.0)) as shared:
+        shared.start()
+        yield shared
+
+
 # TEMPORARY (parallel development session, removed before the session ends): full-suite runs
 # from the team's worktrees queue on one lock, so they do not thrash the machine's 2 cores.
 _TEAM_LOCK = Path("/work/wt/suite.lock")

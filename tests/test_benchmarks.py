@@ -164,3 +164,18 @@ def test_flow_profile_areas_prefer_pantau_work_over_prefect():
     assert areas["crawling (crawl_site)"] == 2
     assert areas["Prefect walking task parameters (visit_collection)"] == 6
     assert areas["other"] == 2
+
+
+@pytest.mark.browser
+def test_render_benchmark_renders_exactly_the_client_rendered_sites(tmp_path):
+    from benchmarks import render
+
+    outcome = render.run(render.TINY, tmp_path, prefer_nginx=find_nginx(install=False) is not None,
+                         log=lambda *_: None)
+    share, documents = outcome.rows[2], outcome.rows[3]
+    assert share.met and share.pantau.startswith("25% (1/4)")
+    assert documents.met
+    raw = outcome.raw
+    assert raw["rendered"]["pages_rendered"] == render.TINY.world.pages
+    assert raw["plain"]["pages_rendered"] == 0 and raw["plain"]["browser_peak_rss_mb"] == 0
+    assert raw["never"]["unreachable"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -25,11 +26,34 @@ def test_help_lists_every_command():
         assert command in result.output
 
 
+def test_help_speaks_indonesian():
+    result = invoke("--help")
+    for text in ("Satu putaran pemantauan", "Dasbor Streamlit", "Laporan PDF dan HTML",
+                 "Situs PPID contoh"):
+        assert text in result.output
+    assert "Berkas laporan" not in result.output
+    report = invoke("report", "--help")
+    assert "Folder berkas laporan" in report.output and "Berkas basis data DuckDB" in report.output
+
+
 @pytest.mark.parametrize("name", ["registry-kota-pasuruan.yaml", "registry-small.csv"])
 def test_registry_check_passes_on_the_samples(name):
     result = invoke("registry", "check", EXAMPLES / name)
     assert result.exit_code == 0, result.output
     assert "OK" in result.output
+
+
+def test_registry_check_warns_about_agencies_without_an_email(tmp_path):
+    registry = tmp_path / "r.csv"
+    registry.write_text("id,name,url,email,role,parent\n"
+                        "utama,Diskominfo,https://u.go.id/,ppid@u.go.id,utama,\n"
+                        "dishub,Dinas Perhubungan,https://d.go.id/,,pelaksana,utama\n"
+                        "dinkes,Dinas Kesehatan,https://k.go.id/,ppid@k.go.id,pelaksana,utama\n")
+    result = invoke("registry", "check", registry)
+    assert result.exit_code == 0, result.output
+    assert "Peringatan: 1 badan publik tanpa e-mail tidak akan menerima pengingat" in result.output
+    assert "  - dishub: Dinas Perhubungan" in result.output
+    assert "dinkes:" not in result.output
 
 
 def test_registry_check_lists_every_bad_row(tmp_path):
@@ -75,7 +99,15 @@ def test_crawl_runs_the_flow_and_exits_0_even_with_a_site_down(prefect_api, samp
     result = invoke("crawl", "--registry", registry, "--db", db, "--max-pages", 40,
                     "--settings", fast_settings_file)
     assert result.exit_code == 0, result.output
-    assert "Putaran #1 selesai" in result.output and "1 tidak terjangkau" in result.output
+    assert "Putaran #1 selesai" in result.output and "1 tidak terjangkau." in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("[")]
+    total = len(sample_world.sites)
+    assert len(lines) == total  # one line per agency, as its result comes in
+    assert re.fullmatch(rf"\[1/{total}\] [a-z0-9-]+: (\d+ halaman, \d+ dokumen, skor \d+,\d"
+                        r"|tidak terjangkau \(.+\))", lines[0])
+    assert sum("tidak terjangkau (" in line for line in lines) == 1
+    assert "Skor putaran ini" in result.output  # the score table at the end
+    assert "Beginning flow run" not in result.output and "Finished in state" not in result.output
     con = duckdb.connect(str(db), read_only=True)
     try:
         settings = con.execute("SELECT settings FROM runs").fetchall()[0][0]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -14,7 +16,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, labels
+from dashboard import charts, data, labels
 from tests import dashboard_fixture as fx
 from warehouse import db, scoring
 
@@ -61,7 +63,7 @@ def latest_scores(city: fx.City) -> dict[str, float | None]:
 
 
 def fmt(value: float) -> str:
-    return f"{value:.1f}"
+    return f"{value:.1f}".replace(".", ",")
 
 
 # Ringkasan ---------------------------------------------------------------------------------
@@ -86,26 +88,28 @@ def test_overview_shows_the_kpis_with_the_change_since_the_previous_run(city, mo
     assert at.title[0].value == "Ringkasan kepatuhan PPID"
 
 
-def test_overview_ranks_every_agency_with_its_trend_and_last_check(city, monkeypatch):
+def test_overview_lists_every_agency_worst_first_with_gaps_and_links(city, monkeypatch):
     at = open_app(city.path, monkeypatch)
-    ranking = at.dataframe[0].value
+    lead, listing = (h.proto.body for h in at.get("html"))
     now = latest_scores(city)
-    expected = sorted(fx.AGENCIES, key=lambda a: (now[a.id] is None, -(now[a.id] or 0), a.name))
-    assert list(ranking["name"]) == [a.name for a in expected]
-    assert ranking["name"].iloc[-1] == fx.DISHUB.name  # unreachable: no score, last
-    assert pd.isna(ranking["score"].iloc[-1])
-    assert ranking["band_label"].iloc[-1] == "Tidak terjangkau"
-    assert ranking["rank"].iloc[0] == 1
-    dinkes = ranking.set_index("name").loc[fx.DINKES.name]
-    assert dinkes["score"] == pytest.approx(now["dinkes"])
-    assert dinkes["delta"] == pytest.approx(now["dinkes"] - city.score(fx.DINKES, 1), abs=0.01)
-    assert list(dinkes["trend"]) == pytest.approx([city.score(fx.DINKES, r) for r in range(3)])
-    assert dinkes["checked_at"] == fx.RUN_TIMES[-1]
+    scored = [s for s in now.values() if s is not None]
+    average = sum(scored) / len(scored)
+    assert f"Rata-rata skor kota {fmt(average)}" in lead
+    assert f"masih perlu naik {fmt(90 - average)} poin" in lead
+    expected = sorted(fx.AGENCIES, key=lambda a: (now[a.id] is not None, now[a.id] or 0, a.name))
+    assert re.findall(r'data-agency="([^"]+)"', listing) == [a.id for a in expected]
+    assert expected[0] is fx.DISHUB  # unreachable: no score, needs a look first
+    for agency in fx.AGENCIES:
+        assert f'href="badan-publik?agency={agency.id}"' in listing
+    assert "Kurang: " in listing and "Situs tidak terjangkau" in listing
+    assert fmt(now["dinkes"]) in listing
     # Band distribution and the city's score over time are both drawn.
     bars, line = figures(at)
     assert list(bars["data"][0]["y"]) == [*labels.BAND_NAMES, labels.NO_SCORE]
     assert len(arr(line["data"][0]["y"])) == 3
-    assert {b.label for b in at.get("download_button")} == {"Unduh CSV", "Unduh Excel"}
+    assert {b.label for b in at.get("download_button")} == {
+        "Unduh CSV", "Unduh Excel", "Unduh laporan kota (PDF)",
+        "Unduh laporan kota (HTML, siap cetak)"}
 
 
 # Badan Publik ------------------------------------------------------------------------------
@@ -141,7 +145,11 @@ def test_agency_page_shows_the_score_history_and_every_category_by_group(city, m
     found_rows = everything[everything["status_label"] == "Ditemukan"]
     assert found_rows["evidence_link"].str.startswith("http://dinkes.test/dokumen/").all()
     assert (found_rows["document_year"] == 2026).all()
-    assert found_rows["first_seen"].notna().all()
+    assert found_rows["first_seen_text"].str.fullmatch(r"\d{1,2} \w{3} \d{4}").all()
+    gaps = at.get("html")[0].proto.body  # what to upload, with the legal basis
+    for cat in city.cats:
+        if statuses[cat.id] in ("missing", "broken", "stale"):
+            assert html.escape(cat.upload_hint) in gaps and html.escape(cat.legal_basis) in gaps
     labels_shown = [m.value for m in at.markdown]
     for group in groups:
         assert any(labels.group_label(group) in text for text in labels_shown)
@@ -206,11 +214,16 @@ def test_matrix_shows_every_agency_and_category_sorted_by_score(city, monkeypatc
     heatmap = figures(at)[0]["data"][0]
     now = latest_scores(city)
     expected = sorted(fx.AGENCIES, key=lambda a: (now[a.id] is None, -(now[a.id] or 0), a.name))
-    assert heatmap["y"] == [labels.plotly_escape(a.name) for a in expected]
-    assert heatmap["x"] == [c.id for c in sorted(city.cats, key=lambda c: c.position)]
+    assert heatmap["y"] == [labels.plotly_escape(a.name) for a in expected] + [charts.TOTAL_ROW]
+    ordered = sorted(city.cats, key=lambda c: c.position)
+    assert heatmap["x"] == [charts.short_name(c.name) for c in ordered]  # Indonesian names
     codes = {s: i for i, s in enumerate(labels.STATUSES)}
     row = heatmap["y"].index(fx.DINKES.name)
-    assert arr(heatmap["z"])[row] == [codes[city.latest(fx.DINKES)[c]] for c in heatmap["x"]]
+    assert arr(heatmap["z"])[row] == [codes[city.latest(fx.DINKES)[c.id]] for c in ordered]
+    assert heatmap["text"][row] == [labels.STATUS_GLYPHS[city.latest(fx.DINKES)[c.id]]
+                                    for c in ordered]
+    assert heatmap["text"][-1] == [str(sum(1 for a in fx.AGENCIES
+                                           if city.latest(a)[c.id] == "found")) for c in ordered]
     table = at.dataframe[0].value
     assert list(table["Badan Publik"]) == [a.name for a in expected]
     assert table.shape == (len(fx.AGENCIES), 2 + len(city.cats))
@@ -229,7 +242,8 @@ def test_matrix_filters_by_role_group_and_parent_and_sorts_by_name(city, monkeyp
     at.multiselect(key="matrix_groups").set_value(["layanan"]).run()
     layanan = [c.id for c in city.cats if c.group == "layanan"]
     assert list(at.dataframe[0].value.columns[2:]) == layanan
-    assert figures(at)[0]["data"][0]["x"] == layanan
+    assert figures(at)[0]["data"][0]["x"] == [charts.short_name(c.name) for c in city.cats
+                                              if c.group == "layanan"]
 
     at.selectbox(key="matrix_parent").set_value("setda").run()
     assert len(at.dataframe[0].value) == len(fx.AGENCIES)  # everyone reports to setda
@@ -283,7 +297,10 @@ def test_reminders_log(city, monkeypatch):
     shown = metrics(at)
     assert shown["Jumlah pengingat"][0] == "3"
     assert shown["Terkirim"][0] == "1" and shown["Gagal"][0] == "1" and shown["Dilewati"][0] == "1"
-    log = at.dataframe[0].value
+    silent = at.dataframe[0].value  # agencies without an e-mail are listed first
+    assert list(silent["name"]) == sorted(a.name for a in fx.AGENCIES if not a.email)
+    assert "tidak menerima pengingat" in at.warning[0].value
+    log = at.dataframe[1].value
     assert set(log["agency_name"]) == {fx.DINKES.name, fx.DISDIK.name, fx.DISHUB.name}
     failed = log.set_index("agency_name").loc[fx.DISDIK.name]
     assert failed["status_label"] == "Gagal" and "550" in failed["error"]
@@ -337,22 +354,42 @@ def test_no_database_given(monkeypatch):
 def test_a_new_run_shows_on_the_next_rerun(tmp_path, monkeypatch):
     city = fx.build(tmp_path / "p.duckdb", runs=2)
     at = open_app(city.path, monkeypatch)
-    assert fx.NEWCOMER.name not in set(at.dataframe[0].value["name"])
+    assert fx.NEWCOMER.name not in at.get("html")[1].proto.body
     statuses = dict(city.runs[1])
     statuses[fx.NEWCOMER] = fx.cycle(city.cats, "found")
     fx.add_run(city.path, city.cats, statuses, datetime(2026, 11, 9, 2, 0))
     at.run()
     assert not at.exception
-    ranking = at.dataframe[0].value
-    assert ranking["name"].iloc[0] == fx.NEWCOMER.name and ranking["score"].iloc[0] == 100.0
+    listing = at.get("html")[1].proto.body
+    row = listing.split(f'data-agency="{fx.NEWCOMER.id}"')[1].split("</tr>")[0]
+    assert "100,0" in row
     assert metrics(at)["Badan publik dipantau"] == (str(len(fx.AGENCIES) + 1), "1")
 
 
-def test_no_page_renders_html():
+def test_no_page_renders_html_except_the_escaping_blocks():
+    """HTML reaches the page only through ``dashboard.standings`` (every value escaped)."""
     root = APP.parent
     for path in root.rglob("*.py"):
-        assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path
-        assert "st.html" not in path.read_text(encoding="utf-8"), path
+        text = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in text, path
+        assert "unsafe_allow_javascript" not in text, path
+        calls = re.findall(r"st\.html\(([^)]*)", text)
+        assert all(c.startswith("standings.") for c in calls), (path, calls)
+
+
+def test_standings_blocks_escape_crawled_and_registry_text():
+    from dashboard import standings
+    from warehouse.reports import content
+
+    line = content.AgencyLine(
+        agency_id='x"><script>', name=fx.SCRIPT, role="pelaksana", parent_name=None,
+        url="http://x.test/", email=None, run_id=1, reachable=False, error=fx.IMG,
+        pages=None, documents=None, score=None, previous_score=None, band=None,
+        checked_at=None)
+    page = standings.standings_html([line]) + standings.lead_html(fx.SCRIPT, "Informatif")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and "&lt;img" in page
+    assert 'href="badan-publik?agency=x%22%3E%3Cscript%3E"' in page
 
 
 # Pure parts --------------------------------------------------------------------------------
@@ -497,4 +534,21 @@ def test_while_the_crawl_holds_the_file_the_page_says_so_and_recovers(tmp_path, 
         holder.wait(30)
     at.run()
     assert not at.exception and not at.warning
-    assert len(at.dataframe[0].value) == len(fx.AGENCIES)
+    assert len(re.findall(r'data-agency="', at.get("html")[1].proto.body)) == len(fx.AGENCIES)
+
+
+def test_agency_page_offers_the_monev_sheet_and_shows_official_results(tmp_path, monkeypatch):
+    from warehouse.reports import monev
+
+    city = fx.build(tmp_path / "p.duckdb", runs=1, reminders=False)
+    with db.writing(city.path) as con:
+        monev.record_results(con, [monev.OfficialResult("dinkes", 2025, 72.5,
+                                                        "Cukup Informatif", "KI")])
+    at = open_app(city.path, monkeypatch, "badan_publik", agency="dinkes")
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Hasil resmi Monev Komisi Informasi: 2025: Cukup Informatif (72,5)" in captions
+    assert "perkiraan dari informasi yang terlihat di situs" in captions
+    labels_shown = {b.label for b in at.get("download_button")}
+    assert {"Lembar bukti Monev (Excel)", "Lembar bukti Monev (PDF)",
+            "Unduh laporan badan publik (PDF)"} <= labels_shown

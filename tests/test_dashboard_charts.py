@@ -85,12 +85,13 @@ def test_status_heatmap_has_one_discrete_colour_per_status():
                    "<i>x</i>": {"c1": "unreachable", "c2": "unreachable"}})
     fig = charts.status_heatmap(rows, ["b", "a", "<i>x</i>"])
     heat = fig.data[0]
-    assert list(heat.y) == ["B", "A", "&lt;I&gt;X&lt;/I&gt;"]
+    assert list(heat.y) == ["B", "A", "&lt;I&gt;X&lt;/I&gt;", charts.TOTAL_ROW]
     assert list(heat.x) == ["c1", "c2"]
     codes = {s: i for i, s in enumerate(labels.STATUSES)}
     assert [list(r) for r in heat.z] == [[codes["broken"], codes["missing"]],
                                          [codes["found"], codes["stale"]],
-                                         [codes["unreachable"], codes["unreachable"]]]
+                                         [codes["unreachable"], codes["unreachable"]],
+                                         [None, None]]
     # Each status owns a band of the colour scale holding exactly its colour.
     n = len(labels.STATUSES)
     for status, code in codes.items():
@@ -100,7 +101,8 @@ def test_status_heatmap_has_one_discrete_colour_per_status():
                                     (hi, labels.STATUS_COLORS[status])}}
         assert inside == {labels.STATUS_COLORS[status]}
     assert (heat.zmin, heat.zmax) == (-0.5, n - 0.5)
-    assert list(heat.colorbar.ticktext) == [labels.STATUS_LABELS[s] for s in labels.STATUSES]
+    assert list(heat.colorbar.ticktext) == [f"{labels.STATUS_GLYPHS[s]} {labels.STATUS_LABELS[s]}"
+                                            for s in labels.STATUSES]
     assert heat.customdata[0][0][2] == "Tautan rusak"
 
 
@@ -108,7 +110,21 @@ def test_heatmap_keeps_two_agencies_with_the_same_name_apart():
     rows = matrix({"a": {"c1": "found"}, "b": {"c1": "missing"}})
     rows["agency_name"] = "Dinas Sama"
     fig = charts.status_heatmap(rows, ["a", "b"])
-    assert list(fig.data[0].y) == ["Dinas Sama", "Dinas Sama (b)"]
+    assert list(fig.data[0].y) == ["Dinas Sama", "Dinas Sama (b)", charts.TOTAL_ROW]
+
+
+def test_heatmap_cells_carry_glyphs_names_and_column_totals():
+    rows = matrix({"a": {"c1": "found", "c2": "broken"}, "b": {"c1": "found", "c2": "missing"}})
+    rows["category_name"] = rows["category_id"].map(
+        {"c1": "Profil badan publik", "c2": "Daftar Informasi yang Dikecualikan dan penetapan "
+                                            "uji konsekuensi"})
+    heat = charts.status_heatmap(rows, ["a", "b"]).data[0]
+    assert list(heat.x) == ["Profil badan publik", charts.short_name(
+        "Daftar Informasi yang Dikecualikan dan penetapan uji konsekuensi")]
+    assert heat.x[1].endswith("…") and len(heat.x[1]) <= charts.AXIS_NAME_LIMIT
+    assert [list(r) for r in heat.text] == [["✓", "R"], ["✓", "✗"], ["2", "0"]]
+    assert heat.texttemplate == "%{text}"
+    assert heat.customdata[1][1][1].startswith("Daftar Informasi yang Dikecualikan")
 
 
 def test_score_moves_and_reminder_charts():
@@ -116,7 +132,8 @@ def test_score_moves_and_reminder_charts():
                           "from_score": [50.0, 60.0, 70.0], "to_score": [55.0, 57.0, None]})
     fig = charts.score_moves(moves)
     assert list(fig.data[0].x) == [-3.0, 5.0]
-    assert list(fig.data[0].marker.color) == ["#c62828", "#2e7d32"]
+    assert list(fig.data[0].marker.color) == [labels.STATUS_COLORS["broken"],
+                                              labels.STATUS_COLORS["found"]]
     reminders = pd.DataFrame({"run_id": [10, 2, 2, 10], "status": ["sent", "sent", "failed",
                                                                    "skipped"]})
     fig = charts.reminders_per_run(reminders)

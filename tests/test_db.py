@@ -97,3 +97,31 @@ def test_the_stable_duckdb_shell_opens_a_database_written_by_pantau(tmp_path):
         expected = con.execute(query).fetchall()
     shown = [(row["agency_id"], row["score"]) for row in json.loads(answer.stdout)]
     assert shown == expected and len(shown) == len(fx.AGENCIES)
+
+
+def test_every_timestamp_carries_its_zone_and_old_naive_times_are_converted(tmp_path):
+    """Run times were server-local and reminder times WIB, both unlabelled; after 0007 every
+    timestamp column is TIMESTAMPTZ and the old values mean the same instants."""
+    from datetime import UTC, datetime
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("SET TimeZone = 'UTC'")  # the server's local zone when the data was written
+    db.migrate(con, target=6)
+    con.execute("INSERT INTO runs VALUES (1, '2026-11-02 02:00', '2026-11-02 02:20', "
+                "'completed', 'r.yaml', NULL, NULL)")
+    con.execute("INSERT INTO reminders (agency_id, run_id, channel, status, created_at, sent_at)"
+                " VALUES ('dinkes', 1, 'email', 'sent', '2026-11-02 09:30', '2026-11-02 09:31')")
+    db.migrate(con)
+    kinds = dict(con.execute(
+        "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+        "WHERE data_type LIKE 'TIMESTAMP%' AND table_name NOT IN ('schema_version') AND "
+        "table_name IN (SELECT table_name FROM information_schema.tables "
+        "               WHERE table_type = 'BASE TABLE')").fetchall())
+    assert kinds and set(kinds.values()) == {"TIMESTAMP WITH TIME ZONE"}, kinds
+    started = con.execute("SELECT started_at FROM runs").fetchall()[0][0]
+    assert con.execute("SELECT count(*) FROM score_history").fetchall()[0][0] == 0  # views bind
+    sent = con.execute("SELECT sent_at FROM reminders").fetchall()[0][0]
+    con.close()
+    assert started == datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    assert sent == datetime(2026, 11, 2, 2, 31, tzinfo=UTC)  # 09.31 WIB

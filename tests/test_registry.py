@@ -129,3 +129,16 @@ def test_platform_column_is_optional_and_checked(tmp_path):
     found, _ = problems(write(tmp_path, "bad.csv",
         "id,name,url,email,role,parent,platform\na,A,https://a.go.id/,,utama,,wix\n"))
     assert found == [(1, "platform 'wix' is not one of: wordpress, joomla, drupal, laravel, generic")]
+
+
+def test_render_column_is_optional_auto_by_default_and_checked(tmp_path):
+    good = load_registry(write(tmp_path, "r.yaml", """
+agencies:
+  - {id: a, name: A, url: "https://a.go.id/", role: utama, render: Always}
+  - {id: b, name: B, url: "https://b.go.id/", role: pelaksana, parent: a, render: never}
+  - {id: c, name: C, url: "https://c.go.id/", role: pelaksana, parent: a}
+"""))
+    assert [a.render for a in good] == ["always", "never", "auto"]
+    found, _ = problems(write(tmp_path, "bad.csv",
+        "id,name,url,email,role,parent,render\na,A,https://a.go.id/,,utama,,sometimes\n"))
+    assert found == [(1, "render 'sometimes' is not one of: auto, always, never")]

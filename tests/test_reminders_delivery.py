@@ -84,8 +84,10 @@ def test_each_lacking_agency_gets_one_message_and_the_utama_a_digest(path):
 
     digest = by_agency["utama"]
     assert digest.rcpt_tos == ["ppid@utama.test"]
-    assert digest.subject == "[Pantau PPID] 1 situs PPID tidak terjangkau"
+    assert digest.subject == ("[Pantau PPID] 1 situs PPID tidak terjangkau; 1 badan "
+                              "publik tanpa e-mail tidak menerima pengingat")
     assert "Dinas Pariwisata Kota Contoh" in digest.part("plain")
+    assert "tidak menerima pengingat" in digest.part("plain")  # nobody drops out silently
     assert "http://down.test/" in digest.part("html")
 
     log = {(r["agency_id"], r["kind"]): r for r in rows(path)}
@@ -95,7 +97,7 @@ def test_each_lacking_agency_gets_one_message_and_the_utama_a_digest(path):
     assert log[("dinkes", "reminder")]["attempts"] == 1
     assert log[("dinkes", "reminder")]["run_id"] == run_id
     assert log[("dinkes", "reminder")]["sent_at"] is not None
-    assert log[("utama", "digest")]["about_agencies"] == ["down"]
+    assert log[("utama", "digest")]["about_agencies"] == ["down", "nomail"]
     assert log[("down", "reminder")]["status"] == "skipped"
     assert "tidak terjangkau" in log[("down", "reminder")]["reason"]
     assert log[("nomail", "reminder")]["status"] == "skipped"

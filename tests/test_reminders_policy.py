@@ -92,6 +92,21 @@ def test_unreachable_agencies_get_no_reminder_and_their_utama_one_digest():
     assert reasons[("utama2", DIGEST)] == NO_EMAIL  # its digest has nowhere to go
 
 
+def test_agencies_without_email_are_named_in_their_utama_digest():
+    p = plan(snap(UTAMA, state("dishub", [gap("profil"), gap("dip")], email=""),
+                  state("dinkes", [gap("profil")]), state("quiet", [], email="")),
+             SETTINGS, TODAY)
+    digest = next(m for m in p.messages if m.kind == DIGEST)
+    assert digest.about_agencies == ("dishub",)  # "quiet" has nothing to upload
+    assert digest.to == ("ppid@utama.test",)
+    assert "1 badan publik tanpa e-mail tidak menerima pengingat" in digest.subject
+    assert "situs PPID tidak dapat dijangkau" not in digest.subject
+    assert "Dinas dishub: 2 kategori perlu dilengkapi" in digest.text
+    assert "Dinas dishub" in digest.html and "tidak dapat dijangkau" not in digest.text
+    reasons = {(s.agency_id, s.kind): s.reason for s in p.skips}
+    assert reasons[("dishub", REMINDER)] == NO_EMAIL  # and its own reminder is logged skipped
+
+
 def test_a_message_logged_sent_is_never_planned_again():
     dinkes = state("dinkes", [gap("profil")], run_id=5)
     log = [sent("dinkes", 5, ["profil"], 50.0, datetime(2026, 11, 1))]

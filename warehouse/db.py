@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -188,7 +188,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
             con.execute(migration.sql())
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)",
-                [migration.version, migration.name, datetime.now()],
+                [migration.version, migration.name, datetime.now(UTC)],
             )
             con.execute("COMMIT")
         except Exception as exc:

@@ -12,7 +12,7 @@ import gc
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import duckdb
@@ -103,7 +103,7 @@ def record_failed_run(con: duckdb.DuckDBPyConnection, started_at: datetime, regi
         run_id = _next_run_id(con)
         con.execute(
             "INSERT INTO runs VALUES (?, ?, ?, 'failed', ?, NULL, ?)",
-            [run_id, started_at, datetime.now(), registry, json.dumps({"error": error})],
+            [run_id, started_at, datetime.now(UTC), registry, json.dumps({"error": error})],
         )
         con.execute("COMMIT")
     except Exception:

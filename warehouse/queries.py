@@ -69,3 +69,9 @@ def parameters(text: str, given: dict) -> dict:
     vocabulary = sql_parameters()
     wanted = set(_PARAMETER.findall(text)) - set(given)
     return {**{k: vocabulary[k] for k in sorted(wanted) if k in vocabulary}, **given}
+
+
+def execute_many(con: duckdb.DuckDBPyConnection, name: str, rows: list[list]) -> None:
+    """Run a named statement with positional ``?`` parameters once per row."""
+    if rows:
+        con.executemany(sql(name), rows)

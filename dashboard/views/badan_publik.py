@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from core.vocabulary import UNREACHABLE_WORD, is_blocked
-from dashboard import charts, data, labels, ui
+from dashboard import charts, data, labels, standings, ui
+from warehouse.reports import monev
 
 d = ui.current_data()
 agencies = d.agencies()
@@ -36,6 +37,7 @@ st.caption(f"{ui.text(labels.role_label(info['role']))}{parent} · situs PPID: "
            f"{ui.text(info['url'])}")
 
 findings = d.agency_findings(agency_id)
+findings["first_seen_text"] = findings["first_seen"].map(ui.day)
 counts = data.status_counts(findings)
 
 cols = st.columns([1, 2, 1.3])
@@ -47,13 +49,45 @@ cols[2].metric("Kategori ditemukan", f"{counts['found']} dari {len(findings)}", 
 st.caption(f"Terakhir diperiksa {ui.when(standing['checked_at'])} (putaran "
            f"#{int(standing['run_id'])})")
 
+line = next((a for a in d.standings() if a.agency_id == agency_id), None)
 if counts["unreachable"] == len(findings) and len(findings):
-    reason = standing.get("error")
-    because = f" Sebab: {ui.text(reason)}." if isinstance(reason, str) and reason else ""
-    ask = (" Situs menolak pemantau: minta pengelola servernya mengizinkan User-Agent "
-           "pemantau Pantau PPID." if is_blocked(reason) else "")
-    st.warning(f"Situs ini {UNREACHABLE_WORD} pada putaran terakhir: statusnya belum "
-               f"diketahui, tidak dihitung sebagai tidak mempublikasikan.{because}{ask}")
+    reason = ui.text(line.error) if line is not None and line.error else "—"
+    st.warning("Situs ini tidak terjangkau pada putaran terakhir: statusnya belum "
+               f"diketahui, tidak dihitung sebagai tidak mempublikasikan. Alasan: {reason}")
+
+official = d.monev_results(agency_id)
+if not official.empty:
+    st.caption("Hasil resmi Monev Komisi Informasi: " + "; ".join(
+        f"{int(r.year)}: {ui.text(r.band)}"
+        + (f" ({ui.score_text(r.score)})" if not pd.isna(r.score) else "")
+        for r in official.itertuples(index=False))
+        + f" · skor Pantau sekarang {ui.score_text(standing['score'])} "
+          f"({monev.ESTIMATE_LABEL}).")
+
+left, right, third, fourth = st.columns(4)
+third.download_button(
+    "Lembar bukti Monev (Excel)", data=lambda: d.report("monev_xlsx", agency_id),
+    file_name=f"lembar-bukti-monev-{agency_id}.xlsx", key="monev_xlsx", on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:")
+fourth.download_button(
+    "Lembar bukti Monev (PDF)", data=lambda: d.report("monev_pdf", agency_id),
+    file_name=f"lembar-bukti-monev-{agency_id}.pdf", mime="application/pdf",
+    key="monev_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
+left.download_button(
+    "Unduh laporan badan publik (PDF)", data=lambda: d.report("pdf", agency_id),
+    file_name=f"laporan-{agency_id}.pdf", mime="application/pdf", key="agency_report_pdf",
+    on_click="ignore", icon=":material/picture_as_pdf:")
+right.download_button(
+    "Unduh laporan (HTML, siap cetak)", data=lambda: d.report("html", agency_id),
+    file_name=f"laporan-{agency_id}.html", mime="text/html", key="agency_report_html",
+    on_click="ignore", icon=":material/print:")
+
+if line is not None and line.gaps:
+    st.subheader("Yang perlu dilengkapi")
+    st.caption("Kategori yang belum ditemukan, rusak atau kedaluwarsa, dengan yang perlu "
+               "diunggah dan dasar hukumnya.")
+    st.html(standings.gaps_html(line.gaps))
 
 st.plotly_chart(charts.score_history(d.agency_history(agency_id), info["name"]),
                 width="stretch", key="agency_history")
@@ -67,7 +101,7 @@ columns = {
     "evidence_link": st.column_config.LinkColumn("Bukti", display_text="Buka dokumen"),
     "evidence_text": st.column_config.TextColumn("Teks bukti", width="medium"),
     "document_year": st.column_config.NumberColumn("Tahun dokumen", format="%d"),
-    "first_seen": st.column_config.DatetimeColumn("Pertama terlihat", format="YYYY-MM-DD"),
+    "first_seen_text": st.column_config.TextColumn("Pertama terlihat"),
     "legal_basis": st.column_config.TextColumn("Dasar hukum"),
 }
 groups = [g for g in labels.GROUPS if g in set(findings["category_group"])]

@@ -11,7 +11,9 @@ matrix = d.matrix()
 
 st.title("Matriks kepatuhan")
 st.caption("Status terbaru setiap kategori informasi wajib per badan publik. "
-           + " · ".join(f"{labels.STATUS_LABELS[s]}" for s in labels.STATUSES))
+           + " · ".join(f"{labels.STATUS_GLYPHS[s]} {labels.STATUS_LABELS[s]}"
+                        for s in labels.STATUSES)
+           + ". Baris terakhir: jumlah badan publik yang mempublikasikan kategori itu.")
 
 present_groups = [g for g in labels.GROUPS if g in set(matrix["category_group"])]
 present_groups += sorted(set(matrix["category_group"]) - set(present_groups))

@@ -37,7 +37,9 @@ from scrapers.crawling.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Re
 from scrapers.crawling.guard import AddressGuard, start_redirect_refusal
 from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, platform_named
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
+from scrapers.crawling.render import Renderer
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
+from scrapers.crawling.shells import AUTO, ShellReader
 from scrapers.crawling.sitemap import collect_sitemap_urls
 from scrapers.detection.detect import is_generic_anchor
 from scrapers.detection.doctypes import (
@@ -77,6 +79,8 @@ def crawl_site(
     verify_tls: bool | None = None,
     throttle: HostThrottle | None = None,
     platform: str | None = None,
+    render: str = AUTO,
+    renderer: Renderer | None = None,
     hosts: tuple[HostRule, ...] | None = None,
     guard: AddressGuard | None = None,
 ) -> SiteCrawl:
@@ -88,6 +92,8 @@ def crawl_site(
     ``throttle`` defaults to the process-wide one, so sites on one host share its delay.
     ``platform`` names the site's platform (``scrapers.crawling.platforms``); None detects it from the
     start page. Its pages without PPID information (feeds, log-in, tag archives) are skipped.
+    ``render`` is the registry's mode (``auto``, ``always``, ``never``) for pages whose HTML is
+    an app shell (``scrapers.crawling.shells``); ``renderer`` defaults to the worker's browser.
     ``hosts`` are the off-site publication hosts whose links are verified (None: the bundled
     table, ``scrapers.detection.hosts``).
     ``guard`` decides which addresses may be reached; None: the guard of ``start_url`` (its
@@ -105,6 +111,8 @@ def crawl_site(
         verify_tls=verify_tls,
         throttle=throttle,
         platform=platform_named(platform) if platform else None,
+        render=render,
+        renderer=renderer,
         hosts=bundled_host_rules() if hosts is None else hosts,
         guard=guard,
     )
@@ -132,6 +140,8 @@ class _Outcome:
     """Why nothing was recorded (a redirect to a URL crawled anyway, a non-HTML answer)."""
     out_of_time: bool = False
     truncated: bool = False
+    unreadable: str | None = None
+    """Why the page, an app shell, could not be read (no browser, nothing in its JSON)."""
 
 
 class SiteCrawler:
@@ -147,6 +157,8 @@ class SiteCrawler:
         verify_tls: bool | None,
         throttle: HostThrottle | None,
         platform: Platform | None = None,
+        render: str = AUTO,
+        renderer: Renderer | None = None,
         hosts: tuple[HostRule, ...] = (),
         guard: AddressGuard | None = None,
     ) -> None:
@@ -180,6 +192,10 @@ class SiteCrawler:
         self.left_out_example: dict[str, str] = {}
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_lock = threading.Lock()
+        self.shells = ShellReader(
+            settings, self.fetcher, mode=render, allow=self._browser_may_request,
+            deadline=self.deadline, renderer=renderer,
+        )
 
     # --- the run ----------------------------------------------------------------------
 
@@ -247,6 +263,12 @@ class SiteCrawler:
             return False
         if page is not None and page.not_public:
             self.result.error = f"start URL is {page.not_public}"
+            return False
+        if outcome.unreadable:
+            self.result.error = (
+                f"needs a browser: the start page is built by JavaScript "
+                f"({page.shell if page else 'app shell'}) and {outcome.unreadable}"
+            )
             return False
         if page is None and outcome.document is None and outcome.skipped:
             if outcome.skipped.startswith(("redirect", "address")):
@@ -435,6 +457,15 @@ class SiteCrawler:
 
         return check
 
+    def _browser_may_request(self, url: str) -> str | None:
+        """None when a rendered page (or a JSON list's next page) may request ``url``: this
+        site only, as robots.txt allows. The fetcher then applies the per-host limits."""
+        if not self.scope.contains(url):
+            return "another host"
+        if not self._robots_allows(url):
+            return "disallowed by robots.txt"
+        return None
+
     def _document_hop_check(self, target: str) -> str | None:
         if self.scope.contains(target) and not self._robots_allows(target):
             return "disallowed by robots.txt"
@@ -473,7 +504,11 @@ class SiteCrawler:
         try:
             response = self.fetcher.follow(
                 item.url,
-                headers=conditional_headers(cached.etag, cached.last_modified) if cached else {},
+                # A shell's HTML stays the same while its API's lists change: always re-read it.
+                headers=(
+                    conditional_headers(cached.etag, cached.last_modified)
+                    if cached and not cached.shell else {}
+                ),
                 body_limit=self._untitled_body_limit if item.url in self.untitled else self._body_limit,
                 allow_hop=self._hop_check(item.url, start_hop),
                 deadline=self.deadline,
@@ -549,7 +584,12 @@ class SiteCrawler:
         page.etag = headers.get("ETag")
         page.last_modified = headers.get("Last-Modified")
         page.fetched_at = datetime.now(UTC)
-        return _Outcome(item, page=page, final_url=final, truncated=response.truncated)
+        unreadable = None
+        if self.shells.wanted(page):
+            page, unreadable = self.shells.complete(page)
+        return _Outcome(
+            item, page=page, final_url=final, truncated=response.truncated, unreadable=unreadable
+        )
 
     def _unfollowed_redirect_reason(self, target: str, start_hop: bool = False) -> str:
         if start_hop and self._start_refusal:
@@ -580,6 +620,8 @@ class SiteCrawler:
             return
         self._count_timeouts(page)
         self.result.pages.append(page)
+        if outcome.unreadable:
+            self._note_left_out(f"app shell not read: {outcome.unreadable}", item.url)
         if outcome.truncated:
             self._note_left_out("page cut at max_page_bytes", item.url)
         if page.status in (200, 203, 206) or page.from_cache:
@@ -619,6 +661,7 @@ class SiteCrawler:
         self.left_out_example.setdefault(reason, url)
 
     def _finish(self) -> None:
+        self.result.notes += self.shells.notes()
         for reason, count in self.left_out.most_common():
             self.result.notes.append(
                 f"left out {count} URL(s): {reason} (e.g. {self.left_out_example[reason]})"

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.etree
 
+from scrapers.detection import shell  # shell uses this module's helpers: both import modules
 from scrapers.detection.flipbook import is_flipbook_page
 from scrapers.detection.inline_data import inline_content, is_state_holder
 from scrapers.detection.scripted import scripted_targets
@@ -581,6 +582,9 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
     )
     page.lead = truncate(lead, LEAD_LIMIT) if lead else ""
     page.generator = fold(" ".join(GENERATOR_XPATH(root)))[:100]
+    page.shell = shell.shell_reason(root, html, page.links)
+    if page.shell:
+        page.api_urls = shell.api_endpoints(root, html, walk.base)
     return page
 
 

@@ -1,8 +1,9 @@
 -- The latest status of every (agency, category), with the agency's role and parent and the
--- category's group, for the heatmap. Unordered: the dashboard orders agencies as the user
+-- category's name and group, for the heatmap. Unordered: the dashboard orders agencies as the user
 -- asks, and categories by position.
 SELECT f.agency_id, a.name AS agency_name, a.role, a.parent,
-       f.category_id, c.category_group, c.position, f.status, s.score
+       f.category_id, c.name AS category_name, c.category_group, c.position, f.status,
+       s.score
 FROM latest_findings AS f
 JOIN agencies AS a ON a.id = f.agency_id
 JOIN categories AS c ON c.id = f.category_id
