@@ -16,7 +16,6 @@ import json
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 
 from benchmarks.common import peak_rss_mb
 
@@ -38,7 +37,6 @@ def main(argv: list[str] | None = None) -> int:
     settings = CrawlSettings(
         host_delay=args.host_delay,
         connections_per_host=1,
-        site_concurrency=args.concurrency,
         max_pages=args.max_pages,
         use_sitemaps=False,  # Scrapy's spider reads no sitemaps either; both read robots.txt
         obey_robots=True,
@@ -60,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         "unreachable": sum(1 for c in crawls if not c.reachable),
         "errors": sorted({p.error for c in crawls for p in c.pages if p.error})[:5],
         "peak_rss_mb": peak_rss_mb(),
-        "settings": asdict(settings),
+        "settings": settings.model_dump(),
     }
     with open(args.out, "w") as fh:
         json.dump(result, fh)

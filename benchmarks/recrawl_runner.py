@@ -35,7 +35,7 @@ def write_inputs(world, workdir: Path, concurrency: int) -> tuple[Path, Path]:
     ]}, sort_keys=False))
     settings = workdir / "settings.yaml"
     settings.write_text(yaml.safe_dump({
-        "crawl": {"host_delay": 0.0, "use_sitemaps": False, "site_concurrency": concurrency,
+        "crawl": {"host_delay": 0.0, "use_sitemaps": False,
                   "connect_timeout": 5, "read_timeout": 10, "page_timeout": 20, "retries": 1},
         "schedule": {"max_workers": concurrency, "agency_task_retries": 0},
     }))

@@ -50,6 +50,8 @@ class ChecklistError(ValueError):
 
 @dataclass(frozen=True)
 class Category:
+    """One checklist category: what the law asks for and how to recognise it on a site."""
+
     id: str
     group: str
     name: str

@@ -67,8 +67,10 @@ def rgb(color: str) -> tuple[int, int, int]:
 
 
 def band_color(band: str | None) -> str:
+    """The fill colour of a band (the no-score colour for an agency without one)."""
     return BAND_COLORS.get(band or NO_SCORE, BAND_COLORS[NO_SCORE])
 
 
 def band_text_color(band: str | None) -> str:
+    """The text colour that stays readable on the band's fill."""
     return BAND_TEXT_COLORS.get(band or NO_SCORE, BAND_TEXT_COLORS[NO_SCORE])

@@ -1,12 +1,23 @@
 """The agency registry: which PPID sites are monitored, who gets reminded, who reports to whom.
 
-One file, YAML or CSV, with the contract's columns (``id, name, url, email, role, parent``)
-and optional columns: ``insecure_tls`` (accept a bad certificate for that agency),
-``platform`` (the site's CMS, when detection from the start page guesses wrong) and
-``render`` (``auto``, ``always`` or ``never``: whether its pages may be rendered in a
-headless browser, contract §6).
-A file with any bad row is refused whole, with every problem listed by row number, so a
-typo never imports half a city.
+One file with the contract's columns (``id, name, url, email, role, parent``) and optional
+columns: ``insecure_tls`` (accept a bad certificate for that agency), ``platform`` (the site's
+CMS, when detection from the start page guesses wrong; the names are the records of
+``core/platforms.yaml``) and ``render`` (``auto``, ``always`` or ``never``: whether its pages
+may be rendered in a headless browser, contract §6). Accepted forms:
+
+- YAML: a top-level ``agencies:`` list of mappings. Aliases (``*name``) are refused: a
+  registry has no use for them, and expanding them is how a 1 kB "billion laughs" file takes
+  gigabytes of memory.
+- CSV, UTF-8, separated by ``,`` or by ``;`` (what Excel writes where the decimal mark is a
+  comma, as in Indonesian settings) or tabs; the header row names every contract column.
+- ``.xlsx`` (Excel), first sheet, header in row 1.
+
+Each row is validated by :class:`AgencyRow` (a pydantic model); then the rows are checked
+against each other (unique ids, every ``pelaksana`` has a ``utama`` parent). A file with any
+bad row is refused whole, every problem listed with the row number a spreadsheet shows
+(the header is row 1; for YAML the agency's position in the list and its line), so a typo
+never imports half a city. Files above :data:`MAX_REGISTRY_BYTES` are refused unread.
 """
 
 from __future__ import annotations
@@ -14,13 +25,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from scrapers.crawling.platforms import PLATFORMS
+from core.platforms import platform_names
 
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
 OPTIONAL_COLUMNS = ("insecure_tls", "platform", "render")
@@ -31,10 +46,19 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 TRUE_WORDS = {"true", "yes", "1", "ya"}
 FALSE_WORDS = {"false", "no", "0", "tidak", ""}
+MAX_REGISTRY_BYTES = 20_000_000
+"""A registry file above this size is refused before it is parsed (a national registry of
+every PPID is a few MB)."""
+MAX_XLSX_UNPACKED_BYTES = 200_000_000
+"""An .xlsx is a zip: refused when its parts would unpack to more than this (a zip bomb)."""
+MAX_ROWS = 200_000
+"""Rows read from one file; a longer file is refused."""
 
 
 @dataclass(frozen=True)
 class Agency:
+    """One monitored public body (a validated registry row)."""
+
     id: str
     name: str
     url: str
@@ -50,6 +74,8 @@ class Agency:
 
 @dataclass(frozen=True)
 class Registry:
+    """The agencies of one registry file, in file order."""
+
     source: str
     agencies: tuple[Agency, ...]
 
@@ -60,6 +86,7 @@ class Registry:
         return len(self.agencies)
 
     def get(self, agency_id: str) -> Agency:
+        """The agency with this id (KeyError when there is none)."""
         for agency in self.agencies:
             if agency.id == agency_id:
                 return agency
@@ -69,108 +96,143 @@ class Registry:
 class RegistryError(ValueError):
     """A refused registry file; ``problems`` lists ``(row, message)`` for every bad row."""
 
-    def __init__(self, source: str, problems: list[tuple[int | None, str]]):
+    def __init__(self, source: str, problems: list[tuple[int | None, str]],
+                 where: Callable[[int], str] | None = None):
         self.source = source
         self.problems = problems
+        where = where or (lambda row: f"row {row}")
         lines = [f"{source}: registry refused ({len(problems)} problem(s)); nothing imported"]
         for row, message in problems:
-            lines.append(f"  row {row}: {message}" if row is not None else f"  {message}")
+            lines.append(f"  {where(row)}: {message}" if row is not None else f"  {message}")
         super().__init__("\n".join(lines))
 
 
-def load_registry(path: str | Path) -> Registry:
-    """Read and validate a registry file (``.yaml``/``.yml`` or ``.csv``)."""
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise RegistryError(source, [(None, f"cannot read file: {exc.strerror or exc}")]) from exc
-    except UnicodeDecodeError as exc:
-        raise RegistryError(source, [(None, f"not UTF-8 text: {exc}")]) from exc
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        rows = _yaml_rows(text, source)
-    elif path.suffix.lower() == ".csv":
-        rows = _csv_rows(text, source)
-    else:
-        raise RegistryError(source, [(None, "unknown file type: use .yaml, .yml or .csv")])
-    return Registry(source, validate_rows(rows, source))
+def _text(value: Any) -> str:
+    """A cell as text: YAML booleans and numbers, spreadsheet numbers and empty cells."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
-def _yaml_rows(text: str, source: str) -> list[tuple[int, dict]]:
-    """(row number, mapping) pairs; the row number is the 1-based position in ``agencies:``."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise RegistryError(source, [(None, f"not valid YAML: {exc}")]) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
-        raise RegistryError(source, [(None, "expected a top-level 'agencies:' list")])
-    return list(enumerate(data["agencies"], start=1))
+class AgencyRow(BaseModel):
+    """One registry row as read from the file, validated column by column."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    url: str
+    email: str = ""
+    role: str
+    parent: str = ""
+    insecure_tls: str = ""
+    platform: str = ""
+    render: str = "auto"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cells_as_text(cls, row: Any) -> Any:
+        if not isinstance(row, dict):
+            raise ValueError("not a mapping of columns")
+        if None in row:
+            raise ValueError("more values than columns")
+        return {str(key).strip(): _text(value) for key, value in row.items()}
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not value:
+            raise ValueError("missing id")
+        if not SLUG.match(value):
+            raise ValueError(f"id {value!r} is not a slug (lower-case letters, digits, - and _)")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value:
+            raise ValueError("missing name")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _start_url(cls, value: str) -> str:
+        if not value:
+            raise ValueError("missing url")
+        if (reason := url_problem(value)) is not None:
+            raise ValueError(f"bad url {value!r}: {reason}")
+        return value
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        role = value.lower()
+        if role not in ROLES:
+            raise ValueError(f"role {value!r} is not one of: {', '.join(ROLES)}")
+        return role
+
+    @field_validator("email")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        if value and not all(EMAIL.match(e.strip()) for e in re.split(r"[;,]", value)):
+            raise ValueError(f"bad email {value!r}")
+        return value
+
+    @field_validator("insecure_tls")
+    @classmethod
+    def _yes_no(cls, value: str) -> str:
+        if value.lower() not in TRUE_WORDS | FALSE_WORDS:
+            raise ValueError(f"insecure_tls {value!r} is not true/false")
+        return value.lower()
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str) -> str:
+        platform = value.lower()
+        if platform and platform not in platform_names():
+            raise ValueError(f"platform {platform!r} is not one of: {', '.join(platform_names())}")
+        return platform
+
+    @field_validator("render")
+    @classmethod
+    def _render_mode(cls, value: str) -> str:
+        mode = value.lower() or "auto"
+        if mode not in RENDER_MODES:
+            raise ValueError(f"render {mode!r} is not one of: {', '.join(RENDER_MODES)}")
+        return mode
+
+    def agency(self) -> Agency:
+        """The row as the record the rest of Pantau passes around."""
+        return Agency(id=self.id, name=self.name, url=self.url, email=self.email, role=self.role,
+                      parent=self.parent, insecure_tls=self.insecure_tls in TRUE_WORDS,
+                      platform=self.platform, render=self.render)
 
 
-def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
-    """(row number, mapping) pairs; the row number is the data row (header excluded)."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("id", "url") if c not in header]
-    if missing:
-        raise RegistryError(source, [(None, f"header lacks column(s): {', '.join(missing)}")])
-    reader.fieldnames = header
-    return [(n, row) for n, row in enumerate(reader, start=1)]
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _row_problems(row) -> tuple[list[str], Agency | None]:
+def row_problems(row: Any) -> tuple[list[str], Agency | None]:
     """Problems of one row taken alone, and the Agency when there are none."""
-    if not isinstance(row, dict):
-        return ["not a mapping of columns"], None
-    problems = []
-    unknown = sorted(set(row) - set(COLUMNS) - set(OPTIONAL_COLUMNS) - {None})
-    if unknown:
-        problems.append(f"unknown column(s): {', '.join(map(str, unknown))}")
-    if None in row:
-        problems.append("more values than columns")
-    agency_id, url = _text(row.get("id")), _text(row.get("url"))
-    role = _role(row)
-    email = _text(row.get("email"))
-    insecure = _text(row.get("insecure_tls")).lower()
-    if not agency_id:
-        problems.append("missing id")
-    elif not SLUG.match(agency_id):
-        problems.append(f"id {agency_id!r} is not a slug (lower-case letters, digits, - and _)")
-    if not url:
-        problems.append("missing url")
-    elif (reason := url_problem(url)) is not None:
-        problems.append(f"bad url {url!r}: {reason}")
-    if role not in ROLES:
-        problems.append(f"role {role!r} is not one of: {', '.join(ROLES)}")
-    if email and not all(EMAIL.match(e.strip()) for e in re.split(r"[;,]", email)):
-        problems.append(f"bad email {email!r}")
-    if insecure not in TRUE_WORDS | FALSE_WORDS:
-        problems.append(f"insecure_tls {insecure!r} is not true/false")
-    platform = _text(row.get("platform")).lower()
-    if platform and platform not in PLATFORMS:
-        problems.append(f"platform {platform!r} is not one of: {', '.join(PLATFORMS)}")
-    render = _text(row.get("render")).lower() or "auto"
-    if render not in RENDER_MODES:
-        problems.append(f"render {render!r} is not one of: {', '.join(RENDER_MODES)}")
-    if problems:
-        return problems, None
-    agency = Agency(
-        id=agency_id,
-        name=_text(row.get("name")) or agency_id,
-        url=url,
-        email=email,
-        role=role,
-        parent=_text(row.get("parent")),
-        insecure_tls=insecure in TRUE_WORDS,
-        platform=platform,
-        render=render,
-    )
-    return [], agency
+    try:
+        return [], AgencyRow.model_validate(row).agency()
+    except ValidationError as exc:
+        return _messages(exc), None
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    unknown = sorted(str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden")
+    messages = [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+    for error in exc.errors():
+        if error["type"] == "extra_forbidden":
+            continue
+        if error["type"] == "missing":
+            messages.append(f"missing {error['loc'][0]}")
+        elif error["type"] == "value_error":
+            messages.append(str(error["ctx"]["error"]))
+        else:
+            messages.append(error["msg"])
+    return messages
 
 
 def url_problem(url: str) -> str | None:
@@ -189,43 +251,189 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def validate_rows(rows: list[tuple[int, dict]], source: str) -> tuple[Agency, ...]:
+def load_registry(path: str | Path) -> Registry:
+    """Read and validate a registry file (``.yaml``/``.yml``, ``.csv`` or ``.xlsx``)."""
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".yaml", ".yml", ".csv", ".xlsx"}:
+        hint = " (save it as .xlsx or CSV)" if suffix in {".xls", ".ods", ".numbers"} else ""
+        raise RegistryError(source, [(None, f"unknown file type {suffix or '(none)'!r}{hint}: "
+                                            "use .yaml, .yml, .csv or .xlsx")])
+    try:
+        size = path.stat().st_size
+        if size > MAX_REGISTRY_BYTES:
+            raise RegistryError(source, [(None, f"file is {size:,} bytes; a registry may have "
+                                                f"at most {MAX_REGISTRY_BYTES:,}")])
+        if suffix == ".xlsx":
+            rows = _xlsx_rows(path, source)
+            return Registry(source, validate_rows(rows, source))
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise RegistryError(source, [(None, f"cannot read file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(source, [(None, f"not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+                                            f"offset {exc.start}); in Excel save as "
+                                            "'CSV UTF-8', or save as .xlsx")]) from None
+    if suffix == ".csv":
+        return Registry(source, validate_rows(_csv_rows(text, source), source))
+    rows, lines = _yaml_rows(text, source)
+    return Registry(source, validate_rows(rows, source,
+                                          where=lambda n: f"agency {n} (line {lines[n]})"))
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (several times faster on a national registry)."""
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Raise on the first alias: composing keeps one node per anchor, so an alias is a node
+    reached twice. Nothing has been expanded yet, and the walk stops at the first repeat."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.YAMLError(f"aliases (*name) are not allowed in a registry (one repeats "
+                                 f"the value anchored at line {node.start_mark.line + 1})")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int, int]]:
+    """(position, mapping) pairs (1-based position in ``agencies:``), and each one's line."""
+    loader = _LOADER(text)
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            _refuse_aliases(root)
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        raise RegistryError(source, [(None, f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
+        raise RegistryError(source, [(None, "expected a top-level 'agencies:' list")])
+    items = next(value for key, value in root.value if key.value == "agencies").value
+    lines = {n: node.start_mark.line + 1 for n, node in enumerate(items, start=1)}
+    return list(enumerate(data["agencies"], start=1)), lines
+
+
+def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
+    """(spreadsheet row, mapping) pairs: the header is row 1, the first agency row 2."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        records = []
+        for record in reader:
+            if len(records) >= MAX_ROWS:
+                raise RegistryError(source, [(None, f"more than {MAX_ROWS:,} rows")])
+            records.append(record)
+    except csv.Error as exc:
+        raise RegistryError(source, [(None, f"not valid CSV: {exc}")]) from None
+    _check_header(header, source)
+    return [(n, _row(header, record)) for n, record in enumerate(records, start=2)
+            if any(cell.strip() for cell in record)]
+
+
+def _xlsx_rows(path: Path, source: str) -> list[tuple[int, dict]]:
+    """(spreadsheet row, mapping) pairs of the workbook's first sheet."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise RegistryError(source, [(None, "not an .xlsx workbook (not a zip file)")]) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise RegistryError(source, [(None, f"workbook unpacks to {unpacked:,} bytes; at most "
+                                            f"{MAX_XLSX_UNPACKED_BYTES:,} are read")])
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise RegistryError(source, [(None, f"not a readable .xlsx workbook: {exc}")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = [_text(h).lower() for h in next(lines, ())]
+        while header and not header[-1]:
+            header.pop()
+        _check_header(header, source)
+        rows = []
+        for number, values in enumerate(lines, start=2):
+            if number > MAX_ROWS + 1:
+                raise RegistryError(source, [(None, f"more than {MAX_ROWS:,} rows")])
+            cells = [_text(v) for v in values]
+            if any(cells):
+                rows.append((number, _row(header, cells)))
+        return rows
+    finally:
+        workbook.close()
+
+
+def _check_header(header: list[str], source: str) -> None:
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        found = ", ".join(h for h in header if h) or "nothing"
+        raise RegistryError(source, [(None, (
+            f"header row lacks column(s): {', '.join(missing)} (found: {found}); the registry "
+            f"needs {', '.join(COLUMNS)} — email and parent may be empty in a row"))])
+
+
+def _row(header: list[str], cells: list[str]) -> dict:
+    """A row as a mapping; extra non-empty cells past the header go under the key None."""
+    row: dict = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+    if any(_text(c) for c in cells[len(header):]):
+        row[None] = cells[len(header):]
+    return row
+
+
+def validate_rows(rows: list[tuple[int, Any]], source: str,
+                  where: Callable[[int], str] | None = None) -> tuple[Agency, ...]:
     """Every row's problems, then the cross-row ones (duplicates, parents); all or nothing."""
     problems: list[tuple[int | None, str]] = []
     agencies: list[Agency] = []
     first_row: dict[str, int] = {}
     for number, row in rows:
-        row_problems, agency = _row_problems(row)
-        problems += [(number, p) for p in row_problems]
+        found, agency = row_problems(row)
+        problems += [(number, p) for p in found]
         agency_id = _text(row.get("id")) if isinstance(row, dict) else ""
         if agency_id in first_row:
-            problems.append((number, f"duplicate id {agency_id!r} (first at row {first_row[agency_id]})"))
+            problems.append((number, f"duplicate id {agency_id!r} (first at "
+                                     f"{(where or _row_label)(first_row[agency_id])})"))
         elif agency_id:
             first_row[agency_id] = number
         if agency is not None:
             agencies.append(agency)
-    roles = {
-        _text(row.get("id")): _role(row) for _, row in rows if isinstance(row, dict)
-    }
+    roles = {_text(row.get("id")): _text(row.get("role")).lower()
+             for _, row in rows if isinstance(row, dict)}
     for number, row in rows:
         if isinstance(row, dict):
-            problems += [(number, p) for p in _parent_problems(_role(row), _text(row.get("parent")), roles)]
+            role, parent = _text(row.get("role")).lower(), _text(row.get("parent"))
+            problems += [(number, p) for p in _parent_problems(role, parent, roles)]
     if not rows:
         problems.append((None, "no agencies"))
     if problems:
-        raise RegistryError(source, sorted(problems, key=lambda p: (p[0] or 0)))
+        raise RegistryError(source, sorted(problems, key=lambda p: (p[0] or 0)), where)
     return tuple(agencies)
 
 
-def _role(row: dict) -> str:
-    return _text(row.get("role")).lower() or "pelaksana"
+def _row_label(row: int) -> str:
+    return f"row {row}"
 
 
 def _parent_problems(role: str, parent: str, roles: dict[str, str]) -> list[str]:
     if role == "utama":
         return [f"a PPID Utama has no parent (got {parent!r})"] if parent else []
+    if role != "pelaksana":
+        return []  # the role itself is reported
     if not parent:
-        return []
+        return ["a PPID Pelaksana needs a parent: the id of the PPID Utama it reports to"]
     if parent not in roles:
         return [f"unknown parent {parent!r}"]
     if roles[parent] != "utama":

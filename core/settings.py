@@ -1,83 +1,112 @@
 """Every setting of Pantau PPID, with its default, in one place.
 
-Like Scrapy's ``default_settings.py``: each limit the crawler, the scheduler or the
-reminders obey is a named field here with a documented default. Values come from, in
-increasing priority:
+Like Scrapy's ``default_settings.py``: each limit the crawler, the scheduler, the dashboard or
+the reminders obey is a typed, validated field here with a documented default (the docstring
+under each field is its documentation; the README table is generated from it). Values come
+from, in increasing priority:
 
 1. the defaults below;
 2. a settings file (YAML): ``--settings FILE`` or ``PANTAU_SETTINGS_FILE``, with one
-   mapping per section (``crawl:``, ``schedule:``, ``reminders:``, ``smtp:``, ``dashboard:``);
+   mapping per section (``crawl:``, ``schedule:``, ``reminders:``, ``smtp:``, ``checklist:``,
+   ``dashboard:``);
 3. the environment: ``PANTAU_<SECTION>_<FIELD>`` (e.g. ``PANTAU_CRAWL_MAX_PAGES=50``), plus
-   the contract's SMTP names ``PANTAU_SMTP_HOST`` … ``PANTAU_SMTP_SECURITY`` and
-   ``PANTAU_DASHBOARD_URL``.
+   the contract's SMTP names ``PANTAU_SMTP_HOST`` … ``PANTAU_SMTP_SECURITY``,
+   ``PANTAU_SMTP_FROM`` and ``PANTAU_DASHBOARD_URL``.
 
-The environment wins. Secrets (the SMTP password) are read here and never stored or logged.
+The environment wins. The layering is pydantic-settings' own (``settings_customise_sources``
+with two sources: the environment, then the file); this module only fixes the environment
+names (the contract's are not a mechanical ``PANTAU_<SECTION>_<FIELD>``) and turns pydantic's
+validation errors into one-line messages naming the file or the variable that held the value.
+Secrets (the SMTP password, or the file holding it) are read here and never stored or logged.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
-from dataclasses import dataclass, field, fields
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 CONTACT_URL = "https://github.com/pantau-ppid/pantau-ppid"
+MAX_SETTINGS_FILE_BYTES = 1_000_000
+"""A settings file is a few lines; anything bigger is refused before parsing."""
+
+NonNegInt = Annotated[int, Field(ge=0)]
+PositiveInt = Annotated[int, Field(ge=1)]
+Seconds = Annotated[float, Field(ge=0)]
+PositiveSeconds = Annotated[float, Field(gt=0)]
 
 
-@dataclass(frozen=True)
-class CrawlSettings:
+def _comma_list(value: Any) -> Any:
+    """``a, b`` (an environment variable) as a tuple; lists from YAML pass through."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class _Section(BaseModel):
+    """A settings section: frozen, no unknown keys, each field documented by its docstring."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True,
+                              validate_default=True)
+
+
+class CrawlSettings(_Section):
     """Limits of one site crawl. Every bound the crawler obeys is here."""
 
-    max_pages: int = 300
+    max_pages: NonNegInt = 300
     """HTML pages fetched per site (documents are verified, not counted here)."""
-    max_depth: int = 5
+    max_depth: NonNegInt = 5
     """Link hops from the start URL; sitemap URLs enter at depth 1."""
-    max_documents: int = 400
+    max_documents: NonNegInt = 400
     """Documents verified per site (each is a HEAD or a ranged GET)."""
-    host_delay: float = 1.0
+    host_delay: Seconds = 1.0
     """Seconds between two requests to the same host (raised by robots.txt Crawl-delay)."""
-    max_crawl_delay: float = 10.0
+    max_crawl_delay: Seconds = 10.0
     """Upper bound on a robots.txt Crawl-delay we honour, so one site cannot stall a run."""
-    connections_per_host: int = 1
+    connections_per_host: PositiveInt = 1
     """Requests in flight at once to one host."""
-    site_concurrency: int = 16
-    """Sites crawled in parallel by one worker."""
-    connect_timeout: float = 10.0
+    connect_timeout: PositiveSeconds = 10.0
     """Seconds to open a connection."""
-    read_timeout: float = 20.0
+    read_timeout: PositiveSeconds = 20.0
     """Seconds between two received bytes."""
-    page_timeout: float = 30.0
+    page_timeout: PositiveSeconds = 30.0
     """Total seconds for one request: DNS, connect, headers and body, however slowly they drip in."""
-    max_timeouts_in_row: int = 3
+    max_timeouts_in_row: PositiveInt = 3
     """A site whose requests hit ``page_timeout`` this many times in a row is left for this run
     (what it answered so far is kept), so a stuck site cannot hold a host others share."""
-    site_timeout: float = 900.0
+    site_timeout: PositiveSeconds = 900.0
     """Total seconds for one site; what is not fetched by then is left out of the run."""
-    max_page_bytes: int = 5_000_000
+    max_page_bytes: PositiveInt = 5_000_000
     """An HTML body is cut at this size (the rest is not read)."""
-    document_probe_bytes: int = 2048
+    max_robots_bytes: PositiveInt = 500 * 1024
+    """robots.txt is read up to this size (RFC 9309 §2.5: at least 500 KiB); the rest is ignored."""
+    document_probe_bytes: PositiveInt = 2048
     """First bytes of a document read to check that its type matches (a PDF starts with %PDF)."""
-    document_title_bytes: int = 262_144
+    document_title_bytes: NonNegInt = 262_144
     """Bytes of a PDF read for its first page's title and year when neither its link text nor
     its file name says what it is (``dokumen-12.pdf`` behind "Unduh"); 0 reads none."""
-    host_check_bytes: int = 131_072
+    host_check_bytes: PositiveInt = 131_072
     """Bytes of an off-site publication host's answer read to judge it (a deleted Drive file's
     message, a closed Google Form's notice)."""
-    max_redirects: int = 5
+    max_redirects: NonNegInt = 5
     """Redirects followed for one URL."""
-    retries: int = 2
+    retries: NonNegInt = 2
     """Retries after a connection error or a 5xx answer."""
-    retry_backoff: float = 0.5
+    retry_backoff: Seconds = 0.5
     """Seconds before the first retry; doubled each time."""
-    max_query_variants: int = 20
+    max_query_variants: NonNegInt = 20
     """Distinct query strings followed per path (bounds ?page=N archives and calendars)."""
-    max_path_segment_repeats: int = 2
+    max_path_segment_repeats: NonNegInt = 2
     """A URL whose path repeats one segment more often than this is a trap."""
-    max_url_length: int = 500
+    max_url_length: PositiveInt = 500
     """Longer URLs are not followed."""
     user_agent: str = f"PantauPPID/0.1 (+{CONTACT_URL}; pemantauan keterbukaan informasi publik)"
     """Names the monitor and where to learn about it."""
@@ -87,16 +116,16 @@ class CrawlSettings:
     """Read robots.txt ``Sitemap:`` lines and /sitemap.xml as extra start points."""
     obey_robots: bool = True
     """Honour robots.txt rules (RFC 9309)."""
-    max_sitemaps: int = 20
+    max_sitemaps: NonNegInt = 20
     """Sitemap files read per site (a sitemap index and the sitemaps it lists)."""
-    max_sitemap_bytes: int = 10_000_000
+    max_sitemap_bytes: PositiveInt = 10_000_000
     """A sitemap is read (decompressed) up to this size; the rest is left out."""
     document_head_first: bool = False
     """Ask with HEAD before the ranged GET for every document. Off: HEAD only where the first
     bytes prove nothing (CSV, drive links), saving one request per PDF."""
     min_calendar_year: int = 1990
     """Calendar-like URLs (``/agenda/1970/01``, ``?tahun=1850``) before this year are traps."""
-    max_calendar_years_ahead: int = 1
+    max_calendar_years_ahead: NonNegInt = 1
     """Calendar-like URLs more than this many years after the current one are traps."""
     allow_private: bool = False
     """Let every agency reach private addresses (10/8, 172.16/12, 192.168/16, fc00::/7): for
@@ -118,39 +147,50 @@ class CrawlSettings:
     """Pages of one paginated JSON list read (``next_page_url``, ``?page=N``)."""
 
 
-@dataclass(frozen=True)
-class ScheduleSettings:
-    """When the long-running scheduler (``pantau serve``) runs the flows."""
+class ScheduleSettings(_Section):
+    """When the long-running scheduler (``pantau serve``) runs the flows, and how widely."""
 
     crawl_cron: str = "0 2 * * 1"
     """Weekly crawl: Monday 02:00."""
     timezone: str = "Asia/Jakarta"
-    """Time zone of the cron expressions."""
+    """Time zone of the cron expressions, of a run's "today" and of reminder times (WIB here)."""
     registry: str = "registry.yaml"
     """The registry file the scheduled crawl reads."""
     db: str = "pantau.duckdb"
     """The DuckDB file the scheduled crawl writes."""
     task_runner: str = "threads"
     """``threads`` (local pool), ``dask`` (a LocalCluster) or ``dask://HOST:PORT`` (a cluster)."""
-    max_workers: int = 8
-    """Agencies crawled at once by the local runner."""
-    agency_task_timeout: float = 1800.0
+    max_workers: PositiveInt = 8
+    """Agencies crawled at once: threads of the local runner, or worker processes of ``dask``."""
+    dask_threads_per_worker: PositiveInt = 4
+    """Threads in each worker process of the ``dask`` LocalCluster (agencies per process)."""
+    agency_task_timeout: PositiveSeconds = 1800.0
     """Seconds before an agency's crawl task is abandoned (that agency is ``unreachable``)."""
-    agency_task_retries: int = 1
+    agency_task_retries: NonNegInt = 1
     """Retries of a failed agency task before it counts as ``unreachable``."""
+    agency_task_retry_backoff: Seconds = 5.0
+    """Seconds before the first retry of a failed agency task; doubled for each further retry."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from exc
+        return value
 
 
-@dataclass(frozen=True)
-class ReminderSettings:
+class ReminderSettings(_Section):
     """Who is reminded, how often, and when the PPID Utama is copied."""
 
-    min_interval_days: int = 7
+    min_interval_days: NonNegInt = 7
     """At most one reminder per agency in this many days."""
-    escalate_after: int = 3
+    escalate_after: NonNegInt = 3
     """After this many reminders with no improvement, the parent PPID Utama is copied."""
-    reply_within_days: int = 14
+    reply_within_days: NonNegInt = 14
     """The reply-by date in the message is this many days after sending."""
-    send_retries: int = 2
+    send_retries: NonNegInt = 2
     """Retries of a failed send before it stays ``failed``."""
     templates_dir: str = ""
     """A folder with edited templates; empty means the bundled ones."""
@@ -158,29 +198,30 @@ class ReminderSettings:
     """Extra channels (WhatsApp, Telegram …) as Apprise URLs, comma-separated in the env."""
     utama_contact: str = ""
     """Contact line of the PPID Utama shown in messages (defaults to its registry email)."""
-    retry_backoff: float = 5.0
+    retry_backoff: Seconds = 5.0
     """Seconds before the first retry of a failed send; doubled for each further retry."""
     dashboard_page: str = "/badan-publik"
     """Dashboard page of one agency; messages link to ``dashboard.url`` + this + ``?agency=<id>``."""
 
+    _split_urls = field_validator("apprise_urls", mode="before")(_comma_list)
 
-@dataclass(frozen=True)
-class SmtpSettings:
+
+class SmtpSettings(_Section):
     """Outgoing mail. Read from the environment names of the contract."""
 
     host: str = ""
     """SMTP server (``PANTAU_SMTP_HOST``); empty means reminders cannot be sent by e-mail."""
-    port: int = 25
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
     """SMTP port (``PANTAU_SMTP_PORT``)."""
     user: str = ""
     """Login name (``PANTAU_SMTP_USER``); empty means no login."""
-    password: str = field(default="", repr=False)
+    password: str = Field(default="", repr=False)
     """Login password (``PANTAU_SMTP_PASSWORD``); never stored in DuckDB nor logged."""
     sender: str = "pantau-ppid@localhost"
     """The From address (``PANTAU_SMTP_FROM``)."""
-    security: str = "none"
+    security: Literal["none", "starttls", "ssl"] = "none"
     """``none``, ``starttls`` or ``ssl`` (``PANTAU_SMTP_SECURITY``)."""
-    timeout: float = 30.0
+    timeout: PositiveSeconds = 30.0
     """Seconds before an SMTP connection attempt gives up."""
     password_file: str = ""
     """A file holding the login password (a Docker/systemd secret), read at send time when
@@ -190,41 +231,36 @@ class SmtpSettings:
     system's trust store. The certificate is always verified."""
 
 
-@dataclass(frozen=True)
-class ChecklistSettings:
+class ChecklistSettings(_Section):
     """Which checklist the crawl and the reminders use."""
 
     extension_files: tuple[str, ...] = ()
     """A region's own checklist files (YAML), added to the bundled 30 categories; comma-separated in the env."""
 
+    _split_files = field_validator("extension_files", mode="before")(_comma_list)
 
-@dataclass(frozen=True)
-class DashboardSettings:
+
+class DashboardSettings(_Section):
+    """The Streamlit dashboard."""
+
     url: str = "http://localhost:8501"
     """Public address of the dashboard, used in reminder links."""
-    port: int = 8501
+    port: Annotated[int, Field(ge=1, le=65535)] = 8501
     """Port ``pantau dashboard`` listens on."""
+    refresh_seconds: Annotated[float, Field(ge=0.5)] = 30.0
+    """How often an open page checks for a newly committed run (and then redraws)."""
+    read_wait: Seconds = 10.0
+    """Seconds a read waits while the crawl holds the file before the page says it is busy."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    crawl: CrawlSettings = field(default_factory=CrawlSettings)
-    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
-    reminders: ReminderSettings = field(default_factory=ReminderSettings)
-    smtp: SmtpSettings = field(default_factory=SmtpSettings)
-    checklist: ChecklistSettings = field(default_factory=ChecklistSettings)
-    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
-
-    def replace(self, section: str, **changes: Any) -> Settings:
-        """A copy with some fields of one section changed."""
-        return dataclasses.replace(
-            self, **{section: dataclasses.replace(getattr(self, section), **changes)}
-        )
-
-
-class SettingsError(ValueError):
-    pass
-
+SECTIONS: dict[str, type[_Section]] = {
+    "crawl": CrawlSettings,
+    "schedule": ScheduleSettings,
+    "reminders": ReminderSettings,
+    "smtp": SmtpSettings,
+    "checklist": ChecklistSettings,
+    "dashboard": DashboardSettings,
+}
 
 # The contract fixes these environment names; other fields use PANTAU_<SECTION>_<FIELD>.
 CONTRACT_ENV = {
@@ -232,110 +268,152 @@ CONTRACT_ENV = {
     ("smtp", "port"): "PANTAU_SMTP_PORT",
     ("smtp", "user"): "PANTAU_SMTP_USER",
     ("smtp", "password"): "PANTAU_SMTP_PASSWORD",
+    ("smtp", "password_file"): "PANTAU_SMTP_PASSWORD_FILE",
     ("smtp", "sender"): "PANTAU_SMTP_FROM",
     ("smtp", "security"): "PANTAU_SMTP_SECURITY",
     ("dashboard", "url"): "PANTAU_DASHBOARD_URL",
 }
+SETTINGS_FILE_ENV = "PANTAU_SETTINGS_FILE"
 
 
-def _coerce(value: Any, default: Any, where: str) -> Any:
-    try:
-        if isinstance(default, bool):
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in {"1", "true", "yes", "on"}:
-                return True
-            if text in {"0", "false", "no", "off"}:
-                return False
-            raise ValueError(f"not a boolean: {value!r}")
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        if isinstance(default, tuple):
-            if isinstance(value, str):
-                return tuple(v.strip() for v in value.split(",") if v.strip())
-            return tuple(value)
-        return str(value)
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"{where}: {exc}") from exc
+def env_name(section: str, name: str) -> str:
+    """The environment variable that sets ``section.name``."""
+    return CONTRACT_ENV.get((section, name), f"PANTAU_{section.upper()}_{name.upper()}")
 
 
-def _section(cls: type, file_values: dict, name: str, env: dict[str, str], source: str):
-    unknown = set(file_values) - {f.name for f in fields(cls)}
-    if unknown:
-        raise SettingsError(f"{source}: unknown setting(s) in '{name}': {', '.join(sorted(unknown))}")
-    values = {}
-    for f in fields(cls):
-        default = getattr(cls(), f.name)
-        if f.name in file_values:
-            values[f.name] = _coerce(file_values[f.name], default, f"{source}: {name}.{f.name}")
-        env_name = CONTRACT_ENV.get((name, f.name), f"PANTAU_{name.upper()}_{f.name.upper()}")
-        if env_name in env and env[env_name] != "":
-            values[f.name] = _coerce(env[env_name], default, f"environment {env_name}")
-    return cls(**values)
+class SettingsError(ValueError):
+    """A settings file or variable is unusable; the message names it and the setting."""
+
+
+# What load_settings hands to the two sources below for one instantiation of Settings.
+_inputs: ContextVar[tuple[dict, dict[str, str]] | None] = ContextVar("pantau_settings_inputs",
+                                                                       default=None)
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """The settings file's sections (already read and size-checked by ``load_settings``)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # __call__ gives whole sections
+
+    def __call__(self) -> dict[str, Any]:
+        inputs = _inputs.get()
+        return dict(inputs[0]) if inputs else {}
+
+
+class _EnvSource(PydanticBaseSettingsSource):
+    """``PANTAU_<SECTION>_<FIELD>`` and the contract's names; empty values are ignored."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        inputs = _inputs.get()
+        env = inputs[1] if inputs else {}
+        values: dict[str, dict[str, str]] = {}
+        for section, name in _all_fields():
+            value = env.get(env_name(section, name), "")
+            if value != "":
+                values.setdefault(section, {})[name] = value
+        return values
+
+
+def _all_fields() -> list[tuple[str, str]]:
+    return [(section, name) for section, cls in SECTIONS.items() for name in cls.model_fields]
+
+
+class Settings(BaseSettings):
+    """All sections. Build it with :func:`load_settings`; ``Settings()`` alone is the defaults."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid")
+
+    crawl: CrawlSettings = CrawlSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    reminders: ReminderSettings = ReminderSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    checklist: ChecklistSettings = ChecklistSettings()
+    dashboard: DashboardSettings = DashboardSettings()
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
+                                   dotenv_settings, file_secret_settings):
+        """Highest priority first: explicit arguments, the environment, the settings file."""
+        return init_settings, _EnvSource(settings_cls), _FileSource(settings_cls)
+
+    def replace(self, section: str, **changes: Any) -> Settings:
+        """A copy with some fields of one section changed (validated like a loaded value)."""
+        current = getattr(self, section)
+        updated = type(current).model_validate({**current.model_dump(), **changes})
+        return self.model_copy(update={section: updated})
 
 
 def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
     """Defaults, overlaid by the settings file, overlaid by the environment."""
     env = dict(os.environ if env is None else env)
-    path = path or env.get("PANTAU_SETTINGS_FILE")
-    data: dict = {}
-    source = "defaults"
-    if path:
-        source = str(path)
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except OSError as exc:
-            raise SettingsError(f"{path}: cannot read settings file: {exc}") from exc
-        except yaml.YAMLError as exc:
-            raise SettingsError(f"{path}: not valid YAML: {exc}") from exc
-        if not isinstance(data, dict):
-            raise SettingsError(f"{path}: expected a mapping of sections")
-    sections = {f.name: f.default_factory for f in fields(Settings)}
-    unknown = set(data) - set(sections)
-    if unknown:
-        raise SettingsError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
-    built = {}
-    for name, factory in sections.items():
-        section_data = data.get(name) or {}
-        if not isinstance(section_data, dict):
-            raise SettingsError(f"{source}: section '{name}' must be a mapping")
-        built[name] = _section(factory, section_data, name, env, source)
-    settings = Settings(**built)
-    if settings.smtp.security not in {"none", "starttls", "ssl"}:
-        raise SettingsError(
-            f"smtp.security must be none, starttls or ssl, not {settings.smtp.security!r}"
-        )
-    return settings
+    path = path or env.get(SETTINGS_FILE_ENV) or None
+    data = _read_file(Path(path)) if path else {}
+    token = _inputs.set((data, env))
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc, path, data, env)) from None
+    finally:
+        _inputs.reset(token)
+
+
+def _read_file(path: Path) -> dict:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SETTINGS_FILE_BYTES:
+            raise SettingsError(f"{path}: settings file is {size} bytes; at most "
+                                f"{MAX_SETTINGS_FILE_BYTES} are read")
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read settings file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: not UTF-8 text: {exc.reason}") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a mapping of sections")
+    return {section: {} if values is None else values for section, values in data.items()}
+
+
+def _explain(exc: ValidationError, path: Any, data: dict, env: dict[str, str]) -> str:
+    """One line per problem, each naming where the bad value came from."""
+    source = str(path) if path else "defaults"
+    unknown_sections = sorted(str(e["loc"][0]) for e in exc.errors()
+                              if e["type"] == "extra_forbidden" and len(e["loc"]) == 1)
+    lines = [f"{source}: unknown section(s): {', '.join(unknown_sections)}"] if unknown_sections else []
+    unknown_fields: dict[str, list[str]] = {}
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        if error["type"] == "extra_forbidden":
+            if len(loc) == 2:
+                unknown_fields.setdefault(loc[0], []).append(loc[1])
+            continue
+        if len(loc) == 1:
+            lines.append(f"{source}: section '{loc[0]}' must be a mapping")
+            continue
+        section, name = loc[0], loc[1]
+        variable = env_name(section, name)
+        if env.get(variable, "") != "":
+            where = f"environment {variable} ({section}.{name})"
+        else:
+            where = f"{source}: {section}.{name}"
+        shown = repr(error.get("input"))[:80]
+        lines.append(f"{where}: {error['msg']} (got {shown})")
+    for section, names in unknown_fields.items():
+        lines.append(f"{source}: unknown setting(s) in '{section}': {', '.join(sorted(names))}")
+    return "; ".join(lines)
 
 
 def describe_settings() -> list[tuple[str, str, Any, str]]:
     """(section, field, default, doc) for every setting, for the README and `--help`."""
-    import ast
-    import inspect
-
-    docs: dict[tuple[str, str], str] = {}
-    tree = ast.parse(inspect.getsource(sys.modules[__name__]))
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            body = node.body
-            for i, stmt in enumerate(body):
-                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                    nxt = body[i + 1] if i + 1 < len(body) else None
-                    if isinstance(nxt, ast.Expr) and isinstance(getattr(nxt, "value", None), ast.Constant):
-                        docs[(node.name, stmt.target.id)] = str(nxt.value.value)
-    rows = []
-    for section in fields(Settings):
-        cls = section.default_factory
-        for f in fields(cls):
-            rows.append((section.name, f.name, getattr(cls(), f.name), docs.get((cls.__name__, f.name), "")))
-    return rows
-
-
-def env_name(section: str, name: str) -> str:
-    return CONTRACT_ENV.get((section, name), f"PANTAU_{section.upper()}_{name.upper()}")
+    return [(section, name, info.default, " ".join((info.description or "").split()))
+            for section, cls in SECTIONS.items() for name, info in cls.model_fields.items()]
 
 
 def settings_table() -> str:
@@ -362,7 +440,5 @@ def update_readme(path: str | Path) -> bool:
 
 
 if __name__ == "__main__":
-    import sys as _sys
-
-    target = _sys.argv[1] if len(_sys.argv) > 1 else "README.md"
+    target = sys.argv[1] if len(sys.argv) > 1 else "README.md"
     print("updated" if update_readme(target) else "up to date", target)

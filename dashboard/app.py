@@ -28,13 +28,13 @@ HERE = Path(__file__).resolve().parent
 # Not "pages/": Streamlit treats a pages/ folder beside the entry point as a legacy (v1)
 # multipage app until st.navigation has run, which runs page files without this entry point.
 PAGES_DIR = HERE / "views"
-# How often an open page checks for a newly committed run (seconds; the environment variable
-# exists for tests). No bare strings at module level here: Streamlit's "magic" would print them.
-REFRESH_ENV = "PANTAU_DASHBOARD_REFRESH_SECONDS"
-REFRESH_EVERY = timedelta(seconds=max(0.5, float(os.environ.get(REFRESH_ENV) or 30)))
+# How often an open page checks for a newly committed run (setting dashboard.refresh_seconds).
+# No bare strings at module level here: Streamlit's "magic" would print them.
+REFRESH_EVERY = timedelta(seconds=data.SETTINGS.refresh_seconds)
 
 
 def pages() -> list:
+    """The dashboard's pages, in menu order."""
     return [
         st.Page(PAGES_DIR / "ringkasan.py", title="Ringkasan", icon=":material/dashboard:",
                 url_path="ringkasan", default=True),
@@ -50,6 +50,7 @@ def pages() -> list:
 
 
 def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> None:
+    """The Streamlit entry point: resolve the database, then run the chosen page."""
     st.set_page_config(page_title="Pantau PPID", page_icon=":material/policy:", layout="wide")
     page = st.navigation(pages())
     st.sidebar.caption("Pantau PPID — pemantauan kepatuhan keterbukaan informasi publik "

@@ -22,16 +22,28 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from core.settings import SettingsError, load_settings
+from core.settings import DashboardSettings, SettingsError, load_settings
 from dashboard import labels
 from warehouse import db, queries
 from warehouse.reports import content, html, monev, pdf
-from warehouse.scoring import band as score_band
 
 DB_ENV = "PANTAU_DB"
 TREND_RUNS = 12
 """How many recent runs the ranking's sparkline shows."""
-READ_WAIT = 10.0
+
+
+def _dashboard_settings() -> DashboardSettings:
+    """``dashboard.*`` from the environment (and ``PANTAU_SETTINGS_FILE``). ``pantau dashboard``
+    has checked them before starting Streamlit; a direct ``streamlit run`` with bad values
+    falls back to the defaults rather than show a traceback."""
+    try:
+        return load_settings().dashboard
+    except SettingsError:
+        return DashboardSettings()
+
+
+SETTINGS = _dashboard_settings()
+READ_WAIT = SETTINGS.read_wait
 """Seconds a read waits while the crawl holds the file before the page says it is busy."""
 
 
@@ -372,6 +384,7 @@ def matrix_wide(rows: pd.DataFrame, agency_order: list[str]) -> pd.DataFrame:
 
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """Status changes between two runs with Indonesian labels and safe links."""
     table = changes.copy()
     table["change_label"] = table["change"].map(lambda c: labels.CHANGE_LABELS.get(c, c))
     table["from_label"] = table["from_status"].map(labels.status_label)
@@ -381,6 +394,7 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def change_counts(changes: pd.DataFrame) -> dict[str, int]:
+    """How many changes of each kind (every kind present, zero when none)."""
     counts = changes["change"].value_counts() if not changes.empty else pd.Series(dtype=int)
     return {c: int(counts.get(c, 0)) for c in labels.CHANGES}
 
@@ -400,6 +414,7 @@ def score_moves(score_changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def reminders_table(reminders: pd.DataFrame) -> pd.DataFrame:
+    """The reminder log with Indonesian status and kind labels."""
     table = reminders.copy()
     table["status_label"] = table["status"].map(
         lambda s: labels.REMINDER_STATUS_LABELS.get(s, s))
@@ -408,12 +423,6 @@ def reminders_table(reminders: pd.DataFrame) -> pd.DataFrame:
 
 
 def reminder_counts(reminders: pd.DataFrame) -> dict[str, int]:
+    """How many reminders per status (every status present, zero when none)."""
     counts = reminders["status"].value_counts() if not reminders.empty else pd.Series(dtype=int)
     return {s: int(counts.get(s, 0)) for s in labels.REMINDER_STATUS_LABELS}
-
-
-def band_for(score: float | None) -> str:
-    """The band label of a score (for numbers computed here, e.g. the city average)."""
-    if score is None or pd.isna(score):
-        return labels.NO_SCORE
-    return score_band(float(score))

@@ -68,6 +68,7 @@ def _xlsx_text(value):
 
 
 def to_excel(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
+    """A table as an .xlsx file (cells neutralised against formula injection)."""
     buffer = io.BytesIO()
     clean = spreadsheet_safe(frame)  # list cells joined into text first
     clean.columns = [_xlsx_text(c) for c in clean.columns]

@@ -33,6 +33,8 @@ class LaunchError(RuntimeError):
 
 @dataclass
 class Server:
+    """A running Streamlit dashboard process and its address."""
+
     process: subprocess.Popen
     url: str
 
@@ -88,12 +90,14 @@ def command(path: str | Path, port: int, host: str = HOST) -> list[str]:
 
 
 def free_port(host: str = HOST) -> int:
+    """A port free on ``host`` now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
 def port_in_use(port: int, host: str = HOST) -> bool:
+    """Whether something already listens on ``host:port``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
         return sock.connect_ex((host, port)) == 0
@@ -127,6 +131,7 @@ def _env() -> dict[str, str]:
 
 
 def healthy(url: str, timeout: float = 1.0) -> bool:
+    """Whether the Streamlit server at ``url`` answers its health check."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as response:
             return response.status == 200
@@ -135,6 +140,7 @@ def healthy(url: str, timeout: float = 1.0) -> bool:
 
 
 def wait_until_healthy(process: subprocess.Popen, url: str, timeout: float = 60.0) -> None:
+    """Wait until the server answers (LaunchError if it exits or ``timeout`` passes)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -12,10 +12,8 @@ fails the run.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -26,6 +24,7 @@ from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
 from core.checklist import Checklist, load_checklist
+from core.clock import local_today
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, load_settings
 from core.vocabulary import run_word
@@ -51,6 +50,7 @@ CRAWL_TAG = "pantau-crawl"
 
 @task(name="load-registry", cache_policy=NO_CACHE)
 def load_registry_task(path: str) -> Registry:
+    """Prefect task: read and validate the registry (a bad file fails the flow at once)."""
     return load_registry(path)
 
 
@@ -82,6 +82,7 @@ def _parent_name(reg: Registry, agency: Agency) -> str:
 
 
 def unreachable_findings(checklist: Checklist) -> list[Finding]:
+    """Every category ``unreachable``: what an agency gets when its site could not be checked."""
     return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
 
 
@@ -91,10 +92,6 @@ def read_http_caches(db_path: Path, agencies: list[Agency]) -> dict[str, tuple[d
         return {a.id: ({}, {}) for a in agencies}
     with warehouse_db.writing(db_path) as con:  # migrates an older file before reading
         return {a.id: load_http_cache(con, a.id) for a in agencies}
-
-
-def jakarta_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
 def collect_outcome(agency: Agency, fetched: PrefectFuture, detected: PrefectFuture,
@@ -142,10 +139,11 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     logger.info("Crawling %d agencies from %s", len(agencies), registry)
     fetch = fetch_site.with_options(
         retries=settings.schedule.agency_task_retries,
-        retry_delay_seconds=exponential_backoff(backoff_factor=5),
+        retry_delay_seconds=exponential_backoff(
+            backoff_factor=settings.schedule.agency_task_retry_backoff),
         timeout_seconds=settings.schedule.agency_task_timeout,
     )
-    today = today or jakarta_today()
+    today = today or local_today(settings)
     fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
     detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
                 for f, a in zip(fetched, agencies, strict=True)]
@@ -181,7 +179,7 @@ def store_run(db_path: Path, started: datetime, reg: Registry, settings: Setting
     """The flow's one write: the whole run in a transaction, then its summary."""
     record = RunRecord(
         started_at=started, finished_at=datetime.now(UTC), categories=list(checklist),
-        outcomes=outcomes, registry=reg.source, settings={"crawl": asdict(settings.crawl)},
+        outcomes=outcomes, registry=reg.source, settings={"crawl": settings.crawl.model_dump()},
     )
     try:
         return _write_run(db_path, record, outcomes)

@@ -46,6 +46,7 @@ def deploy(pool: str, settings_file: str | None = None) -> list:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """``python -m flows.deploy --pool NAME``: register the deployments with a work pool."""
     parser = argparse.ArgumentParser(description="Deploy Pantau PPID flows to a work pool.")
     parser.add_argument("--pool", required=True, help="Prefect work pool name")
     parser.add_argument("--settings", default=None, help="settings YAML file")

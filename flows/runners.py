@@ -3,7 +3,8 @@
 ``schedule.task_runner``:
 
 - ``threads`` — a thread pool of ``schedule.max_workers`` in the flow's process (default);
-- ``dask`` — a Dask ``LocalCluster`` of ``max_workers`` worker processes on this machine;
+- ``dask`` — a Dask ``LocalCluster`` of ``max_workers`` worker processes on this machine, each
+  with ``dask_threads_per_worker`` threads;
 - ``dask://HOST:PORT`` (or ``tcp://HOST:PORT``) — an existing Dask cluster's scheduler: each
   agency's crawl runs on whichever worker is free. Only the flow writes to DuckDB.
 """
@@ -16,6 +17,7 @@ from core.settings import ScheduleSettings
 
 
 def task_runner_for(schedule: ScheduleSettings):
+    """The Prefect task runner ``schedule.task_runner`` names (see the module docstring)."""
     kind = schedule.task_runner.strip()
     if kind == "threads":
         return ThreadPoolTaskRunner(max_workers=schedule.max_workers)
@@ -24,7 +26,7 @@ def task_runner_for(schedule: ScheduleSettings):
 
         return DaskTaskRunner(
             cluster_class="distributed.LocalCluster",
-            cluster_kwargs={"n_workers": schedule.max_workers, "threads_per_worker": 4,
+            cluster_kwargs={"n_workers": schedule.max_workers, "threads_per_worker": schedule.dask_threads_per_worker,
                             "processes": True, "dashboard_address": None},
         )
     if kind.startswith(("dask://", "tcp://")):

@@ -13,4 +13,5 @@ from core.settings import ScheduleSettings
 
 
 def crawl_schedule(schedule: ScheduleSettings) -> Schedule:
+    """The weekly crawl's cron schedule, in ``schedule.timezone``."""
     return Cron(schedule.crawl_cron, timezone=schedule.timezone)

@@ -16,6 +16,7 @@ from flows.schedules import crawl_schedule
 
 
 def deployments(settings: Settings, settings_file: str | None = None) -> list:
+    """The deployments ``pantau serve`` runs: the weekly pipeline and the reminders."""
     from flows.reminders import send_reminders
 
     params = {"registry": settings.schedule.registry, "db": settings.schedule.db,
@@ -32,4 +33,5 @@ def deployments(settings: Settings, settings_file: str | None = None) -> list:
 
 
 def serve_forever(settings: Settings, settings_file: str | None = None) -> None:
+    """Run the scheduler in this process until it is stopped."""
     serve(*deployments(settings, settings_file))

@@ -37,6 +37,7 @@ def _fmt(value) -> str:
 
 
 def summary_markdown(summary: dict) -> str:
+    """The run summary as the Markdown of the flow run's artifact."""
     lines = [
         f"# Pantau PPID — {run_word(summary['run_id'])}",
         "",

@@ -33,6 +33,7 @@ SettingsOption = Annotated[
 
 
 def fail(message: str, code: int = 1) -> None:
+    """Print a message for the user on stderr and exit with ``code``."""
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
@@ -57,6 +58,7 @@ def database_errors(db: Path) -> Iterator[None]:
 
 
 def settings_or_exit(path: Path | None):
+    """The settings, or exit 2 with the one-line reason."""
     try:
         return load_settings(path)
     except SettingsError as exc:
@@ -98,7 +100,7 @@ def quiet_prefect():
 
 @app.command(help="Satu putaran pemantauan atas semua badan publik di registry, disimpan ke basis data.")
 def crawl(
-    registry: Annotated[Path, typer.Option("--registry", help="Berkas registry (YAML atau CSV).")],
+    registry: Annotated[Path, typer.Option("--registry", help="Berkas registry (YAML, CSV atau .xlsx).")],
     db: DbOption,
     max_pages: Annotated[int | None, typer.Option("--max-pages", help="Halaman per situs (bawaan dari pengaturan: 300).")] = None,
     settings: SettingsOption = None,
@@ -309,7 +311,7 @@ def monev_sheet(
 
 
 @registry_app.command("check", help="Periksa berkas registry; setiap baris yang salah disebutkan.")
-def registry_check(file: Annotated[Path, typer.Argument(help="Berkas registry (YAML atau CSV).")]) -> None:
+def registry_check(file: Annotated[Path, typer.Argument(help="Berkas registry (YAML, CSV atau .xlsx).")]) -> None:
     """Validate a registry file; lists every bad row."""
     try:
         registry = load_registry(file)
@@ -361,4 +363,5 @@ def db_export(
 
 
 def main() -> None:
+    """Entry point of the ``pantau`` command."""
     app()

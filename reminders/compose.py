@@ -37,6 +37,8 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 
 
 class TemplateConfigError(ValueError):
+    """The configured templates folder is unusable; the message says why."""
+
     pass
 
 
@@ -88,16 +90,19 @@ def _bundled_checklist():
 
 
 def one_line(text: str) -> str:
+    """Collapse all white space (newlines too) to single spaces: for headers and subjects."""
     return re.sub(r"\s+", " ", text).strip()
 
 
 def dashboard_link(settings: Settings, agency_id: str) -> str:
+    """The dashboard page of one agency, as linked from its reminder."""
     base = settings.dashboard.url.rstrip("/")
     page = "/" + settings.reminders.dashboard_page.lstrip("/")
     return f"{base}{page}?agency={quote(agency_id)}"
 
 
 def new_message_id(settings: Settings, kind: str, agency_id: str, run_id: int) -> str:
+    """A fresh Message-ID for one reminder, in the sender's domain."""
     sender = settings.smtp.sender
     domain = sender.rsplit("@", 1)[1].strip(" >") if "@" in sender else "pantau-ppid.local"
     return make_msgid(idstring=f"pantau.{kind}.{agency_id}.{run_id}", domain=domain or None)
@@ -114,6 +119,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class Escalation:
+    """How long an agency has been reminded without improving (for the copy to the PPID Utama)."""
+
     count: int
     since: date | None
     first_score: float | None
@@ -195,6 +202,7 @@ class Composer:
 
 
 def gap_view(gap: Gap, checked: date) -> dict:
+    """One lacking category as the templates see it (labels in Indonesian)."""
     return {
         "category_id": gap.category_id,
         "group": gap.group,

@@ -15,10 +15,9 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from core.clock import local_now
 from core.settings import Settings, SmtpSettings
 from reminders.compose import email_message
 from reminders.model import APPRISE, EMAIL, Delivery, Message
@@ -35,6 +34,7 @@ class SmtpNotConfigured(RuntimeError):
 
 
 def apprise_available() -> bool:
+    """Whether the optional Apprise package (``.[reminders]``) is installed."""
     try:
         import apprise  # noqa: F401
     except ImportError:
@@ -43,6 +43,7 @@ def apprise_available() -> bool:
 
 
 def smtp_password(smtp: SmtpSettings) -> str:
+    """The SMTP password from the setting or, when empty, from the password file; never logged."""
     if smtp.password:
         return smtp.password
     if smtp.password_file:
@@ -98,6 +99,7 @@ def send_email(message: Message, smtp: SmtpSettings) -> str | None:
 
 
 def send_apprise(message: Message, urls: tuple[str, ...]) -> str | None:
+    """Send one message to every Apprise URL; a note on partial failure, or None."""
     import apprise
 
     notifier = apprise.Apprise()
@@ -123,11 +125,6 @@ def describe_error(exc: BaseException) -> str:
 
 def _text(value) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def local_now(settings: Settings) -> datetime:
-    """Now, in ``schedule.timezone``, with its zone (the log stores TIMESTAMPTZ)."""
-    return datetime.now(ZoneInfo(settings.schedule.timezone))
 
 
 def deliver(message: Message, settings: Settings, *,

@@ -155,6 +155,8 @@ class Skip:
 
 @dataclass(frozen=True)
 class Plan:
+    """What one reminder pass will do: the messages to send and the agencies skipped, with why."""
+
     today: date
     messages: tuple[Message, ...] = ()
     skips: tuple[Skip, ...] = ()

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from core.clock import local_now
 from core.settings import Settings
 from core.vocabulary import REMINDER_KIND_WORDS, RUN
 from reminders import store
-from reminders.delivery import SmtpNotConfigured, apprise_available, deliver, local_now
+from reminders.delivery import SmtpNotConfigured, apprise_available, deliver
 from reminders.model import Delivery, Message, Plan, Snapshot, Summary
 from reminders.policy import plan as make_plan
 
@@ -28,6 +29,7 @@ class RemindersBusy(RuntimeError):
 
 
 def plan_step(snapshot: Snapshot, settings: Settings, today: date, apprise_ready: bool) -> Plan:
+    """The plan for this run's snapshot (pure; see ``reminders.policy``)."""
     return make_plan(snapshot, settings, today, apprise_ready=apprise_ready)
 
 
@@ -43,6 +45,7 @@ class Steps:
 
 
 def lock_path(db: str | Path) -> Path:
+    """The lock file that keeps two reminder passes on one database apart."""
     return Path(f"{db}.remind.lock")
 
 

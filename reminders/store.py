@@ -68,6 +68,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection, hints: dict[str, str] | None =
 
 
 def read_log(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
+    """Every row of the reminder log, oldest first."""
     return [
         LogEntry(id=r["id"], agency_id=r["agency_id"], run_id=r["run_id"], kind=r["kind"],
                  channel=r["channel"], recipients=r["recipients"], cc=r["cc"],
@@ -100,6 +101,7 @@ def claim(path: str | Path, plan: Plan, now: datetime) -> list[Message]:
 
 
 def claim_on(con: duckdb.DuckDBPyConnection, plan: Plan, now: datetime) -> list[Message]:
+    """Mark the plan's messages ``pending`` in one transaction; the ones this pass may send."""
     claimed: list[Message] = []
     con.execute("BEGIN TRANSACTION")
     try:
@@ -177,6 +179,7 @@ def record(path: str | Path, message: Message, delivery: Delivery, now: datetime
 
 def record_on(con: duckdb.DuckDBPyConnection, message: Message, delivery: Delivery,
               now: datetime) -> None:
+    """Record the outcome of sending one claimed message."""
     if message.row_id is None:
         raise ValueError("a message is recorded only after it was claimed")
     reason = None
@@ -188,10 +191,4 @@ def record_on(con: duckdb.DuckDBPyConnection, message: Message, delivery: Delive
         [delivery.status, reason, delivery.error, delivery.attempts, delivery.sent_at, now,
          message.row_id],
     ).fetchall()
-
-
-def log_rows(path: str | Path) -> list[LogEntry]:
-    """The reminder log (for the CLI summary and tests)."""
-    with warehouse_db.read_only(path) as con:
-        return read_log(con)
 

@@ -13,6 +13,7 @@ from .server import PLATFORM_WORLD, SampleWorld
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options of ``python -m sample_world``."""
     parser = argparse.ArgumentParser(
         prog="python -m sample_world",
         description="Menyajikan situs-situs PPID contoh di 127.0.0.1 sampai Ctrl-C.",
@@ -33,6 +34,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Serve the sample world on 127.0.0.1 until Ctrl-C, printing its registry and start URLs."""
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     registry = args.registry or Path(tempfile.mkdtemp(prefix="pantau-registry-")) / "registry.yaml"

@@ -43,6 +43,7 @@ def prepare(workdir: Path) -> tuple[Path, Path]:
 
 def crawl_epochs(world: SampleWorld, workdir: Path, db: Path, settings: Path,
                  say: Callable[[str], None] = print) -> list[int]:
+    """Crawl the sample world once per epoch (uploads appear between runs); the run ids."""
     registry = world.write_registry(workdir / "registry-demo.yaml")
     run_ids = []
     for epoch in EPOCHS:
@@ -74,4 +75,5 @@ def run_demo(workdir: Path, port: int = 8501, dashboard: bool = True,
 
 
 def clean(workdir: Path) -> None:
+    """Remove the demo's working folder."""
     shutil.rmtree(workdir, ignore_errors=True)

@@ -71,6 +71,7 @@ def _item_date(today: date, item: int) -> str:
 
 
 def archive_article(template: str, titles: list[str], query: str, today: date) -> str | None:
+    """One page of the endless news archive (the crawler-trap site), or None for a bad id."""
     values = parse_qs(query).get("id", [""])
     if not values[0].isdigit():
         return None

@@ -47,6 +47,8 @@ ZIP_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 
 
 class TemplateError(ValueError):
+    """A sample page template is broken; the message names it."""
+
     pass
 
 
@@ -72,6 +74,7 @@ def substitute(text: str, year: int, origins: Mapping[str, str]) -> str:
 
 
 def content_type_for(suffix: str) -> str:
+    """The Content-Type a sample file is served with, by its suffix."""
     suffix = suffix.lower()
     for table in (TEXT_TYPES, DOCUMENT_TYPES, BINARY_TYPES):
         if suffix in table:
@@ -80,6 +83,7 @@ def content_type_for(suffix: str) -> str:
 
 
 def looks_like_html(raw: bytes) -> bool:
+    """The file is an HTML page (served as text/html)."""
     head = raw.lstrip()[:15].lower()
     return head.startswith(b"<!doctype html") or head.startswith(b"<html")
 

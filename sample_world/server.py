@@ -44,6 +44,8 @@ DEFAULT_NOT_FOUND = (
 
 @dataclass
 class Response:
+    """One answer of the sample-world server."""
+
     status: int
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"

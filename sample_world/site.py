@@ -58,6 +58,8 @@ IMPLIED_SUFFIXES = (".html", ".pdf", ".docx", ".xlsx", ".json")
 
 
 class SiteError(ValueError):
+    """A sample site's files are inconsistent; the message names the file."""
+
     pass
 
 
@@ -71,6 +73,8 @@ class SiteFile:
 
 @dataclass
 class SiteDef:
+    """One sample site: its folder, its configuration and its labels per epoch."""
+
     id: str
     folder: Path
     config: dict[str, Any]
@@ -169,6 +173,7 @@ def _check_labels(path: Path, epoch: int, labels: dict, category_ids: tuple[str,
 
 
 def load_site(folder: Path, category_ids: tuple[str, ...] = CATEGORY_IDS) -> SiteDef:
+    """Read and check one sample site's folder."""
     config = _read_yaml(folder / "site.yaml")
     if "name" not in config:
         raise SiteError(f"{folder / 'site.yaml'}: no name")

@@ -53,6 +53,7 @@ def write_self_signed(folder: Path, common_name: str = "127.0.0.1") -> tuple[Pat
 
 
 def server_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
+    """A TLS server context for the self-signed HTTPS sample site."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_path, key_path)
     return context

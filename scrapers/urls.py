@@ -4,6 +4,12 @@ Normalisation is deliberately conservative: two spellings are merged only when e
 server treats them alike (case of scheme and host, default ports, fragments, session ids).
 The query string keeps its order, because some PPID portals route on the first parameter
 (``index.php?option=com_content&view=article``) and reordering would invent URLs.
+
+That is why this is not ``w3lib.url.canonicalize_url`` (Scrapy's): it sorts the query
+arguments and re-encodes the path, so it would merge or invent URLs that such portals treat
+differently; and w3lib would be a dependency of the product only for that (it is installed
+here only with the Scrapy benchmark peer). Session-id removal and the trap bounds below have
+no library equivalent.
 """
 
 from __future__ import annotations

@@ -64,10 +64,10 @@ def test_registry_check_lists_every_bad_row(tmp_path):
                    "utama,U2,notaurl,,pelaksana,ghost\n")
     result = invoke("registry", "check", bad)
     assert result.exit_code == 1
-    assert "row 2: missing id" in result.output
-    assert "row 3: duplicate id 'utama'" in result.output
-    assert "row 3: bad url 'notaurl'" in result.output
-    assert "row 3: unknown parent 'ghost'" in result.output
+    assert "row 3: missing id" in result.output  # as a spreadsheet numbers rows: header is row 1
+    assert "row 4: duplicate id 'utama' (first at row 2)" in result.output
+    assert "row 4: bad url 'notaurl'" in result.output
+    assert "row 4: unknown parent 'ghost'" in result.output
 
 
 def test_db_migrate_and_export(tmp_path):

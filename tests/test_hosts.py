@@ -52,3 +52,25 @@ def test_host_rule_for(url, name):
 )
 def test_judge_host_answer(rule, status, final, text, expected):
     assert judge_host_answer(rule, "https://x.test/a", status, final, text) == expected
+
+
+def test_the_bundled_table_knows_the_hosts_agencies_publish_on():
+    from scrapers.detection.hosts import bundled_host_rules
+
+    rules = bundled_host_rules()
+    expected = {
+        "https://drive.google.com/file/d/1AbCdEfGhIjK/view?usp=sharing": "google-drive",
+        "https://docs.google.com/forms/d/e/1FAIpQLSx/viewform": "google-forms",
+        "https://forms.gle/AbC123xyz": "google-forms-link",
+        "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjK/edit": "google-sheets",
+        "https://sirup.lkpp.go.id/sirup/ro/rekap/klpd/D123": "sirup",
+        "https://lpse.malangkab.go.id/eproc4": "lpse",
+        "https://jdih.malangkab.go.id/produk-hukum": "jdih",
+        "https://elhkpn.kpk.go.id/portal/user/check_pengumuman": "elhkpn",
+        "https://www.lapor.go.id/": "lapor",
+        "https://ppid.malangkab.go.id/dip": None,
+    }
+    assert {url: getattr(host_rule_for(url, rules), "name", None) for url in expected} == expected
+    publishes = {rule.name: rule.publishes for rule in rules}
+    assert publishes["sirup"] == ("pengadaan",) and publishes["jdih"] == ("regulasi",)
+    assert publishes["elhkpn"] == ("lhkpn",)

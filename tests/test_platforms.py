@@ -1,14 +1,9 @@
 import pytest
 
-from scrapers.crawling.platforms import (
-    GENERIC,
-    JOOMLA,
-    LARAVEL,
-    WORDPRESS,
-    detect_platform,
-    platform_named,
-)
+from scrapers.crawling.platforms import GENERIC, detect_platform, platform_named
 from scrapers.detection.extract import extract_page
+
+WORDPRESS, JOOMLA, LARAVEL = (platform_named(n) for n in ("wordpress", "joomla", "laravel"))
 
 
 def page(html, url="http://x.test/"):
@@ -58,3 +53,33 @@ def test_unknown_platform_names_are_refused():
     assert platform_named("drupal").name == "drupal"
     with pytest.raises(ValueError, match="unknown platform 'wix'"):
         platform_named("wix")
+
+
+def test_the_platform_records_are_data_in_core(tmp_path):
+    from core.platforms import PlatformFileError, load_platform_data, platform_names
+
+    assert platform_names() == ("wordpress", "joomla", "drupal", "laravel", "generic")
+    assert platform_names()[-1] == GENERIC.name
+    bad = tmp_path / "platforms.yaml"
+    bad.write_text("platforms:\n  - {name: wix, skips: ['/(unclosed']}\n  - {name: generic}\n")
+    with pytest.raises(PlatformFileError, match=r"platforms.yaml: platforms.0.skips.*bad regular"):
+        load_platform_data(bad)
+    bad.write_text("platforms:\n  - {name: generic}\n  - {name: wix}\n")
+    with pytest.raises(PlatformFileError, match="the last platform must be 'generic'"):
+        load_platform_data(bad)
+
+
+def test_publication_hosts_are_checked_where_the_platforms_are(tmp_path):
+    from core.platforms import PlatformFileError, load_platform_data
+
+    path = tmp_path / "platforms.yaml"
+    path.write_text("platforms:\n  - {name: generic}\npublication_hosts:\n"
+                    "  - {name: drive, domains: [drive.google.com], broken_urls: ['/closed(']}\n")
+    with pytest.raises(PlatformFileError, match=r"publication_hosts.0.broken_urls.*bad regular"):
+        load_platform_data(path)
+    path.write_text("platforms:\n  - {name: generic}\npublication_hosts:\n  - {name: jdih}\n")
+    with pytest.raises(PlatformFileError, match="needs domains, host_patterns, or any_host paths"):
+        load_platform_data(path)
+    path.write_text("platforms:\n  - {name: generic}\npublication_hosts:\n"
+                    "  - {name: lpse, host_patterns: ['^lpse\\\\.'], publishes: [pengadaan]}\n")
+    assert load_platform_data(path).publication_hosts[0].publishes == ("pengadaan",)

@@ -43,9 +43,9 @@ def test_missing_id_and_url_are_reported_by_row(tmp_path):
         "a,A,https://a.go.id/,,utama,\n"
         ",B,https://b.go.id/,,pelaksana,a\n"
         "c,C,,,pelaksana,a\n"))
-    assert (2, "missing id") in found
-    assert (3, "missing url") in found
-    assert "row 2: missing id" in message and "nothing imported" in message
+    assert (3, "missing id") in found  # spreadsheet rows: the header is row 1
+    assert (4, "missing url") in found
+    assert "row 3: missing id" in message and "nothing imported" in message
 
 
 def test_duplicate_id(tmp_path):
@@ -53,7 +53,7 @@ def test_duplicate_id(tmp_path):
         "id,name,url,email,role,parent\n"
         "a,A,https://a.go.id/,,utama,\n"
         "a,A2,https://a2.go.id/,,utama,\n"))
-    assert found == [(2, "duplicate id 'a' (first at row 1)")]
+    assert found == [(3, "duplicate id 'a' (first at row 2)")]
 
 
 @pytest.mark.parametrize("url, reason", [
@@ -93,23 +93,25 @@ agencies:
 """))
     rows = sorted({row for row, _ in found})
     assert rows == [1, 2, 3, 4]
-    assert "row 3: unknown column(s): colour" in message
-    assert "row 3: bad email 'not-an-email'" in message
-    assert "row 2: role 'boss' is not one of: utama, pelaksana" in message
-    assert "row 4: a PPID Utama has no parent (got 'y')" in message
+    assert "agency 3 (line 5): unknown column(s): colour" in message
+    assert "agency 3 (line 5): bad email 'not-an-email'" in message
+    assert "agency 2 (line 4): role 'boss' is not one of: utama, pelaksana" in message
+    assert "agency 4 (line 6): a PPID Utama has no parent (got 'y')" in message
 
 
 def test_file_level_problems(tmp_path):
     assert "expected a top-level 'agencies:' list" in problems(write(tmp_path, "r.yaml", "- a\n"))[1]
     assert "not valid YAML" in problems(write(tmp_path, "r.yaml", "agencies: [\n"))[1]
-    assert "header lacks column(s): url" in problems(write(tmp_path, "r.csv", "id,name\na,A\n"))[1]
-    assert "unknown file type" in problems(write(tmp_path, "r.json", "{}"))[1]
+    assert "header row lacks column(s): url, email, role, parent (found: id, name)" in problems(
+        write(tmp_path, "r.csv", "id,name\na,A\n"))[1]
+    assert "unknown file type '.json'" in problems(write(tmp_path, "r.json", "{}"))[1]
+    assert "save it as .xlsx or CSV" in problems(write(tmp_path, "r.xls", "x"))[1]
     assert "cannot read file" in problems(tmp_path / "absent.yaml")[1]
     assert "no agencies" in problems(write(tmp_path, "r.yaml", "agencies: []\n"))[1]
 
 
 def test_the_error_names_the_file(tmp_path):
-    path = write(tmp_path, "kota.csv", "id,url\n,https://a.go.id/\n")
+    path = write(tmp_path, "kota.csv", "id,name,url,email,role,parent\n,A,https://a.go.id/,,utama,\n")
     assert str(path) in problems(path)[1]
 
 
@@ -128,7 +130,110 @@ def test_platform_column_is_optional_and_checked(tmp_path):
     assert good.get("a").platform == "wordpress" and good.get("b").platform == ""
     found, _ = problems(write(tmp_path, "bad.csv",
         "id,name,url,email,role,parent,platform\na,A,https://a.go.id/,,utama,,wix\n"))
-    assert found == [(1, "platform 'wix' is not one of: wordpress, joomla, drupal, laravel, generic")]
+    assert found == [(2, "platform 'wix' is not one of: wordpress, joomla, drupal, laravel, generic")]
+
+
+HEADER = "id,name,url,email,role,parent\n"
+UTAMA_ROW = "diskominfo,Diskominfo,https://ppid.contoh.go.id/,ppid@contoh.go.id,utama,\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path):
+    import tracemalloc
+
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    lines.append("agencies: *a9")  # 9**10 strings once expanded
+    path = write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
+    tracemalloc.start()
+    try:
+        found, message = problems(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "aliases (*name) are not allowed in a registry (one repeats the value anchored at line" in message
+    assert peak < 5_000_000
+
+
+def test_a_huge_file_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as f:
+        f.truncate(25_000_000)  # sparse: the size is what counts
+    assert "file is 25,000,000 bytes; a registry may have at most 20,000,000" in problems(path)[1]
+
+
+def test_the_contract_columns_are_required(tmp_path):
+    found, message = problems(write(tmp_path, "r.csv",
+        "id,name,url\ndiskominfo,Diskominfo,https://ppid.contoh.go.id/\n"))
+    assert found == [(None, "header row lacks column(s): email, role, parent (found: id, name, url); "
+                            "the registry needs id, name, url, email, role, parent — email and "
+                            "parent may be empty in a row")]
+    found, _ = problems(write(tmp_path, "r.yaml",
+        "agencies:\n  - {id: a, url: 'https://a.go.id/'}\n"))
+    assert found == [(1, "missing name"), (1, "missing role")]
+
+
+def test_every_pelaksana_needs_a_parent(tmp_path):
+    found, message = problems(write(tmp_path, "r.csv", HEADER + UTAMA_ROW +
+        "dinkes,Dinas Kesehatan,https://dinkes.contoh.go.id/,,pelaksana,\n"))
+    assert found == [(3, "a PPID Pelaksana needs a parent: the id of the PPID Utama it reports to")]
+    assert "row 3: a PPID Pelaksana needs a parent" in message
+
+
+def test_semicolon_csv_as_excel_writes_it_in_indonesian_settings(tmp_path):
+    text = ("id;name;url;email;role;parent\r\n"
+            "diskominfo;\"Dinas Komunikasi, Informatika dan Persandian\";https://ppid.contoh.go.id/;"
+            "ppid@contoh.go.id;utama;\r\n"
+            "dinkes;Dinas Kesehatan;https://dinkes.contoh.go.id/;;pelaksana;diskominfo\r\n"
+            ";;;;;\r\n")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))  # Excel's "CSV UTF-8" has a BOM
+    registry = load_registry(path)
+    assert [a.id for a in registry] == ["diskominfo", "dinkes"]
+    assert registry.get("diskominfo").name == "Dinas Komunikasi, Informatika dan Persandian"
+    assert registry.get("dinkes").parent == "diskominfo"
+
+
+def test_a_csv_in_a_windows_code_page_is_refused_with_the_way_out(tmp_path):
+    path = tmp_path / "ansi.csv"
+    path.write_bytes((HEADER + "dinkes,Dinas Kesehatan – Kota,https://d.go.id/,,utama,\n").encode("cp1252"))
+    message = problems(path)[1]
+    assert "not UTF-8 text (byte 0x96 at offset" in message and "'CSV UTF-8'" in message
+
+
+def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows_them(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "name", "url", "email", "role", "parent", "insecure_tls"])
+    sheet.append(["diskominfo", "Diskominfo", "https://ppid.contoh.go.id/", None, "utama", None, False])
+    sheet.append(["dinkes", "Dinas Kesehatan", "https://dinkes.contoh.go.id/", None, "pelaksana",
+                  "diskominfo", True])
+    sheet.append([None] * 7)
+    sheet.append(["disdik", "Dinas Pendidikan", "ftp://disdik/", None, "pelaksana", "diskominfo"])
+    path = tmp_path / "registry.xlsx"
+    book.save(path)
+    found, message = problems(path)
+    assert found == [(5, "bad url 'ftp://disdik/': scheme must be http or https")]
+    sheet.delete_rows(5)
+    book.save(path)
+    registry = load_registry(path)
+    assert [a.id for a in registry] == ["diskominfo", "dinkes"]
+    assert registry.get("dinkes").insecure_tls and not registry.get("diskominfo").insecure_tls
+    assert "not an .xlsx workbook" in problems(write(tmp_path, "fake.xlsx", "id,name\n"))[1]
+
+
+def test_an_xlsx_zip_bomb_is_refused_unopened(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/sharedStrings.xml", "w") as part:
+            block = b"\0" * 1_000_000
+            for _ in range(210):
+                part.write(block)
+    assert path.stat().st_size < 1_000_000
+    assert "workbook unpacks to 210,000,000 bytes" in problems(path)[1]
 
 
 def test_render_column_is_optional_auto_by_default_and_checked(tmp_path):
@@ -141,4 +246,4 @@ agencies:
     assert [a.render for a in good] == ["always", "never", "auto"]
     found, _ = problems(write(tmp_path, "bad.csv",
         "id,name,url,email,role,parent,render\na,A,https://a.go.id/,,utama,,sometimes\n"))
-    assert found == [(1, "render 'sometimes' is not one of: auto, always, never")]
+    assert found == [(2, "render 'sometimes' is not one of: auto, always, never")]

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.clock import local_now
 from reminders import RemindersBusy, SmtpNotConfigured, Steps, run_reminders, store
-from reminders.delivery import local_now
 from reminders.service import batch_lock, format_summary
 from sample_world.tls import server_context, write_self_signed
 from tests import factories

@@ -86,3 +86,15 @@ def test_fetch_retries_a_5xx_before_disallowing():
         rules = fetch_robots(fetcher(), server.origin)
         assert len(server.paths()) == 3  # the request and 2 retries
     assert not rules.allowed(server.url("/"), UA)
+
+
+def test_rules_past_the_size_cap_are_not_read():
+    filler = b"# " + b"x" * 2000 + b"\n"
+    body = b"User-agent: *\nDisallow: /early\n" + filler * 10 + b"User-agent: *\nDisallow: /late\n"
+    settings = CrawlSettings(host_delay=0, retry_backoff=0.01, max_robots_bytes=10_000)
+    with LoopbackServer({"/robots.txt": Reply(200, body, content_type="text/plain")}) as server:
+        capped = fetch_robots(Fetcher(settings, throttle=HostThrottle(), guard=loopback_guard()),
+                              server.origin)
+        whole = fetch_robots(fetcher(), server.origin)
+    assert not capped.allowed(server.url("/early"), UA) and capped.allowed(server.url("/late"), UA)
+    assert not whole.allowed(server.url("/late"), UA)

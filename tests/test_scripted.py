@@ -100,3 +100,11 @@ def test_a_link_to_a_document_viewer_is_a_link_to_the_document():
     assert link.url == "https://ppid.contoh.go.id/uploads/sop.pdf"
     (download,) = links_of('<a href="/download.php?file=lapkeu.pdf">Laporan Keuangan</a>')
     assert download.url == "https://ppid.contoh.go.id/download.php?file=lapkeu.pdf"
+
+
+def test_analytics_handlers_and_file_names_in_data_attributes_add_no_links():
+    links = links_of(
+        "<a href=\"/up/lkjip.pdf\" onclick=\"ga('send', 'event', 'unduh', 'lkjip.pdf')\" "
+        'data-title="LKjIP 2024.pdf">LKjIP 2024</a>'
+    )
+    assert [link.url for link in links] == ["https://ppid.contoh.go.id/up/lkjip.pdf"]

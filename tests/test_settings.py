@@ -65,3 +65,46 @@ def test_every_setting_is_documented():
     undocumented = [f"{s}.{n}" for s, n, _, doc in rows if not doc]
     assert undocumented == []
     assert ("crawl", "max_pages", 300) in [(s, n, d) for s, n, d, _ in rows]
+
+
+def test_values_are_typed_and_validated_where_they_come_from(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("crawl:\n  max_pages: -1\nschedule:\n  timezone: Asia/Jakarta\n")
+    with pytest.raises(SettingsError) as info:
+        load_settings(path, env={})
+    assert "s.yaml: crawl.max_pages" in str(info.value) and "greater than or equal to 0" in str(info.value)
+    with pytest.raises(SettingsError, match="environment PANTAU_SCHEDULE_TIMEZONE.*unknown time zone"):
+        load_settings(env={"PANTAU_SCHEDULE_TIMEZONE": "Asia/Atlantis"})
+    with pytest.raises(SettingsError, match="environment PANTAU_SMTP_PORT"):
+        load_settings(env={"PANTAU_SMTP_PORT": "70000"})
+
+
+def test_lists_come_comma_separated_from_the_environment_and_as_lists_from_the_file(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("checklist:\n  extension_files: [a.yaml, b.yaml]\nreminders:\n")
+    assert load_settings(path, env={}).checklist.extension_files == ("a.yaml", "b.yaml")
+    env = {"PANTAU_REMINDERS_APPRISE_URLS": "tgram://1/2, mailto://x ,"}
+    assert load_settings(env=env).reminders.apprise_urls == ("tgram://1/2", "mailto://x")
+
+
+def test_empty_environment_values_are_ignored_and_the_contract_names_are_read():
+    settings = load_settings(env={"PANTAU_CRAWL_MAX_PAGES": "", "PANTAU_SMTP_PASSWORD_FILE": "/run/secrets/smtp"})
+    assert settings.crawl.max_pages == 300
+    assert settings.smtp.password_file == "/run/secrets/smtp"
+
+
+def test_replace_validates_like_a_loaded_value():
+    settings = load_settings(env={})
+    assert settings.replace("crawl", max_pages=7).crawl.max_pages == 7
+    assert settings.crawl.max_pages == 300
+    with pytest.raises(ValueError):
+        settings.replace("smtp", security="tls13")
+
+
+def test_a_huge_or_unreadable_settings_file_is_refused_by_name(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text("#" * 2_000_000)
+    with pytest.raises(SettingsError, match="huge.yaml: settings file is 2000000 bytes"):
+        load_settings(path, env={})
+    with pytest.raises(SettingsError, match="missing.yaml: cannot read settings file"):
+        load_settings(tmp_path / "missing.yaml", env={})

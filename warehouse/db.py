@@ -47,6 +47,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class SchemaError(RuntimeError):
+    """The file is not a Pantau PPID database this version can use (newer schema, foreign tables)."""
+
     pass
 
 
@@ -126,6 +128,8 @@ def file_error(path: str | Path, exc: BaseException) -> DatabaseFileError:
 
 @dataclass(frozen=True)
 class Migration:
+    """One numbered ``migrations/NNNN_name.sql`` file."""
+
     version: int
     name: str
     path: Path
@@ -156,6 +160,7 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
 
 
 def latest_version() -> int:
+    """The schema version the bundled migrations lead to."""
     return len(migrations())
 
 
@@ -260,6 +265,7 @@ def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
 
 
 def is_lock_error(exc: Exception) -> bool:
+    """DuckDB refused because another process holds the file."""
     text = str(exc).lower()
     return "lock" in text or "conflicting" in text or "being used" in text
 

@@ -25,6 +25,8 @@ from warehouse.db import scalar
 
 
 class CategoryLike(Protocol):
+    """What the warehouse needs of a checklist category (``core.checklist.Category`` fits)."""
+
     id: str
     group: str
     name: str
@@ -51,6 +53,8 @@ class AgencyOutcome:
 
 @dataclass
 class RunRecord:
+    """Everything one crawl run writes, in one transaction."""
+
     started_at: datetime
     finished_at: datetime
     categories: Sequence[CategoryLike]
@@ -61,6 +65,8 @@ class RunRecord:
 
 
 class RunWriteError(RuntimeError):
+    """A run could not be written; nothing of it was stored."""
+
     pass
 
 

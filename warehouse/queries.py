@@ -25,11 +25,13 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def names() -> list[str]:
+    """The names of every named query (``warehouse/queries/*.sql``)."""
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
 
 
 @cache
 def sql(name: str) -> str:
+    """The text of one named query (KeyError for an unknown name)."""
     path = QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
         raise KeyError(f"no named query {name!r} (known: {', '.join(names())})")

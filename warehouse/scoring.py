@@ -36,6 +36,7 @@ def score(statuses: Mapping[str, str], weights: Mapping[str, float]) -> float | 
 
 
 def credit(status: str) -> float:
+    """The share of a category's weight a status earns (ValueError for an unknown status)."""
     try:
         return CREDIT[status]
     except KeyError:

@@ -19,6 +19,7 @@ finished = dict(zip(run_ids, runs["finished_at"], strict=True))
 
 
 def run_label(run_id: int) -> str:
+    """How a run is named in the run pickers."""
     return f"Putaran #{run_id} — {ui.when(finished[run_id])}"
 
 

@@ -58,11 +58,13 @@ def canonical_encoding(label: str | None) -> str | None:
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
+    """The charset a Content-Type header names, canonicalised; None when it names none."""
     match = _HEADER_CHARSET.search(content_type or "")
     return canonical_encoding(match.group(1)) if match else None
 
 
 def charset_from_bom(body: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of the body announces, or None."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name

@@ -10,6 +10,14 @@ Order of work: robots.txt → the start URL (its redirects may move the site, e.
 → the sitemaps → pages by depth, links found on pages before sitemap URLs of equal depth.
 HTML pages count against ``max_pages``; documents (on any host) are verified, never parsed,
 and count against ``max_documents``.
+
+Re-crawls are conditional: ``cache``/``doc_cache`` carry the previous run's pages and document
+checks (read from the warehouse), their ETag/Last-Modified go out as If-None-Match /
+If-Modified-Since, and a 304 reuses the stored result. This is hand-written rather than
+``requests-cache`` because what is reused is the *parsed* page (its links) and the document
+verdict, not the HTTP body: they already live in DuckDB with the run they came from, travel to
+a Dask worker as plain task arguments, and need no second cache store (a SQLite file of whole
+bodies per worker) to be kept, sized and expired beside the warehouse.
 """
 
 from __future__ import annotations
@@ -58,7 +66,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE, DOCUMENT = "page", "document"
 FROM_LINK, FROM_SITEMAP = 0, 1
 """Rank of a URL's source: at equal depth, links found on pages go before sitemap entries."""
-NOTE_EXAMPLES = 1
 BLOCKED_STATUSES = frozenset({401, 403})
 BLOCKED_AFTER = 3
 """A site whose start page answered but whose next this-many pages (and all others) answer

@@ -87,6 +87,7 @@ def needs_bytes(url: str) -> bool:
 
 
 def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since headers from what the last run stored."""
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -149,6 +150,7 @@ def reuse_cached(cached: DocumentCheck) -> DocumentCheck:
 
 
 def failed_check(url: str, reason: str) -> DocumentCheck:
+    """A DocumentCheck recording that the document could not be verified, and why."""
     return DocumentCheck(url=url, ok=False, reason=reason, checked_at=datetime.now(UTC))
 
 

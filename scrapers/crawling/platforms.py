@@ -1,9 +1,9 @@
 """Site platforms: what each CMS that PPID sites run on needs from the crawler, as data.
 
 Most Indonesian PPID sites run on a handful of platforms (WordPress, Laravel apps, Joomla,
-Drupal). Each platform is one record — how to recognise it and which of its URLs never carry
-PPID information (feeds, log-in pages, tag archives, search results, print views) — so that
-an agency is only a registry row: its start URL and, if detection guesses wrong, a
+Drupal). Each platform is one record of ``core/platforms.yaml`` — how to recognise it and
+which of its URLs never carry PPID information (feeds, log-in pages, tag archives, search
+results, print views) — so that an agency is only a registry row: its start URL and, if detection guesses wrong, a
 ``platform`` column. The crawler skips those URLs, which keeps ``max_pages`` for the pages
 that matter. As in Querido Diário's base spiders: one base per platform, each site is data.
 """
@@ -14,18 +14,18 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from core.platforms import GENERIC as GENERIC_NAME
+from core.platforms import platform_data
 from scrapers.model import Page
 
-# URLs no platform publishes PPID information at: log-in, sign-up, share and print views.
-COMMON_SKIPS = (
-    r"/(login|logout|log-in|signin|sign-in|signup|register|daftar-akun|lupa-password)(/|$)",
-    r"[?&](share|print|replytocom)=",
-    r"/(cdn-cgi|cgi-bin)/",
-)
+COMMON_SKIPS = platform_data().common_skips
+"""URLs no platform publishes PPID information at: log-in, sign-up, share and print views."""
 
 
 @dataclass(frozen=True)
 class Platform:
+    """One platform's behaviour in the crawler, built from its record in ``core/platforms.yaml``."""
+
     name: str
     generators: tuple[str, ...] = ()
     """Words of ``<meta name="generator">`` that name the platform (lower case)."""
@@ -53,39 +53,16 @@ class Platform:
         return any(marker in link.url for link in page.links for marker in self.markers)
 
 
-GENERIC = Platform("generic")
-WORDPRESS = Platform(
-    "wordpress",
-    generators=("wordpress",),
-    markers=("/wp-content/", "/wp-includes/", "/wp-json/"),
-    skips=(r"/feed/?$", r"/wp-json/", r"/wp-admin/", r"/wp-login\.php", r"/xmlrpc\.php",
-           r"/(tag|author)/", r"[?&]s=", r"/comments/", r"/embed/?$", r"[?&]amp(=|$)"),
-)
-JOOMLA = Platform(
-    "joomla",
-    generators=("joomla",),
-    markers=("option=com_", "/component/", "/media/jui/"),
-    skips=(r"[?&]format=(feed|rss|atom)", r"[?&]tmpl=component", r"/component/users",
-           r"[?&]task=(weblink|user)", r"/component/mailto"),
-)
-DRUPAL = Platform(
-    "drupal",
-    generators=("drupal",),
-    markers=("/sites/default/files/", "/sites/all/"),
-    skips=(r"/user/(login|register|password)", r"[?&]destination=", r"/node/add",
-           r"/rss\.xml$", r"/taxonomy/term/\d+/feed", r"/search/node"),
-)
-LARAVEL = Platform(
-    "laravel",
-    markers=("/storage/app/", "/livewire/"),
-    skips=(r"/password/(reset|email)", r"/_debugbar/", r"/livewire/", r"/sanctum/",
-           r"/email/verify"),
-)
-
-PLATFORMS = {p.name: p for p in (WORDPRESS, JOOMLA, DRUPAL, LARAVEL, GENERIC)}
+PLATFORMS = {
+    record.name: Platform(record.name, record.generators, record.markers, record.skips)
+    for record in platform_data().platforms
+}
+"""Every platform of ``core/platforms.yaml``, in detection order (``generic`` last)."""
+GENERIC = PLATFORMS[GENERIC_NAME]
 
 
 def platform_named(name: str) -> Platform:
+    """The platform a registry ``platform`` value names (ValueError for an unknown one)."""
     try:
         return PLATFORMS[name]
     except KeyError:

@@ -2,7 +2,8 @@
 
 What an answer means (RFC 9309 §2.3.1):
 
-- 2xx: the rules apply (the first ``ROBOTS_MAX_BYTES`` of the file are read);
+- 2xx: the rules apply (the first ``crawl.max_robots_bytes`` of the file are read; RFC 9309
+  §2.5 asks for at least 500 KiB);
 - 4xx (except 429): "unavailable", so every URL is allowed;
 - 5xx, 429 or no answer at all: "unreachable", so every URL is disallowed, and the
   crawl notes why: a site whose robots.txt is down is not crawled rather than crawled blind;
@@ -19,9 +20,6 @@ from protego import Protego
 from scrapers.crawling.charset import decode_html
 from scrapers.crawling.fetch import Fetcher, FetchError
 from scrapers.urls import normalize_url
-
-ROBOTS_MAX_BYTES = 500 * 1024
-"""RFC 9309 §2.5: crawlers must parse at least the first 500 KiB."""
 
 
 @dataclass
@@ -53,10 +51,12 @@ class RobotsPolicy:
         return cls(rules=rules, allow_all=False, sitemaps=sitemaps)
 
     @classmethod
-    def from_answer(cls, status: int, body: bytes, content_type: str, url: str) -> RobotsPolicy:
-        """The policy an HTTP answer to ``/robots.txt`` implies (see the module docstring)."""
+    def from_answer(cls, status: int, body: bytes, content_type: str, url: str,
+                    max_bytes: int | None = None) -> RobotsPolicy:
+        """The policy an HTTP answer to ``/robots.txt`` implies (see the module docstring);
+        only the first ``max_bytes`` of the body are parsed."""
         if 200 <= status < 300:
-            return cls.parse(decode_html(body[:ROBOTS_MAX_BYTES], content_type), url)
+            return cls.parse(decode_html(body[:max_bytes], content_type), url)
         if status == 429 or status >= 500:
             return cls.disallowing_all(
                 f"robots.txt answered HTTP {status}: treated as disallow-all (RFC 9309)"
@@ -79,14 +79,16 @@ def _absolute(base: str, url: str) -> str:
 
 
 def robots_url(origin: str) -> str:
+    """The robots.txt URL of an origin (``scheme://host[:port]``)."""
     return f"{origin}/robots.txt"
 
 
 def fetch_robots(fetcher: Fetcher, origin: str, deadline: float | None = None) -> RobotsPolicy:
     """Fetch and interpret ``origin``'s robots.txt (retries and redirects as for any page)."""
     url = robots_url(origin)
+    limit = fetcher.settings.max_robots_bytes
     try:
-        response = fetcher.follow(url, body_limit=ROBOTS_MAX_BYTES, deadline=deadline)
+        response = fetcher.follow(url, body_limit=limit, deadline=deadline)
     except FetchError as error:
         if error.kind == "redirect":
             return RobotsPolicy.allowing_all(f"robots.txt: {error}; treated as allow-all")
@@ -95,4 +97,5 @@ def fetch_robots(fetcher: Fetcher, origin: str, deadline: float | None = None) -
         )
         policy.error = str(error)
         return policy
-    return RobotsPolicy.from_answer(response.status, response.body, response.content_type, url)
+    return RobotsPolicy.from_answer(response.status, response.body, response.content_type, url,
+                                    max_bytes=limit)

@@ -96,6 +96,8 @@ def parse_sitemap(body: bytes, max_bytes: int = 50_000_000) -> SitemapContent:
 
 @dataclass
 class SitemapResult:
+    """What reading a site's sitemaps gave: URLs, the sitemap files read and notes."""
+
     urls: list[str] = field(default_factory=list)
     """Page and document URLs in the order the sitemaps list them, without duplicates."""
     fetched: list[str] = field(default_factory=list)

@@ -53,6 +53,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from core.checklist import Category, Checklist
+from core.words import detection_words
 from scrapers.detection.doctypes import document_kind, image_kind
 from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.detection.match import (
@@ -116,40 +117,20 @@ STRENGTH = {
 
 EVIDENCE_TEXT_LIMIT = 200
 
-GENERIC_ANCHOR_WORDS = frozenset(
-    normalize(word)
-    for word in (
-        "unduh", "download", "lihat", "view", "baca", "detail", "detil", "selengkapnya", "klik",
-        "disini", "di", "sini", "link", "tautan", "buka", "file", "berkas", "dokumen", "pdf",
-        "doc", "docx", "xls", "xlsx", "lampiran", "preview", "pratinjau", "kunjungi", "akses",
-        "more", "read", "lanjut", "lanjutnya", "lebih", "here", "open", "tampilkan", "isi",
-        "get", "ke", "halaman", "unggah", "tahun", "ta", "kb", "mb", "size", "ukuran", "klik",
-        "zip", "rar", "ppt", "pptx", "info",
-    )
-)
+WORDS = detection_words()
+"""The word lists of ``core/words.yaml``."""
+
+GENERIC_ANCHOR_WORDS = frozenset(normalize(word) for word in WORDS.generic_anchor_words)
 """Words of a bare link ("Unduh", "Lihat Dokumen", "2023", "Download (1.2 MB)"): such a link
 takes its meaning from its row, card or heading."""
 
-NEWS_SEGMENTS = frozenset(
-    {"berita", "news", "artikel", "article", "articles", "kabar", "liputan", "galeri", "gallery",
-     "foto", "video", "opini", "blog", "headline"}
-)
+NEWS_SEGMENTS = frozenset(WORDS.news_segments)
 """URL folders of news, galleries and blogs: a story about a document is not the document."""
 
-SHARE_HOSTS = frozenset(
-    {"facebook.com", "www.facebook.com", "twitter.com", "x.com", "wa.me", "api.whatsapp.com",
-     "web.whatsapp.com", "t.me", "telegram.me", "www.linkedin.com", "linkedin.com",
-     "pinterest.com", "www.pinterest.com", "line.me", "social-plugins.line.me"}
-)
+SHARE_HOSTS = frozenset(WORDS.share_hosts)
 """Share buttons repeat the page's URL in their query; they publish nothing."""
 
-ERROR_PAGE_PHRASES = tuple(
-    normalize(p)
-    for p in (
-        "404", "not found", "tidak ditemukan", "halaman tidak ada", "forbidden",
-        "internal server error", "error 500", "bad gateway", "service unavailable",
-    )
-)
+ERROR_PAGE_PHRASES = tuple(normalize(phrase) for phrase in WORDS.error_page_phrases)
 """A title or H1 with one of these marks an error page served with status 200."""
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ")
@@ -314,7 +295,8 @@ def is_generic_anchor(text: str) -> bool:
     return all(token in GENERIC_ANCHOR_WORDS or token.isdigit() for token in normalize(text).split())
 
 
-DOWNLOAD_WORDS = frozenset({"unduh", "download", "unduhan", "downloads"})
+DOWNLOAD_WORDS = frozenset(WORDS.download_words)
+"""Words of a link that downloads a file (``core/words.yaml``)."""
 
 
 def is_download_link(link: Link) -> bool:
@@ -326,6 +308,7 @@ def is_download_link(link: Link) -> bool:
 
 @lru_cache(maxsize=65536)
 def is_news_or_share(url: str) -> bool:
+    """A news/gallery/blog URL (not a document) or a share button: it publishes nothing."""
     parts = urlsplit(url)
     if (parts.hostname or "").lower() in SHARE_HOSTS:
         return True
@@ -353,7 +336,7 @@ SITEMAP = "sitemap"
 
 def page_seen(page: Page) -> str:
     """How a page was seen: ``rendered`` in a browser, else ``html`` (fetched plain)."""
-    return RENDERED if getattr(page, "rendered", False) else PLAIN
+    return RENDERED if page.rendered else PLAIN
 
 
 def link_seen(seen: str, link: Link) -> str:

@@ -78,6 +78,7 @@ _DRIVE_FILE_PATH = re.compile(r"^/file/d/[\w-]{8,}(/(view|edit|preview))?/?$")
 
 
 def is_drive_url(url: str) -> bool:
+    """A file on a drive service (Google Drive, Dropbox, OneDrive, SharePoint): a document link."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if _DRIVE_FILE_PATH.match(parts.path):
@@ -142,6 +143,7 @@ def content_type_kind(
 
 
 def looks_like_html(first_bytes: bytes) -> bool:
+    """The first bytes are an HTML page (an error page served where a document was expected)."""
     return bool(_HTML_START.match(first_bytes[:512]))
 
 

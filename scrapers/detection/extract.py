@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.etree
 
+from core.words import detection_words
 from scrapers.detection import shell  # shell uses this module's helpers: both import modules
 from scrapers.detection.flipbook import is_flipbook_page
 from scrapers.detection.inline_data import inline_content, is_state_holder
@@ -591,18 +592,8 @@ def extract_page(url: str, html: str | bytes, depth: int = 0) -> Page:
 GENERATOR_XPATH = lxml.etree.XPath("//meta[@name='generator']/@content")
 
 
-# A category page that only says it has nothing yet publishes nothing.
-PLACEHOLDER_PHRASES = (
-    "belum ada data", "data belum tersedia", "belum tersedia", "tidak ada data",
-    "data tidak tersedia", "segera hadir", "sedang dalam pengembangan", "dalam tahap pengembangan",
-    "halaman dalam perbaikan", "coming soon", "under construction", "no data available",
-    "belum ada dokumen", "tidak ada dokumen", "dokumen belum tersedia", "dokumen tidak tersedia",
-    "belum ada informasi", "informasi belum tersedia", "tidak ada informasi", "data kosong",
-    "belum ada file", "tidak ada file", "belum ada unggahan", "belum diunggah",
-    "tidak ada dokumen yang ditampilkan", "tidak ada data yang ditampilkan", "no documents",
-    "nothing found", "no records found", "no entries found", "tidak ditemukan data",
-    "data tidak ditemukan", "dokumen tidak ditemukan",
-)
+PLACEHOLDER_PHRASES = detection_words().placeholder_phrases
+"""A category page that only says it has nothing yet publishes nothing (``core/words.yaml``)."""
 PLACEHOLDER_MAX_CHARS = 400
 """Content text (menus, header, footer left out) longer than this is a real page that merely
 has an empty row somewhere."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from core.platforms import platform_data
 from scrapers.detection.doctypes import not_public_reason
 from scrapers.detection.match import normalize
 
@@ -97,6 +98,8 @@ def _normal_phrases(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((normalize(p), p) for p in phrases if normalize(p))
 
 
+@lru_cache(maxsize=1)
 def bundled_host_rules() -> tuple[HostRule, ...]:
-    """The publication hosts of the bundled data file."""
-    return ()
+    """The publication hosts of the bundled data file (``core/platforms.yaml``)."""
+    return tuple(HostRule(**host.model_dump(exclude={"description"}))
+                 for host in platform_data().publication_hosts)

@@ -15,27 +15,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from core.words import detection_words
+
 LABEL = "label"
 ABBREVIATION = "abbr"
 SLUG = "slug"
 
-CONNECTIVES = frozenset({"dan", "yang", "serta", "atau"})
-"""Dropped from every text: labels are written with or without them."""
+CONNECTIVES = frozenset(detection_words().connectives)
+"""Dropped from every text: labels are written with or without them (``core/words.yaml``)."""
 
-SPELLING_VARIANTS = {
-    "form": "formulir",
-    "ijin": "izin",
-    "perijinan": "perizinan",
-    "standard": "standar",
-    "kerjasama": "kerja sama",
-    "pelayanan": "layanan",
-    "walikota": "wali kota",
-    "lapkeu": "laporan keuangan",
-    "lap": "laporan",
-    "thn": "tahun",
-    "whistleblowing": "whistle blowing",
-    "whistleblower": "whistle blower",
-}
+SPELLING_VARIANTS = dict(detection_words().spelling_variants)
 """Token → canonical spelling; both sides of a comparison go through it."""
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

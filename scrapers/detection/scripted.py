@@ -42,18 +42,21 @@ DOCUMENT_IN_TEXT_RE = re.compile(
 """A document URL or path inside any text (a widget's JSON options, a data attribute)."""
 
 
-def handler_url(code: str) -> str | None:
+def handler_url(code: str, loose: bool = True) -> str | None:
     """The URL a script navigates to or opens, or None (``location.href='/a.pdf'`` → ``/a.pdf``).
 
-    Besides navigation (``location.href=``, ``window.open(…)``), a quoted document path passed to
-    any function counts: ``unduhBerkas('/files/lkjip.pdf')``."""
+    Besides navigation (``location.href=``, ``window.open(…)``), with ``loose`` a quoted document
+    path passed to any function counts: ``unduhBerkas('/files/lkjip.pdf')`` (not on a link that
+    has a real href, whose handler is then analytics: ``ga('send', 'event', 'lkjip.pdf')``)."""
     if not code:
         return None
     match = NAVIGATION_RE.search(code) if "location" in code or "open" in code else None
     if match is not None:
         url = (match.group(2) or match.group(4) or "").strip()
-    else:
+    elif loose:
         url = next((m.group(2) for m in QUOTED_RE.finditer(code) if document_kind(m.group(2))), "")
+    else:
+        return None
     if not url or url.startswith("#") or "${" in url or url.lower().startswith("javascript:"):
         return None
     return url
@@ -83,8 +86,10 @@ def scripted_targets(el, tag: str, names) -> list[tuple[str, str]]:
     if not script_href and not other_data and SCRIPTED_ATTRS.isdisjoint(names):
         return []
     found: list[tuple[str, str]] = []
+    href = (el.get("href") or "").strip() if tag == "a" else ""
+    real_href = bool(href) and not href.startswith("#") and not script_href
     for name in HANDLER_ATTRS:
-        url = handler_url(el.get(name) or "")
+        url = handler_url(el.get(name) or "", loose=not real_href)
         if url:
             found.append((url, "script"))
     if script_href:
@@ -101,7 +106,8 @@ def scripted_targets(el, tag: str, names) -> list[tuple[str, str]]:
             found.append((value, "script"))
     for name in other_data:  # a widget's options: data-flipbook-options='{"pdfUrl": "…"}'
         for url in documents_in_text(el.get(name) or ""):
-            found.append((url, "embed" if tag in VIEWER_TAGS else "script"))
+            if "/" in url:  # a path or URL; a bare "laporan.pdf" is a name (data-title)
+                found.append((url, "embed" if tag in VIEWER_TAGS else "script"))
     return found
 
 

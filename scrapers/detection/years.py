@@ -49,6 +49,7 @@ MAX_RANGE_SPAN = 10
 
 
 def plausible(year: int, today: date) -> bool:
+    """A year a publication can be about: from MIN_YEAR up to next year."""
     return MIN_YEAR <= year <= today.year + 1
 
 
@@ -77,6 +78,7 @@ def years_in(text: str, today: date) -> list[int]:
 
 
 def newest_year(text: str, today: date) -> int | None:
+    """The newest plausible year named in ``text``, or None."""
     years = years_in(text, today)
     return max(years) if years else None
 

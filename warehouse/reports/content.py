@@ -389,8 +389,10 @@ def agency_report(con: duckdb.DuckDBPyConnection, agency_id: str, *, tz: str | N
 
 
 def group_word(group: str) -> str:
+    """The Indonesian name of a category group."""
     return GROUP_WORDS.get(group, group.replace("_", " ").capitalize())
 
 
 def role_word(role: str) -> str:
+    """The Indonesian name of a registry role."""
     return ROLE_WORDS.get(role, role)

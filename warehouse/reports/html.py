@@ -30,6 +30,7 @@ def safe_link(url: object) -> str | None:
 
 @cache
 def environment() -> Environment:
+    """The Jinja2 environment of the report templates (autoescaped, Indonesian formats)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(number=formats.number, signed=formats.signed, text=formats.text,

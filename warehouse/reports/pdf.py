@@ -117,6 +117,7 @@ def _dated(report) -> str:
 
 
 def legend_text() -> str:
+    """The line that explains the matrix glyphs."""
     return "Tanda: " + " · ".join(f"{palette.STATUS_GLYPHS[s]} {content.STATUS_WORDS[s]}"
                                   for s in palette.STATUS_GLYPHS)
 
