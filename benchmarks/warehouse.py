@@ -102,7 +102,8 @@ def agency_id(i: int) -> str:
 def build_history(con, cats: list[Cat], size: Size) -> None:
     """Runs 1 … weeks-1 for the first ``history_agencies`` agencies, in bulk SQL."""
     con.executemany(
-        "INSERT INTO categories VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO categories (id, category_group, name, legal_basis, weight, freshness, position)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [[c.id, c.group, c.name, c.legal_basis, c.weight, c.freshness, c.position] for c in cats],
     )
     con.execute(

@@ -11,7 +11,6 @@ fails the run.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from warehouse.load import (
     RunRecord,
     RunWriteError,
     load_http_cache,
+    previous_scores,
     record_failed_run,
     write_run,
 )
@@ -124,8 +124,9 @@ def _state_error(state) -> str:
 
 @flow(name="crawl-all", log_prints=False)
 def crawl_all(registry: str, db: str, settings_file: str | None = None,
-              max_pages: int | None = None, today: date | None = None) -> int:
-    """Crawl every agency in the registry and store the run; returns the run id."""
+              max_pages: int | None = None, today: date | None = None) -> dict:
+    """Crawl every agency in the registry and store the run; returns its summary
+    (``run_id``, ``agencies``, ``unreachable``, scores … see ``flows.summary``)."""
     logger = get_run_logger()
     settings = _settings(settings_file, max_pages)
     started = datetime.now(UTC)
@@ -156,14 +157,15 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
     try:
-        run_id, summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
+        summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
     except warehouse_db.DatabaseFileError as error:
         return database_failure(error)
+    run_id = summary["run_id"]
     create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
                              description=f"Pantau PPID {run_word(run_id)}")
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
-    return run_id
+    return summary
 
 
 def database_failure(error: warehouse_db.DatabaseFileError) -> State:
@@ -175,8 +177,10 @@ def database_failure(error: warehouse_db.DatabaseFileError) -> State:
 
 
 def store_run(db_path: Path, started: datetime, reg: Registry, settings: Settings,
-              checklist: Checklist, outcomes: list[AgencyOutcome]) -> tuple[int, dict]:
-    """The flow's one write: the whole run in a transaction, then its summary."""
+              checklist: Checklist, outcomes: list[AgencyOutcome]) -> dict:
+    """The flow's one write, in a straight line: score and summarise the run against the
+    previous scores, then write it (with its summary) in one transaction. Returns the
+    summary with the new ``run_id``."""
     record = RunRecord(
         started_at=started, finished_at=datetime.now(UTC), categories=list(checklist),
         outcomes=outcomes, registry=reg.source, settings={"crawl": settings.crawl.model_dump()},
@@ -199,17 +203,11 @@ def record_failure(db_path: Path, started: datetime, registry: str, cause: str) 
         pass
 
 
-def _write_run(db_path: Path, record: RunRecord, outcomes: list[AgencyOutcome]) -> tuple[int, dict]:
+def _write_run(db_path: Path, record: RunRecord, outcomes: list[AgencyOutcome]) -> dict:
     with warehouse_db.writing(db_path) as con:
-        previous = dict(con.execute("SELECT agency_id, score FROM latest_scores").fetchall())
+        record.summary = run_summary(record, previous_scores(con))
         run_id = write_run(con, record)
-        current = con.execute(
-            "SELECT agency_id, score, band FROM agency_runs WHERE run_id = ?", [run_id]
-        ).fetchall()
-        summary = run_summary(run_id, outcomes, current, previous)
-        con.execute("UPDATE runs SET summary = ? WHERE id = ?",
-                    [json.dumps(summary, default=str), run_id]).fetchall()
-    return run_id, summary
+    return {"run_id": run_id, **record.summary}
 
 
 def _settings(settings_file: str | None, max_pages: int | None) -> Settings:

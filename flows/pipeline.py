@@ -13,7 +13,8 @@ def weekly_pipeline(registry: str, db: str, settings_file: str | None = None,
                     remind: bool = True) -> int:
     """``crawl_all`` (with the configured task runner), then ``send_reminders``."""
     settings = load_settings(settings_file)
-    run_id = crawl_all_with_runner(settings)(registry=registry, db=db, settings_file=settings_file)
+    run_id = crawl_all_with_runner(settings)(registry=registry, db=db,
+                                            settings_file=settings_file)["run_id"]
     if remind and (settings.smtp.host or settings.reminders.apprise_urls):
         from flows.reminders import send_reminders
 

@@ -1,16 +1,20 @@
-"""The run summary: numbers for the Prefect artifact and the ``runs.summary`` column (pure)."""
+"""The run summary: numbers for the Prefect artifact, the ``runs.summary`` column and the CLI
+(pure: built from the run record and the previous scores before the run is written)."""
 
 from __future__ import annotations
 
 from core.vocabulary import NO_SCORE, UNREACHABLE_WORD, run_word
-from warehouse.load import AgencyOutcome
+from warehouse.load import RunRecord
 
 
-def run_summary(run_id: int, outcomes: list[AgencyOutcome],
-                current: list[tuple[str, float | None, str | None]],
-                previous: dict[str, float | None], biggest: int = 5) -> dict:
-    """Agencies crawled, unreachable, scores, and the biggest drops since each one's last run."""
+def run_summary(record: RunRecord, previous: dict[str, float | None], biggest: int = 5) -> dict:
+    """Agencies crawled, unreachable, scores, and the biggest drops since each one's last run.
+
+    ``previous`` is each agency's score before this run (``warehouse.load.previous_scores``).
+    The run id is not in it: the run is written with its summary, then gets its id."""
+    outcomes = record.outcomes
     errors = {o.agency.id: o.error for o in outcomes if not o.reachable}
+    current = [(a, s.score, s.band) for a, s in record.scores.items()]
     scores = [{"agency_id": a, "score": s, "band": b, "previous": previous.get(a)}
               for a, s, b in sorted(current, key=lambda r: (r[1] is None, -(r[1] or 0), r[0]))]
     drops = [dict(row, delta=round(row["score"] - row["previous"], 2)) for row in scores
@@ -19,7 +23,6 @@ def run_summary(run_id: int, outcomes: list[AgencyOutcome],
     drops.sort(key=lambda row: row["delta"])
     reachable_scores = [row["score"] for row in scores if row["score"] is not None]
     return {
-        "run_id": run_id,
         "agencies": len(outcomes),
         "unreachable": len(errors),
         "unreachable_agencies": errors,

@@ -135,15 +135,14 @@ def crawl(
         flow = crawl_all_with_runner(loaded)
         task = bar.add_task("crawl", total=len(agencies))
         try:
-            run_id = flow(registry=str(registry), db=str(db),
-                          settings_file=str(settings) if settings else None,
-                          max_pages=max_pages)
+            summary = flow(registry=str(registry), db=str(db),
+                           settings_file=str(settings) if settings else None,
+                           max_pages=max_pages)
         except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
             fail(str(exc))
     score_table(console, done)
-    unreachable = sum(1 for line in done if line.score is None)
-    typer.echo(f"{run_word(run_id)} selesai: {len(agencies)} badan publik dipantau, "
-               f"{unreachable} {UNREACHABLE_WORD}. Basis data: {db}")
+    typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
+               f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
 
 
 def score_table(console, lines) -> None:
@@ -188,27 +187,31 @@ def remind(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Tampilkan yang akan dikirim, tanpa mengirim.")] = False,
     settings: SettingsOption = None,
 ) -> None:
-    """Reminders for what the latest run found missing, broken or stale."""
-    from reminders import (
-        RemindersBusy,
-        SmtpNotConfigured,
-        format_dry_run,
-        format_summary,
-        run_reminders,
-    )
-    from reminders.compose import TemplateConfigError
+    """Reminders for what the latest run found missing, broken or stale (the send_reminders flow)."""
+    from reminders import RemindersBusy, SmtpNotConfigured
+    from reminders.compose import Composer, TemplateConfigError
+    from reminders.store import ensure_schema
     from warehouse.db import SchemaError
 
     loaded = settings_or_exit(settings)
-    try:
+    if not dry_run and not loaded.smtp.host:  # checked before anything is read or written
+        fail(str(SmtpNotConfigured()), 2)
+    try:  # what a user can get wrong, told plainly before the flow starts
+        Composer(loaded)
         with database_errors(db):
-            summary = run_reminders(db, loaded, dry_run=dry_run)
-    except SmtpNotConfigured as exc:  # checked before anything is read or written
-        fail(str(exc), 2)
+            ensure_schema(db)
+    except (FileNotFoundError, SchemaError, TemplateConfigError) as exc:
+        fail(f"pengingat: {exc}")
+    from flows.reminders import send_reminders
+
+    try:
+        with database_errors(db), quiet_prefect():
+            result = send_reminders(db=str(db), dry_run=dry_run,
+                                    settings_file=str(settings) if settings else None)
     except (FileNotFoundError, SchemaError, RemindersBusy, TemplateConfigError) as exc:
         fail(f"pengingat: {exc}")
-    typer.echo(format_dry_run(summary.plan) if dry_run else format_summary(summary), nl=False)
-    if summary.failed:
+    typer.echo(result["report"], nl=False)
+    if result["failed"]:
         raise typer.Exit(1)
 
 
@@ -225,6 +228,27 @@ def serve(settings: SettingsOption = None) -> None:
     typer.echo(f"Menjadwalkan crawl '{loaded.schedule.crawl_cron}' ({loaded.schedule.timezone}) "
                f"atas {loaded.schedule.registry} ke {loaded.schedule.db}; Ctrl-C untuk berhenti.")
     serve_forever(loaded, str(settings) if settings else None)
+
+
+@app.command(help="Daftarkan jadwal mingguan dan pengingat sebagai deployment di work pool Prefect.")
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="Work pool Prefect tujuan.")],
+    settings: SettingsOption = None,
+) -> None:
+    """Register the weekly pipeline and the reminders as deployments on a Prefect work pool."""
+    loaded = settings_or_exit(settings)
+    from flows.deploy import deploy as deploy_flows
+
+    try:
+        with quiet_prefect():
+            ids = deploy_flows(pool, str(settings) if settings else None)
+    except Exception as exc:  # noqa: BLE001 - a server or pool problem, told without a traceback
+        fail(f"deploy: {exc}")
+    typer.echo(f"Terdaftar di work pool '{pool}': weekly-pipeline/pantau-weekly "
+               f"('{loaded.schedule.crawl_cron}', {loaded.schedule.timezone}) dan "
+               f"send-reminders/pantau-reminders.")
+    for deployment_id in ids:
+        typer.echo(str(deployment_id))
 
 
 @app.command(help="Situs PPID contoh di loopback, tiga putaran pemantauan, lalu dasbornya.")

@@ -44,7 +44,6 @@ from reminders.delivery import SmtpNotConfigured
 from reminders.model import Delivery, Message, Plan, Skip, Snapshot, Summary
 from reminders.service import (
     RemindersBusy,
-    Steps,
     format_dry_run,
     format_summary,
     run_reminders,
@@ -52,5 +51,5 @@ from reminders.service import (
 
 __all__ = [
     "Delivery", "Message", "Plan", "RemindersBusy", "Skip", "SmtpNotConfigured", "Snapshot",
-    "Steps", "Summary", "format_dry_run", "format_summary", "run_reminders",
+    "Summary", "format_dry_run", "format_summary", "run_reminders",
 ]

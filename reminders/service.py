@@ -1,18 +1,18 @@
 """One reminder batch, end to end: load → plan → claim → (send → record) per message.
 
-``run_reminders()`` is the only place the steps are put in order. The CLI calls it with the
-plain step functions; the Prefect flow (``flows/reminders.py``) calls it with the same
-functions wrapped as tasks. See ``reminders/__init__.py`` for the delivery guarantees.
+``run_reminders()`` is the only place the steps are put in order, as plain calls. The Prefect
+flow ``send_reminders`` (``flows/reminders.py``) runs it, and ``pantau remind`` runs that flow,
+as ``pantau crawl`` runs ``crawl_all``. See ``reminders/__init__.py`` for the delivery
+guarantees.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from core.clock import local_now
@@ -20,28 +20,12 @@ from core.settings import Settings
 from core.vocabulary import REMINDER_KIND_WORDS, RUN
 from reminders import store
 from reminders.delivery import SmtpNotConfigured, apprise_available, deliver
-from reminders.model import Delivery, Message, Plan, Snapshot, Summary
+from reminders.model import Plan, Summary
 from reminders.policy import plan as make_plan
 
 
 class RemindersBusy(RuntimeError):
     """Another ``remind`` holds this database's reminder lock."""
-
-
-def plan_step(snapshot: Snapshot, settings: Settings, today: date, apprise_ready: bool) -> Plan:
-    """The plan for this run's snapshot (pure; see ``reminders.policy``)."""
-    return make_plan(snapshot, settings, today, apprise_ready=apprise_ready)
-
-
-@dataclass(frozen=True)
-class Steps:
-    """The step functions; the flow passes the same functions wrapped as Prefect tasks."""
-
-    load: Callable[[str, tuple[str, ...]], Snapshot] = store.load_snapshot
-    plan: Callable[[Snapshot, Settings, date, bool], Plan] = plan_step
-    claim: Callable[[str, Plan, datetime], list[Message]] = store.claim
-    send: Callable[[Message, Settings], Delivery] = deliver
-    record: Callable[[str, Message, Delivery, datetime], None] = store.record
 
 
 def lock_path(db: str | Path) -> Path:
@@ -78,7 +62,7 @@ def batch_lock(db: str | Path) -> Iterator[None]:
 
 
 def run_reminders(db: str | Path, settings: Settings, *, dry_run: bool = False,
-                  steps: Steps = Steps(), log: logging.Logger | logging.LoggerAdapter | None = None,
+                  log: logging.Logger | logging.LoggerAdapter | None = None,
                   today: date | None = None) -> Summary:
     """Plan and (unless ``dry_run``) send every reminder and digest due for the latest runs."""
     log = log or logging.getLogger("reminders")
@@ -87,19 +71,19 @@ def run_reminders(db: str | Path, settings: Settings, *, dry_run: bool = False,
     db = str(db)
     today = today or local_now(settings).date()
     with nullcontext() if dry_run else batch_lock(db):
-        snapshot = steps.load(db, settings.checklist.extension_files)
-        plan = steps.plan(snapshot, settings, today, apprise_available())
+        snapshot = store.load_snapshot(db)
+        plan = make_plan(snapshot, settings, today, apprise_ready=apprise_available())
         summary = Summary(dry_run=dry_run, plan=plan)
         if dry_run:
             log.info("dry-run: %d pesan akan dikirim, %d dilewati; tidak ada yang dikirim/dicatat",
                      len(plan.messages), len(plan.skips))
             return summary
-        claimed = steps.claim(db, plan, local_now(settings))
+        claimed = store.claim(db, plan, local_now(settings))
         log.info("%d pesan diklaim untuk dikirim, %d dilewati, %d sudah terkirim sebelumnya",
                  len(claimed), len(plan.skips), plan.already_sent)
         for message in claimed:
-            delivery = steps.send(message, settings)
-            steps.record(db, message, delivery, local_now(settings))
+            delivery = deliver(message, settings)
+            store.record(db, message, delivery, local_now(settings))
             summary.results.append((message, delivery))
             if delivery.status == "sent":
                 log.info("terkirim: %s (%s) → %s%s", message.agency_id, message.channel,

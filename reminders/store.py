@@ -2,7 +2,8 @@
 
 Reads go through ``warehouse.db.read_only``; the three writes (claim, record, skip) each open
 the file with ``warehouse.db.writing`` for one short transaction, so the file is never held
-while a message is on its way to the SMTP server.
+while a message is on its way to the SMTP server. The SQL is the warehouse's: named queries
+(``reminder_*``) and statements (``queries/statements/reminder_*.sql``), rows read by name.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 
-from core.checklist import load_checklist
 from reminders.model import (
     AgencyState,
     Delivery,
@@ -20,11 +20,11 @@ from reminders.model import (
     LogEntry,
     Message,
     Plan,
+    Skip,
     Snapshot,
 )
 from warehouse import db as warehouse_db
 from warehouse import queries
-from warehouse.load import rollback_quietly
 
 
 def ensure_schema(path: str | Path) -> None:
@@ -39,21 +39,16 @@ def ensure_schema(path: str | Path) -> None:
         pass  # opening for writing migrates
 
 
-def upload_hints(extension_files: tuple[str, ...] = ()) -> dict[str, str]:
-    """``{category_id: upload_hint}`` from the checklist (bundled plus a region's files)."""
-    return {c.id: c.upload_hint for c in load_checklist(*extension_files)}
-
-
-def read_snapshot(con: duckdb.DuckDBPyConnection, hints: dict[str, str] | None = None) -> Snapshot:
-    """Every agency's latest run with its gaps, and the whole reminder log."""
-    hints = hints or {}
+def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
+    """Every agency's latest run with its gaps (with what to upload, as the categories table
+    has it from the last crawl), and the whole reminder log."""
     gaps: dict[str, list[Gap]] = {}
     for r in queries.records(con, "reminder_gaps"):
         gaps.setdefault(r["agency_id"], []).append(Gap(
             category_id=r["category_id"], group=r["category_group"], name=r["category_name"],
             legal_basis=r["legal_basis"] or "", freshness=r["freshness"], status=r["status"],
             evidence_url=r["evidence_url"], evidence_text=r["evidence_text"],
-            document_year=r["document_year"], upload_hint=hints.get(r["category_id"], ""),
+            document_year=r["document_year"], upload_hint=r["upload_hint"] or "",
         ))
     agencies = {}
     for r in queries.records(con, "reminder_agencies"):
@@ -81,12 +76,11 @@ def read_log(con: duckdb.DuckDBPyConnection) -> list[LogEntry]:
     ]
 
 
-def load_snapshot(path: str | Path, checklist_files: tuple[str, ...] = ()) -> Snapshot:
+def load_snapshot(path: str | Path) -> Snapshot:
     """Migrate if needed, then read the snapshot read-only."""
     ensure_schema(path)
-    hints = upload_hints(checklist_files)
     with warehouse_db.read_only(path) as con:
-        return read_snapshot(con, hints)
+        return read_snapshot(con)
 
 
 def claim(path: str | Path, plan: Plan, now: datetime) -> list[Message]:
@@ -101,68 +95,45 @@ def claim(path: str | Path, plan: Plan, now: datetime) -> list[Message]:
 
 
 def claim_on(con: duckdb.DuckDBPyConnection, plan: Plan, now: datetime) -> list[Message]:
-    """Mark the plan's messages ``pending`` in one transaction; the ones this pass may send."""
+    """``claim`` on an open connection, in one transaction."""
     claimed: list[Message] = []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with warehouse_db.transaction(con):
         for message in plan.messages:
             taken = _taken(con, message)
+            content = {"recipients": message.recipients_text, "cc": ", ".join(message.cc) or None,
+                       "categories": list(message.categories),
+                       "about_agencies": list(message.about_agencies),
+                       "subject": message.subject, "message_id": message.message_id, "now": now}
             if message.row_id is None:
                 if taken:
                     continue
-                row_id = warehouse_db.scalar(
-                    con,
-                    "INSERT INTO reminders (agency_id, run_id, kind, channel, recipients, cc,"
-                    " categories, about_agencies, subject, message_id, status, attempts,"
-                    " created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) RETURNING id",
-                    [message.agency_id, message.run_id, message.kind, message.channel,
-                     message.recipients_text, ", ".join(message.cc) or None,
-                     list(message.categories), list(message.about_agencies), message.subject,
-                     message.message_id, now, now],
-                )
-                claimed.append(_with_row(message, row_id))
+                (row,) = queries.execute(con, "reminder_claim", **_key(message), **content)
+                claimed.append(_with_row(message, row["id"]))
             else:
                 if any(row_id != message.row_id for row_id in taken):
                     continue
-                status = warehouse_db.scalar(
-                    con, "SELECT status FROM reminders WHERE id = ?", [message.row_id])
-                if status not in ("pending", "failed"):
+                rows = queries.execute(con, "reminder_row_status", id=message.row_id)
+                if not rows or rows[0]["status"] not in ("pending", "failed"):
                     continue
-                con.execute(
-                    "UPDATE reminders SET status = 'pending', recipients = ?, cc = ?,"
-                    " categories = ?, about_agencies = ?, subject = ?, message_id = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    [message.recipients_text, ", ".join(message.cc) or None,
-                     list(message.categories), list(message.about_agencies), message.subject,
-                     message.message_id, now, message.row_id],
-                ).fetchall()
+                queries.execute(con, "reminder_reclaim", id=message.row_id, **content)
                 claimed.append(message)
         for skip in plan.skips:
             if not skip.new:
                 continue
-            con.execute(
-                "INSERT INTO reminders (agency_id, run_id, kind, channel, categories,"
-                " about_agencies, status, reason, attempts, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'skipped', ?, 0, ?, ?)",
-                [skip.agency_id, skip.run_id, skip.kind, skip.channel, list(skip.categories),
-                 list(skip.about_agencies), skip.reason, now, now],
-            ).fetchall()
-        con.execute("COMMIT")
-    except Exception:
-        rollback_quietly(con)  # a full disk: keep its cause, not "cannot rollback"
-        raise
+            queries.execute(con, "reminder_skip", **_key(skip), categories=list(skip.categories),
+                            about_agencies=list(skip.about_agencies), reason=skip.reason, now=now)
     return claimed
+
+
+def _key(item: Message | Skip) -> dict:
+    """What identifies a message in the log: agency, run, kind, channel."""
+    return {"agency_id": item.agency_id, "run_id": item.run_id, "kind": item.kind,
+            "channel": item.channel}
 
 
 def _taken(con: duckdb.DuckDBPyConnection, message: Message) -> list[int]:
     """Row ids already holding this message's key as pending, sent or failed."""
-    rows = con.execute(
-        "SELECT id FROM reminders WHERE agency_id = ? AND run_id = ? AND kind = ? AND channel = ?"
-        " AND status IN ('pending', 'sent', 'failed')",
-        [message.agency_id, message.run_id, message.kind, message.channel],
-    ).fetchall()
-    return [r[0] for r in rows]
+    return [r["id"] for r in queries.execute(con, "reminder_taken", **_key(message))]
 
 
 def _with_row(message: Message, row_id: int) -> Message:
@@ -185,10 +156,7 @@ def record_on(con: duckdb.DuckDBPyConnection, message: Message, delivery: Delive
     reason = None
     if delivery.status == "failed":
         reason = f"gagal dikirim setelah {delivery.attempts} percobaan; dicoba lagi pada pengingat berikutnya"
-    con.execute(
-        "UPDATE reminders SET status = ?, reason = ?, error = ?, attempts = attempts + ?,"
-        " sent_at = ?, updated_at = ? WHERE id = ?",
-        [delivery.status, reason, delivery.error, delivery.attempts, delivery.sent_at, now,
-         message.row_id],
-    ).fetchall()
+    queries.execute(con, "reminder_record", id=message.row_id, status=delivery.status,
+                    reason=reason, error=delivery.error, attempts=delivery.attempts,
+                    sent_at=delivery.sent_at, now=now)
 

@@ -49,7 +49,8 @@ def crawl_epochs(world: SampleWorld, workdir: Path, db: Path, settings: Path,
     for epoch in EPOCHS:
         world.set_epoch(epoch)
         say(f"{RUN.capitalize()} {epoch}/{len(EPOCHS)} atas {len(world.sites)} situs contoh …")
-        run_ids.append(crawl_all(registry=str(registry), db=str(db), settings_file=str(settings)))
+        run_ids.append(crawl_all(registry=str(registry), db=str(db),
+                                 settings_file=str(settings))["run_id"])
     return run_ids
 
 

@@ -19,6 +19,7 @@ class Cat:
     weight: float = 1.0
     freshness: str = "none"
     position: int = 0
+    upload_hint: str = ""
 
 
 def categories(n: int = 4, weights: list[float] | None = None) -> list[Cat]:

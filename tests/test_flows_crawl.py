@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
@@ -31,11 +33,11 @@ def registry(sample_world, tmp_path):
 def test_crawl_all_stores_one_complete_run_in_the_views(prefect_api, sample_world, registry,
                                                        tmp_path, fast_settings_file):
     db = tmp_path / "pantau.duckdb"
-    run_id = crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+    result = crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
                        today=TODAY)
     agencies = [a.id for a in load_registry(registry)]
     checklist = load_checklist()
-    assert run_id == 1
+    assert result["run_id"] == 1
     assert query(db, "SELECT status FROM runs") == [("completed",)]
     rows = query(db, "SELECT agency_id, category_id, status FROM latest_findings")
     assert len(rows) == len(agencies) * len(checklist.ids)
@@ -50,6 +52,12 @@ def test_crawl_all_stores_one_complete_run_in_the_views(prefect_api, sample_worl
             assert scores[agency_id] is not None
     summary = query(db, "SELECT summary FROM runs WHERE id = 1")[0][0]
     assert f'"agencies": {len(agencies)}' in summary
+    # What the flow returns (and the CLI prints) is what it wrote, with the run's id.
+    unreachable = query(db, "SELECT count(*) FROM agency_runs WHERE run_id = 1 AND NOT reachable")
+    assert (result["agencies"], result["unreachable"]) == (len(agencies), unreachable[0][0])
+    assert json.loads(summary) == json.loads(json.dumps(
+        {k: v for k, v in result.items() if k != "run_id"}, default=str))
+    assert {s["agency_id"]: s["score"] for s in result["scores"]} == scores
 
 
 def test_a_failed_agency_task_is_unreachable_not_a_failed_run(prefect_api, sample_world, registry,

@@ -174,8 +174,6 @@ def test_no_new_sql_outside_warehouse():
     assert [p for p in sql_outside_warehouse(ROOT) if not p.startswith(MOVING)] == []
 
 
-@pytest.mark.xfail(reason="SQL still in flows/crawl.py, reminders/store.py and pantau/cli.py "
-                          "until issue 10 item 3 lands", strict=False)
 def test_sql_lives_in_warehouse_only():
     assert sql_outside_warehouse(ROOT) == []
 

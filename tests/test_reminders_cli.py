@@ -2,10 +2,14 @@
 
 from datetime import datetime
 
+import pytest
 from typer.testing import CliRunner
 
 from pantau.cli import app
 from tests.reminders_helpers import ALL_FOUND, UTAMA, Collector, agency, rows, smtp_server, write
+
+# `pantau remind` runs the send-reminders flow: one Prefect test server for the session.
+pytestmark = pytest.mark.usefixtures("prefect_api")
 
 T1 = datetime(2026, 11, 2, 2, 0)
 DINKES = agency("dinkes", name="Dinas Kesehatan Kota Contoh")

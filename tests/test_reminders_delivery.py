@@ -14,12 +14,13 @@ import duckdb
 import pytest
 
 from core.clock import local_now
-from reminders import RemindersBusy, SmtpNotConfigured, Steps, run_reminders, store
+from reminders import RemindersBusy, SmtpNotConfigured, run_reminders, service, store
 from reminders.service import batch_lock, format_summary
 from sample_world.tls import server_context, write_self_signed
 from tests import factories
 from tests.reminders_helpers import (
     ALL_FOUND,
+    CATS,
     UTAMA,
     Authenticator,
     Collector,
@@ -220,20 +221,22 @@ class Crash(Exception):
     pass
 
 
-def test_a_crash_between_send_and_record_resends_only_the_unconfirmed_message(path):
+def test_a_crash_between_send_and_record_resends_only_the_unconfirmed_message(path, monkeypatch):
     city_run(path)
     recorded = []
+    real_record = store.record
 
     def record_then_crash(db_path, message, delivery, now):
         if len(recorded) == 1:
             raise Crash("process died after sending the second message")
-        store.record(db_path, message, delivery, now)
+        real_record(db_path, message, delivery, now)
         recorded.append(message.agency_id)
 
     with smtp_server() as (smtp, port):
         settings = smtp_settings(port)
-        with pytest.raises(Crash):
-            run_reminders(path, settings, steps=Steps(record=record_then_crash))
+        with pytest.raises(Crash), monkeypatch.context() as patch:
+            patch.setattr(store, "record", record_then_crash)
+            run_reminders(path, settings)
         assert len(smtp.messages) == 2
         statuses = [r["status"] for r in rows(path) if r["status"] != "skipped"]
         assert statuses == ["sent", "pending", "pending"]
@@ -252,15 +255,16 @@ def test_a_crash_between_send_and_record_resends_only_the_unconfirmed_message(pa
     assert summary.results == [] and summary.plan.already_sent == 3
 
 
-def test_a_crash_before_sending_leaves_pending_rows_that_are_sent_once(path):
+def test_a_crash_before_sending_leaves_pending_rows_that_are_sent_once(path, monkeypatch):
     city_run(path)
 
     def send_crash(message, settings):
         raise Crash("killed right after the claim")
 
     with smtp_server() as (smtp, port):
-        with pytest.raises(Crash):
-            run_reminders(path, smtp_settings(port), steps=Steps(send=send_crash))
+        with pytest.raises(Crash), monkeypatch.context() as patch:
+            patch.setattr(service, "deliver", send_crash)
+            run_reminders(path, smtp_settings(port))
         assert smtp.messages == []
         run_reminders(path, smtp_settings(port))
         assert len(smtp.messages) == 3
@@ -272,7 +276,7 @@ def test_a_process_killed_mid_batch_is_resumed_by_the_next_batch(path):
     city_run(path)
     script = textwrap.dedent("""
         import os, sys
-        from reminders import Steps, run_reminders
+        from reminders import run_reminders, service
         from reminders.delivery import deliver
         from tests.reminders_helpers import smtp_settings
         sent = []
@@ -282,7 +286,8 @@ def test_a_process_killed_mid_batch_is_resumed_by_the_next_batch(path):
             if len(sent) == 2:
                 os._exit(17)
             return delivery
-        run_reminders(sys.argv[1], smtp_settings(int(sys.argv[2])), steps=Steps(send=send_then_die))
+        service.deliver = send_then_die  # the process dies inside the sending step
+        run_reminders(sys.argv[1], smtp_settings(int(sys.argv[2])))
     """)
     with smtp_server() as (smtp, port):
         child = subprocess.run([sys.executable, "-c", script, str(path), str(port)], cwd=ROOT,
@@ -425,10 +430,18 @@ def test_apprise_copies_go_to_the_configured_urls_and_only_the_scheme_is_logged(
     assert b"sangat-rahasia" not in Path(path).read_bytes()
 
 
-def test_upload_hints_from_the_checklist_reach_the_message(path):
-    write(path, {UTAMA: ALL_FOUND, DINKES: {**ALL_FOUND, "dip": "missing"}}, T1)
+def test_upload_hints_from_the_categories_table_reach_the_message(path):
+    from dataclasses import replace
+
+    cats = [replace(c, upload_hint="Unggah DIP yang ditetapkan dengan SK PPID.")
+            if c.id == "dip" else c for c in CATS]
+    record = factories.run(cats, {UTAMA: ALL_FOUND, DINKES: {**ALL_FOUND, "dip": "missing"}}, T1)
+    with db.writing(path) as con:
+        load.write_run(con, record)
+        hints = dict(con.execute("SELECT id, upload_hint FROM categories").fetchall())
+    assert hints["dip"] == "Unggah DIP yang ditetapkan dengan SK PPID." and hints["profil"] is None
     with db.read_only(path) as con:
-        snapshot = store.read_snapshot(con, {"dip": "Unggah DIP yang ditetapkan dengan SK PPID."})
+        snapshot = store.read_snapshot(con)
     from reminders.policy import plan
 
     message = plan(snapshot, smtp_settings(25), local_now(smtp_settings(25)).date()).messages[0]

@@ -22,10 +22,13 @@ def test_the_flow_sends_once_and_returns_the_counts(tmp_path, monkeypatch):
             monkeypatch.setenv(name, value)
         dry = send_reminders(db=str(path), dry_run=True)
         assert dry["planned"] == 2 and dry["sent"] == 0 and smtp.messages == []
+        assert dry["report"].startswith("UJI COBA (--dry-run) — 2 pesan akan dikirim")
         first = send_reminders(db=str(path))
         second = send_reminders(db=str(path))
+    report = first.pop("report")
     assert first == {"dry_run": False, "planned": 2, "sent": 2, "failed": 0, "skipped": 1,
                      "already_sent": 0}
+    assert "Ringkasan: 2 terkirim, 1 dilewati, 0 gagal." in report
     assert second["sent"] == 0 and second["already_sent"] == 2
     assert sorted(m.message["X-Pantau-Agency"] for m in smtp.messages) == ["dinkes", "utama"]
     assert sorted(r["status"] for r in rows(path)) == ["sent", "sent", "skipped"]

@@ -50,3 +50,25 @@ def test_deploy_registers_both_flows_on_a_work_pool(prefect_api, tmp_path):
     assert weekly.parameters["registry"] == "kota.yaml"
     assert weekly.entrypoint == "flows/pipeline.py:weekly_pipeline"
     assert reminders.name == "pantau-reminders" and not reminders.schedules
+    assert reminders.entrypoint == "flows/reminders.py:send_reminders"
+
+
+def test_pantau_deploy_registers_on_the_pool_and_names_a_missing_one(prefect_api, tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from typer.testing import CliRunner
+
+    from pantau.cli import app
+
+    async def create_pool():
+        async with get_client() as client:
+            await client.create_work_pool(WorkPoolCreate(name="pantau-cli", type="process"),
+                                          overwrite=True)
+
+    asyncio.run(create_pool())
+    result = CliRunner().invoke(app, ["deploy", "--pool", "pantau-cli"], env={"PANTAU_SETTINGS_FILE": ""})
+    assert result.exit_code == 0, result.output
+    assert "work pool 'pantau-cli'" in result.output
+    assert len([line for line in result.output.splitlines() if len(line) == 36]) == 2  # two ids

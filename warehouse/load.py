@@ -1,7 +1,9 @@
 """Writing one crawl run into the warehouse, all or nothing.
 
-The whole run — agencies, categories, the run row, each agency's result and score, pages,
-documents, findings and the HTTP cache for the next run — goes in one transaction. A crash
+The whole run — agencies, categories, the run row with its summary, each agency's result and
+score, pages, documents, findings and the HTTP cache for the next run — goes in one
+transaction. Scores are computed (``RunRecord.scores``) and the summary built before the
+write; ``write_run`` only stores what the record holds. A crash
 or an error halfway leaves the database as it was: the views never show a partial run.
 Rows go in as Arrow tables, not row by row, so a run of 30,000 agencies takes seconds.
 """
@@ -13,6 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Protocol
 
 import duckdb
@@ -20,7 +23,7 @@ import pyarrow as pa
 
 from core.registry import Agency
 from scrapers.model import STATUSES, UNREACHABLE, Finding, SiteCrawl
-from warehouse import scoring
+from warehouse import queries, scoring
 from warehouse.db import scalar
 
 
@@ -34,6 +37,7 @@ class CategoryLike(Protocol):
     weight: float
     freshness: str
     position: int
+    # optional: upload_hint (what to upload; the reminders show it)
 
 
 @dataclass
@@ -63,6 +67,13 @@ class RunRecord:
     settings: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def scores(self) -> dict[str, scoring.Scored]:
+        """Each agency's score and band (``warehouse.scoring``), computed once."""
+        weights = {c.id: c.weight for c in self.categories}
+        return {o.agency.id: scoring.scored({f.category_id: f.status for f in o.findings}, weights)
+                for o in self.outcomes}
+
 
 class RunWriteError(RuntimeError):
     """A run could not be written; nothing of it was stored."""
@@ -85,8 +96,7 @@ def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
             [run_id, run.started_at, run.finished_at, run.registry,
              json.dumps(run.settings, default=str), json.dumps(run.summary, default=str)],
         ).fetchall()  # DuckDB 2 refuses register() while a result is unread
-        weights = {c.id: c.weight for c in run.categories}
-        _insert(con, "agency_runs", _agency_run_rows(run_id, run, weights))
+        _insert(con, "agency_runs", _agency_run_rows(run_id, run))
         _insert(con, "findings", _finding_rows(run_id, run))
         _insert(con, "pages", _page_rows(run_id, run.outcomes))
         _insert(con, "documents", _document_rows(run_id, run.outcomes))
@@ -177,7 +187,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str,
 def _upsert_categories(con: duckdb.DuckDBPyConnection, categories: Iterable[CategoryLike]) -> None:
     rows = [
         {"id": c.id, "category_group": c.group, "name": c.name, "legal_basis": c.legal_basis,
-         "weight": float(c.weight), "freshness": c.freshness, "position": c.position}
+         "weight": float(c.weight), "freshness": c.freshness, "position": c.position,
+         "upload_hint": getattr(c, "upload_hint", None) or None}
         for c in categories
     ]
     _insert(con, "categories", rows, replace=True)
@@ -192,10 +203,11 @@ def _upsert_agencies(con: duckdb.DuckDBPyConnection, agencies: list[Agency], now
     _insert(con, "agencies", rows, replace=True)
 
 
-def _agency_run_rows(run_id: int, run: RunRecord, weights: dict[str, float]) -> list[dict]:
+def _agency_run_rows(run_id: int, run: RunRecord) -> list[dict]:
     rows = []
+    scores = run.scores
     for o in run.outcomes:
-        value = scoring.score({f.category_id: f.status for f in o.findings}, weights)
+        value, band = scores[o.agency.id]
         crawl = o.crawl
         rows.append({
             "run_id": run_id,
@@ -203,7 +215,7 @@ def _agency_run_rows(run_id: int, run: RunRecord, weights: dict[str, float]) -> 
             "reachable": o.reachable,
             "error": o.error or (crawl.error if crawl else None),
             "score": value,
-            "band": scoring.band(value),
+            "band": band,
             "pages": len(crawl.pages) if crawl else 0,
             "documents": len(crawl.documents) if crawl else 0,
             "requests": crawl.requests if crawl else 0,
@@ -282,6 +294,11 @@ def _cache_row(agency_id, url, kind, etag, last_modified, data, run_id, now) -> 
     return {"agency_id": agency_id, "url": url, "kind": kind, "etag": etag,
             "last_modified": last_modified, "data": json.dumps(data, default=str),
             "run_id": run_id, "updated_at": now}
+
+
+def previous_scores(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
+    """Each agency's score in its latest completed run (before the run being written)."""
+    return {r["agency_id"]: r["score"] for r in queries.records(con, "previous_scores")}
 
 
 def load_http_cache(con: duckdb.DuckDBPyConnection, agency_id: str) -> tuple[dict, dict]:

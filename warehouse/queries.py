@@ -66,6 +66,12 @@ def records(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
 
+def execute(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
+    """Run a named statement (``queries/statements/NAME.sql``: the writes, and the reads that
+    go with them) and return its rows, if any, by column name."""
+    return records(con, f"statements/{name}", **params)
+
+
 def parameters(text: str, given: dict) -> dict:
     """The caller's parameters plus the vocabulary lists the SQL names (``$lacking`` …)."""
     vocabulary = sql_parameters()

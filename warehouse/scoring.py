@@ -12,10 +12,18 @@ The band is the Komisi Informasi qualification the rounded score falls in.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from core.vocabulary import BAND_NAMES, BANDS, CREDIT, UNREACHABLE, band_of
 
-__all__ = ["BANDS", "BAND_NAMES", "CREDIT", "band", "credit", "score"]
+__all__ = ["BANDS", "BAND_NAMES", "CREDIT", "Scored", "band", "credit", "score", "scored"]
+
+
+class Scored(NamedTuple):
+    """An agency's score in one run and its band (both None when nothing was checked)."""
+
+    score: float | None
+    band: str | None
 
 
 def score(statuses: Mapping[str, str], weights: Mapping[str, float]) -> float | None:
@@ -46,3 +54,9 @@ def credit(status: str) -> float:
 def band(value: float | None) -> str | None:
     """The Komisi Informasi band of a score (None for no score); bands are in core.vocabulary."""
     return band_of(value)
+
+
+def scored(statuses: Mapping[str, str], weights: Mapping[str, float]) -> Scored:
+    """``score`` and its ``band`` together."""
+    value = score(statuses, weights)
+    return Scored(value, band(value))

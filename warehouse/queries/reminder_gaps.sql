@@ -1,9 +1,10 @@
 -- What each agency lacks in its latest run: one row per missing, broken or stale category,
 -- in checklist order: agency_id, run_id, category_id, category_group, category_name,
--- legal_basis, freshness, status, evidence_url, evidence_text, document_year, checked_at.
+-- legal_basis, freshness, upload_hint, status, evidence_url, evidence_text, document_year,
+-- checked_at.
 -- $lacking: the statuses a reminder asks about (core.vocabulary.LACKING, filled by queries.run).
 SELECT f.agency_id, f.run_id, f.category_id, c.category_group, c.name AS category_name,
-       c.legal_basis, c.freshness, f.status, f.evidence_url, f.evidence_text,
+       c.legal_basis, c.freshness, c.upload_hint, f.status, f.evidence_url, f.evidence_text,
        f.document_year, f.checked_at
 FROM latest_findings AS f
 JOIN categories AS c ON c.id = f.category_id
