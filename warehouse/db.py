@@ -166,7 +166,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.rollback()
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass  # already ended by DuckDB (a full disk): keep the real cause, not "cannot rollback"
         raise
     con.commit()
 
