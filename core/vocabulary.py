@@ -43,6 +43,14 @@ RUN = "putaran"
 """One crawl of every agency (a run): "putaran #3", "putaran terakhir"."""
 UNREACHABLE_WORD = STATUS_WORDS[UNREACHABLE].lower()
 """A site that could not be checked: "tidak terjangkau"."""
+BLOCKED = "diblokir"
+"""How the reason of an unreachable site begins when it refuses the monitor (HTTP 401/403 to
+the start page, or to every page after it: a WAF, a geo-block, a log-in wall)."""
+
+
+def is_blocked(error: object) -> bool:
+    """Whether an unreachable site's reason says it blocks the monitor."""
+    return isinstance(error, str) and error.startswith(BLOCKED)
 
 # ---- checklist groups -------------------------------------------------------------------
 GROUPS = ("berkala", "serta_merta", "setiap_saat", "dikecualikan", "layanan")

@@ -73,9 +73,18 @@ REMINDER_STATUS_COLORS = {
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:])")
 
 
+WORD_JOINER = "\u2060"
+"""An invisible character that breaks Markdown's automatic links without changing the text."""
+_AUTOLINK_STARTS = re.compile(r"(?i)(@|:(?=//)|\bwww(?=\.))")
+
+
 def md_escape(text: object) -> str:
-    """Text that Streamlit's Markdown shows literally: every Markdown/HTML character escaped."""
+    """Text that Streamlit's Markdown shows literally: every Markdown/HTML character escaped,
+    and no automatic link: GitHub-flavoured Markdown turns ``ppid@kota.go.id``,
+    ``www.kota.go.id`` and ``https://…`` in plain text into links (``mailto:`` …) even when
+    escaped, so a word joiner goes after ``@``, ``www`` and the scheme's ``:``."""
     value = "" if text is None else str(text)
+    value = _AUTOLINK_STARTS.sub(lambda m: m.group(1) + WORD_JOINER, value)
     return _MD_SPECIAL.sub(r"\\\1", value).replace("\n", " ")
 
 

@@ -59,11 +59,13 @@ class Server:
 def check_database(path: str | Path) -> Path:
     """The database path if it is a Pantau PPID database this version can read."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise LaunchError(f"Basis data tidak ditemukan: {path}")
     try:
         with db.read_only(path):
             pass
+    except db.DatabaseFileError as exc:
+        raise LaunchError(str(exc)) from exc
     except db.SchemaError as exc:
         raise LaunchError(f"{path} bukan basis data Pantau PPID yang dapat dibuka: {exc}") from exc
     except duckdb.Error as exc:

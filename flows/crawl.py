@@ -15,10 +15,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
 from core.checklist import Checklist, load_checklist
@@ -37,7 +39,15 @@ from scrapers.detection.health import recheck_plan, review
 from scrapers.detection.ownership import Owner
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
-from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, previous_scores, write_run
+from warehouse.load import (
+    AgencyOutcome,
+    RunRecord,
+    RunWriteError,
+    load_http_cache,
+    previous_scores,
+    record_failed_run,
+    write_run,
+)
 from warehouse.prior import load_prior_runs
 
 CRAWL_TAG = "pantau-crawl"
@@ -182,7 +192,10 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     reg = load_registry_task(registry)
     checklist = load_checklist(*settings.checklist.extension_files)
     agencies = list(reg)
-    caches = read_http_caches(Path(db), agencies)
+    try:
+        caches = read_http_caches(Path(db), agencies)
+    except warehouse_db.DatabaseFileError as error:
+        return database_failure(error)
     priors = read_prior_runs(Path(db))
     logger.info("Crawling %d agencies from %s", len(agencies), registry)
     fetch = fetch_site.with_options(
@@ -206,13 +219,24 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
-    summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
+    try:
+        summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
+    except warehouse_db.DatabaseFileError as error:
+        return database_failure(error)
     run_id = summary["run_id"]
     create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
                              description=f"Pantau PPID {run_word(run_id)}")
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
     return summary
+
+
+def database_failure(error: warehouse_db.DatabaseFileError) -> State:
+    """End the flow as Failed with the one-line cause ("<file>: No space left on device"),
+    without a traceback in the log: a bad or full database file is not a bug. Calling the
+    flow then raises ``prefect.exceptions.FailedRun`` with that message."""
+    get_run_logger().error("Run not stored: %s", error)
+    return Failed(message=str(error))
 
 
 def store_run(db_path: Path, started: datetime, reg: Registry, settings: Settings,
@@ -224,6 +248,25 @@ def store_run(db_path: Path, started: datetime, reg: Registry, settings: Setting
         started_at=started, finished_at=datetime.now(UTC), categories=list(checklist),
         outcomes=outcomes, registry=reg.source, settings={"crawl": settings.crawl.model_dump()},
     )
+    try:
+        return _write_run(db_path, record, outcomes)
+    except (RunWriteError, duckdb.Error, OSError) as exc:
+        error = warehouse_db.file_error(db_path, exc)
+        record_failure(db_path, started, reg.source, error.cause)
+        raise error from exc
+
+
+def record_failure(db_path: Path, started: datetime, registry: str, cause: str) -> None:
+    """Note a run that could not be stored, if the file still takes a small write (a full
+    disk may refuse even that: the run is then only in the log and the command's error)."""
+    try:
+        with warehouse_db.writing(db_path, wait=5) as con:
+            record_failed_run(con, started, registry, cause)
+    except Exception:  # noqa: BLE001 - the original error is the one reported
+        pass
+
+
+def _write_run(db_path: Path, record: RunRecord, outcomes: list[AgencyOutcome]) -> dict:
     with warehouse_db.writing(db_path) as con:
         record.summary = run_summary(record, previous_scores(con))
         run_id = write_run(con, record)

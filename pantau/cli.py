@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +36,25 @@ def fail(message: str, code: int = 1) -> None:
     """Print a message for the user on stderr and exit with ``code``."""
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def database_errors(db: Path) -> Iterator[None]:
+    """A bad database file ends the command with one line naming the file and the cause
+    (not DuckDB, empty, a directory, read-only, a full disk …) and a non-zero exit."""
+    import duckdb
+
+    from warehouse import db as warehouse_db
+    from warehouse.load import RunWriteError
+
+    try:
+        yield
+    except warehouse_db.DatabaseFileError as exc:
+        fail(str(exc))
+    except (duckdb.Error, RunWriteError, OSError) as exc:
+        if isinstance(exc, duckdb.Error) and warehouse_db.is_lock_error(exc):
+            fail(f"{db}: sedang dipakai proses lain untuk menulis; coba lagi sebentar lagi")
+        fail(str(warehouse_db.file_error(db, exc)))
 
 
 def settings_or_exit(path: Path | None):
@@ -91,12 +111,16 @@ def crawl(
         agencies = load_registry(registry)
     except RegistryError as exc:
         fail(str(exc), 2)
+    from prefect.exceptions import FailedRun
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from flows import progress
     from flows.crawl import crawl_all_with_runner
+    from warehouse import db as warehouse_db
 
+    with database_errors(db):
+        warehouse_db.inspect_file(db, writing=True)  # before a crawl that could take hours
     console = Console(highlight=False)
     done: list[progress.AgencyProgress] = []
     bar = Progress(TextColumn("Pemantauan"), BarColumn(), MofNCompleteColumn(),
@@ -107,11 +131,15 @@ def crawl(
         bar.console.print(line.line(), markup=False)
         bar.advance(task)
 
-    with quiet_prefect(), bar, progress.reporting(report):
+    with database_errors(db), quiet_prefect(), bar, progress.reporting(report):
         flow = crawl_all_with_runner(loaded)
         task = bar.add_task("crawl", total=len(agencies))
-        summary = flow(registry=str(registry), db=str(db),
-                       settings_file=str(settings) if settings else None, max_pages=max_pages)
+        try:
+            summary = flow(registry=str(registry), db=str(db),
+                           settings_file=str(settings) if settings else None,
+                           max_pages=max_pages)
+        except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
+            fail(str(exc))
     score_table(console, done)
     typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
                f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
@@ -170,13 +198,14 @@ def remind(
         fail(str(SmtpNotConfigured()), 2)
     try:  # what a user can get wrong, told plainly before the flow starts
         Composer(loaded)
-        ensure_schema(db)
+        with database_errors(db):
+            ensure_schema(db)
     except (FileNotFoundError, SchemaError, TemplateConfigError) as exc:
         fail(f"pengingat: {exc}")
     from flows.reminders import send_reminders
 
     try:
-        with quiet_prefect():
+        with database_errors(db), quiet_prefect():
             result = send_reminders(db=str(db), dry_run=dry_run,
                                     settings_file=str(settings) if settings else None)
     except (FileNotFoundError, SchemaError, RemindersBusy, TemplateConfigError) as exc:
@@ -329,7 +358,7 @@ def db_migrate(db: DbOption) -> None:
     from warehouse import db as warehouse_db
 
     try:
-        with warehouse_db.writing(db) as con:
+        with database_errors(db), warehouse_db.writing(db) as con:
             version = warehouse_db.schema_version(con)
     except warehouse_db.SchemaError as exc:
         fail(str(exc))
@@ -349,7 +378,7 @@ def db_export(
     if fmt not in FORMATS:
         fail(f"--format harus salah satu dari: {', '.join(FORMATS)}", 2)
     try:
-        with warehouse_db.read_only(db) as con:
+        with database_errors(db), warehouse_db.read_only(db) as con:
             files = export(con, out_dir, fmt)
     except (FileNotFoundError, warehouse_db.SchemaError) as exc:
         fail(str(exc))

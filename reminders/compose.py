@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.checklist import DEFAULT_FRESHNESS_RULES, load_checklist
 from core.settings import Settings
-from core.vocabulary import BROKEN, MISSING, RUN, STALE, STATUS_WORDS, status_word
+from core.vocabulary import BROKEN, MISSING, RUN, STALE, STATUS_WORDS, is_blocked, status_word
 from reminders.model import AgencyState, Gap, Message
 from scrapers.detection.years import oldest_current_year
 
@@ -219,6 +219,7 @@ class Composer:
             down_days = days_ago(s.unreachable_since, today)
             return {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
                     "dashboard_link": dashboard_link(self.settings, s.id),
+                    "reason": s.error or "", "blocked": is_blocked(s.error),
                     "new": s.id in added, "last_seen_at": s.last_seen_at,
                     "last_seen_days": days_ago(s.last_seen_at, today),
                     "down_weeks": down_days // 7 if down_days is not None else None,
@@ -242,6 +243,8 @@ class Composer:
                 for a in overdue
             ],
             "news": news,
+            "any_blocked": any(is_blocked(s.error) for s in sites),
+            "user_agent": self.settings.crawl.user_agent,
             "today": today,
             "dashboard_url": self.settings.dashboard.url,
         }

@@ -180,6 +180,25 @@ def test_agency_page_for_an_unreachable_site_says_so(city, monkeypatch):
     assert [t.get("name") for t in history["data"]] == ["Skor", "Tidak terjangkau"]
 
 
+def test_agency_page_names_why_a_blocked_site_was_not_checked(tmp_path, monkeypatch):
+    blocked = fx.build(tmp_path / "blocked.duckdb")
+    with db.writing(blocked.path) as con:
+        con.execute("UPDATE agency_runs SET error = 'diblokir: HTTP 403 (situs menolak pemantau)'"
+                    " WHERE agency_id = 'dishub'")
+    at = open_app(blocked.path, monkeypatch, "badan_publik", agency="dishub")
+    warning = " ".join(w.value for w in at.warning)
+    assert "diblokir" in warning and "403" in warning and "User-Agent" in warning
+
+
+def test_agency_names_with_mail_and_web_addresses_are_not_auto_linked():
+    shown = labels.md_escape("Dinas ppid@dinkes.go.id www.dinkes.go.id https://dinkes.go.id/ppid")
+    plain = shown.replace(labels.WORD_JOINER, "")
+    assert plain.replace("\\", "") == ("Dinas ppid@dinkes.go.id www.dinkes.go.id "
+                                         "https://dinkes.go.id/ppid")
+    assert "@" + labels.WORD_JOINER in shown and "www" + labels.WORD_JOINER in shown
+    assert ":" + labels.WORD_JOINER + "//" in shown
+
+
 def test_choosing_another_agency_shows_it(city, monkeypatch):
     at = open_app(city.path, monkeypatch, "badan_publik")
     at.selectbox(key="agency").set_value("bappeda").run()

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -75,22 +76,21 @@ def wait_healthy(process: subprocess.Popen, url: str, timeout: float = 90.0) -> 
     pytest.fail(f"dashboard not healthy at {url} after {timeout}s")
 
 
-@pytest.fixture
-def dashboard(tmp_path):
-    """(city, url): `pantau dashboard --db FILE --port N` running on the fixture database,
-    checking for new runs every second."""
-    city = fx.build(tmp_path / "pantau.duckdb")
+@contextmanager
+def serve(path: Path, tmp_path: Path):
+    """`pantau dashboard --db PATH --port N` running (checking for new runs every second);
+    yields its URL and stops it afterwards."""
     port = launch.free_port()
     log = (tmp_path / "dashboard.log").open("wb")
     env = {**os.environ, "PANTAU_DASHBOARD_REFRESH_SECONDS": "1"}
     process = subprocess.Popen(
-        [*pantau_command(), "dashboard", "--db", str(city.path), "--port", str(port)],
+        [*pantau_command(), "dashboard", "--db", str(path), "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(process, url)
-        yield city, url
+        yield url
     finally:
         process.send_signal(signal.SIGTERM)  # pantau passes it on to streamlit
         try:
@@ -101,6 +101,15 @@ def dashboard(tmp_path):
             pytest.fail("pantau dashboard did not stop on SIGTERM")
         log.close()
     assert not launch.healthy(url), "the streamlit server outlived `pantau dashboard`"
+
+
+@pytest.fixture
+def dashboard(tmp_path):
+    """(city, url): `pantau dashboard --db FILE --port N` running on the fixture database,
+    checking for new runs every second."""
+    city = fx.build(tmp_path / "pantau.duckdb")
+    with serve(city.path, tmp_path) as url:
+        yield city, url
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +242,34 @@ def test_a_run_written_while_the_dashboard_is_open_shows_up(dashboard, page):
         "Tidak Informatif")
     assert_no_error(page)
     assert page.dialogs == []
+
+
+LINKY_NAME = "Dinas Uji ppid@uji.go.id www.uji.go.id https://uji.go.id/ppid"
+
+
+def test_mail_and_web_addresses_in_registry_text_are_not_links(tmp_path, page):
+    """Markdown auto-linking: an e-mail address in an agency name must not become a mailto:
+    link (nor a www./https:// text a link) anywhere the name is shown as text."""
+    city = fx.build(tmp_path / "pantau.duckdb")
+    with db.writing(city.path) as con:
+        con.execute("UPDATE agencies SET name = ? WHERE id = ?", [LINKY_NAME, fx.XSS.id])
+        con.execute("UPDATE agencies SET name = ? WHERE id = 'setda'",
+                    ["Sekretariat ppid@setda.go.id"])  # a parent: shown in the caption
+    with serve(city.path, tmp_path) as url:
+        open_page(page, url, f"badan-publik?agency={fx.XSS.id}")
+        main = page.locator('[data-testid="stMain"]')
+        heading = main.locator("h2").filter(has_text="Dinas Uji")
+        heading.wait_for()
+        shown = heading.inner_text().replace("\u2060", "")
+        assert shown == LINKY_NAME
+        assert main.locator('a[href^="mailto:"]').count() == 0
+        assert main.locator('[data-testid="stMarkdownContainer"] a[href*="uji.go.id"]').count() == 0
+        assert main.locator('[data-testid="stMarkdownContainer"] a[href*="setda.go.id"]').count() == 0
+        assert "ppid@setda.go.id" in main.inner_text().replace("\u2060", "")
+        for path in ("", "matriks"):
+            open_page(page, url, path)
+            assert page.locator('[data-testid="stMain"] a[href^="mailto:"]').count() == 0
+        assert_no_error(page)
 
 
 # Issue 15: the answer above the fold, the report download, the palette, labelled times. ------

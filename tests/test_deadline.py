@@ -75,3 +75,33 @@ def test_site_budget_names_site_timeout_when_it_is_the_nearer_limit():
             raise AssertionError("no timeout")
         assert time.monotonic() - started < 2.0
     fetcher.close()
+
+
+def test_a_hanging_dns_lookup_is_cut_at_the_page_deadline():
+    """The resolver hook never answers (a DNS server that drops queries): the request fails
+    as a timeout within page_timeout and no connection is opened."""
+    from scrapers.crawling.guard import LOOPBACK, AddressGuard
+    from tests.hostile import RecordingOpener
+
+    release = threading.Event()
+
+    def hanging(host, port, timeout):
+        release.wait(30)
+        return ["127.0.0.1"]
+
+    opener = RecordingOpener()
+    guard = AddressGuard(frozenset({LOOPBACK}), hanging, opener)
+    settings = CrawlSettings(page_timeout=0.5, connect_timeout=10, retries=0, host_delay=0)
+    fetcher = Fetcher(settings, throttle=HostThrottle(), guard=guard)
+    started = time.monotonic()
+    try:
+        fetcher.request("http://lambat.test/")
+    except FetchError as error:
+        assert error.kind in {"timeout", "dns"}, error
+    else:
+        raise AssertionError("a lookup that never answers produced a response")
+    finally:
+        release.set()
+        fetcher.close()
+    assert time.monotonic() - started < 2.0
+    assert opener.opened == []

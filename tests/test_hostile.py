@@ -8,10 +8,16 @@ was opened to a refused address without sending a packet off this machine.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
 
 from core.settings import CrawlSettings
+from pantau.cli import app
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.guard import AddressGuard, static_resolver
 from scrapers.crawling.politeness import HostThrottle
@@ -27,6 +33,10 @@ FAST = CrawlSettings(
     site_timeout=20.0,
     use_sitemaps=False,
 )
+
+
+def invoke(*args, env=None):
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
 
 
 def links(*hrefs: str) -> str:
@@ -215,3 +225,375 @@ def test_a_few_forbidden_pages_on_an_open_site_are_just_failed_pages():
     with LoopbackServer(routes) as site:
         crawl = crawl_site(site.url("/"), FAST, throttle=HostThrottle())
     assert crawl.reachable
+
+
+# --- 4. bad database files: one line naming the file and the cause, nothing changed ----
+
+BAD_FILES = {
+    "text": lambda p: p.write_text("agency_id,score\nkominfo,87\n"),
+    "empty": lambda p: p.write_bytes(b""),
+    "directory": lambda p: p.mkdir(),
+    "sqlite": lambda p: _sqlite_file(p),
+}
+CAUSES = {
+    "text": "bukan basis data DuckDB",
+    "empty": "berkas kosong",
+    "directory": "berupa folder",
+    "sqlite": "basis data SQLite",
+}
+
+
+def _sqlite_file(path):
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE agencies (id TEXT)")
+    con.commit()
+    con.close()
+
+
+def _snapshot(path):
+    if path.is_dir():
+        return sorted(p.name for p in path.iterdir())
+    return path.read_bytes()
+
+
+def _commands(db, tmp_path):
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "agencies:\n  - {id: kominfo, name: Diskominfo, url: 'http://127.0.0.1:9/', "
+        "role: utama, email: ppid@kota.test}\n"
+    )
+    return {
+        "crawl": ["crawl", "--registry", registry, "--db", db],
+        "remind": ["remind", "--db", db, "--dry-run"],
+        "export": ["db", "export", tmp_path / "out", "--db", db],
+        "migrate": ["db", "migrate", "--db", db],
+        "dashboard": ["dashboard", "--db", db],
+    }
+
+
+PREFECT_LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d+ \| ")
+"""Prefect's own progress lines around a flow run (crawl); the command's message is apart."""
+
+
+def _one_line_error(result, db, cause):
+    lines = [line for line in result.output.splitlines()
+             if line.strip() and not PREFECT_LOG_LINE.match(line)]
+    assert result.exit_code != 0, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert len(lines) == 1, result.output
+    assert str(db) in lines[0] and cause in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_every_command_names_a_bad_database_file_and_leaves_it_alone(tmp_path, kind):
+    db = tmp_path / "pantau.duckdb"
+    BAD_FILES[kind](db)
+    before = _snapshot(db)
+    for name, args in _commands(db, tmp_path).items():
+        result = invoke(*args)
+        _one_line_error(result, db, CAUSES[kind] if name != "dashboard" else CAUSES[kind])
+        assert _snapshot(db) == before, name
+    assert not (tmp_path / "pantau.duckdb.wal").exists()
+
+
+def test_opening_a_sqlite_file_downloads_no_extension(tmp_path):
+    """Item 5: every connection has extension autoload/autoinstall off; even bypassing the
+    file check, DuckDB must refuse rather than fetch the sqlite scanner."""
+    import duckdb
+
+    from warehouse import db as warehouse_db
+
+    path = tmp_path / "legacy.db"
+    _sqlite_file(path)
+    extensions = Path.home() / ".duckdb" / "extensions"
+    had = sorted(extensions.rglob("*")) if extensions.exists() else []
+    with pytest.raises(duckdb.Error, match="(?i)extension"):
+        duckdb.connect(str(path), config=warehouse_db.CONFIG)
+    now = sorted(extensions.rglob("*")) if extensions.exists() else []
+    assert now == had
+    con = warehouse_db.connect(tmp_path / "ok.duckdb")
+    try:
+        settings = dict(con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN "
+            "('autoload_known_extensions', 'autoinstall_known_extensions')").fetchall())
+    finally:
+        con.close()
+    assert settings == {"autoload_known_extensions": "false",
+                        "autoinstall_known_extensions": "false"}
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 24 MB tmpfs mounted for this test (root only; skipped where mounting is not
+    allowed), unmounted afterwards."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _database_with_one_run(path):
+    from tests import factories as f
+    from warehouse import db as warehouse_db
+    from warehouse import load
+
+    con = warehouse_db.connect(path)
+    try:
+        cats = f.categories(4)
+        load.write_run(con, f.run(cats, {f.agency("kominfo", role="utama"): {
+            "c0": "found", "c1": "found", "c2": "missing", "c3": "stale"}}))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _runs(path):
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return (con.execute("SELECT id, status FROM runs ORDER BY id").fetchall(),
+                con.execute("SELECT agency_id, run_id FROM latest_scores").fetchall())
+    finally:
+        con.close()
+
+
+def test_read_only_file_system_is_named_by_every_writing_command(small_disk, tmp_path):
+    import subprocess
+
+    from dashboard import launch
+
+    db = small_disk / "pantau.duckdb"
+    _database_with_one_run(db)
+    before = db.read_bytes()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    commands = _commands(db, tmp_path)
+    for name in ("crawl", "migrate"):
+        _one_line_error(invoke(*commands[name]), db, "read-only file system")
+    # remind logs each message before sending it: refused before anything is sent.
+    smtp = {"PANTAU_SMTP_HOST": "127.0.0.1", "PANTAU_SMTP_PORT": "9"}
+    _one_line_error(invoke("remind", "--db", db, env=smtp), db, "read-only file system")
+    # Reading still works from a read-only disk: a dry run, export, the dashboard's check.
+    for name in ("remind", "export"):
+        result = invoke(*commands[name])
+        assert result.exit_code == 0, result.output
+    assert launch.check_database(db) == db
+    assert db.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_full_disk_names_the_real_cause_and_keeps_the_previous_run(
+        small_disk, tmp_path, prefect_api):
+    db = small_disk / "pantau.duckdb"
+    _database_with_one_run(db)
+    runs_before = _runs(db)
+    pages = {f"/p{i}": html(f"<title>Laporan {i}</title>" + "isi " * 3000) for i in range(30)}
+    with LoopbackServer({"/": html(links(*pages)), **pages}) as site:
+        registry = tmp_path / "registry.yaml"
+        registry.write_text(f"agencies:\n  - {{id: kominfo, name: Diskominfo, url: '{site.url()}',"
+                            " role: utama, email: ppid@kota.test}\n")
+        settings = tmp_path / "settings.yaml"
+        settings.write_text("crawl:\n  host_delay: 0\n  retries: 0\n"
+                            "schedule:\n  agency_task_retries: 0\n")
+        filler = _fill(small_disk)
+        result = invoke("crawl", "--registry", registry, "--db", db, "--settings", settings)
+    _one_line_error(result, db, "No space left on device")
+    assert "cannot rollback" not in result.output
+    filler.unlink()
+    runs, scores = _runs(db)
+    assert scores == runs_before[1]  # the views show the previous run, nothing partial
+    assert [r for r in runs if r[1] == "completed"] == runs_before[0]
+
+
+def _fill(folder):
+    """Fill the file system that holds ``folder`` to the last byte."""
+    import os
+
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (1 << 20, 1 << 12, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+@pytest.mark.slow
+def test_blocked_site_gets_no_score_no_reminder_and_the_digest_says_what_to_ask(
+        tmp_path, prefect_api):
+    import duckdb
+
+    from core.settings import CrawlSettings as Defaults
+
+    open_site = {"/": html("<h1>PPID Diskominfo</h1>"), "/robots.txt": Reply(404, b"")}
+    waf = html("<h1>403 Forbidden</h1><p>Request blocked by WAF</p>", status=403)
+    with LoopbackServer(open_site) as utama_site, LoopbackServer(default=waf) as blocked_site:
+        registry = tmp_path / "registry.yaml"
+        registry.write_text(
+            "agencies:\n"
+            f"  - {{id: kominfo, name: Diskominfo, url: '{utama_site.url()}', role: utama,"
+            " email: ppid@kominfo.test}\n"
+            f"  - {{id: dinkes, name: Dinas Kesehatan, url: '{blocked_site.url()}',"
+            " role: pelaksana, parent: kominfo, email: ppid@dinkes.test}\n")
+        settings = tmp_path / "settings.yaml"
+        settings.write_text("crawl:\n  host_delay: 0\n  retries: 0\n"
+                            "schedule:\n  agency_task_retries: 0\n")
+        db = tmp_path / "pantau.duckdb"
+        result = invoke("crawl", "--registry", registry, "--db", db, "--settings", settings)
+        assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        reachable, error, score = con.execute(
+            "SELECT reachable, error, score FROM agency_runs WHERE agency_id = 'dinkes'"
+        ).fetchall()[0]
+        statuses = {r[0] for r in con.execute(
+            "SELECT status FROM latest_findings WHERE agency_id = 'dinkes'").fetchall()}
+    finally:
+        con.close()
+    assert not reachable and score is None
+    assert error.startswith("diblokir: HTTP 403")
+    assert statuses == {"unreachable"}
+    result = invoke("remind", "--db", db, "--dry-run", "--settings", settings)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Kepada   : ppid@dinkes.test" not in out  # no reminder to a site we could not check
+    assert "ringkasan situs tak terjangkau" in out, out
+    digest = out[out.index("ringkasan situs tak terjangkau"):]
+    assert "Dinas Kesehatan" in digest and "diblokir: HTTP 403" in digest
+    assert Defaults().user_agent in digest and "User-Agent" in digest
+
+
+# --- 8. kill -9 in the middle of a national write: the previous run, nothing partial ---
+
+WRITER = r"""
+import sys, time
+from datetime import datetime
+from tests import factories as f
+from warehouse import db, load
+
+path, agencies, hold_after = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+cats = f.categories(30)
+cycle = ("found", "missing", "stale", "broken")
+when = datetime(2026, 11, 9, 2, 0)
+# Four shared finding lists (findings are read, never changed, by write_run): cheap to build.
+shapes = [f.outcome(f.agency("x"), {c.id: cycle[(k + j) % 4] for j, c in enumerate(cats)},
+                    when).findings for k in range(4)]
+outcomes = [load.AgencyOutcome(agency=f.agency(f"opd{i:05d}"), findings=shapes[i % 4],
+                               checked_at=when) for i in range(agencies)]
+record = load.RunRecord(started_at=when, finished_at=when, categories=cats,
+                        outcomes=outcomes, registry="national.yaml")
+real_insert = load._insert
+
+def announced(con, table, rows, **kw):
+    real_insert(con, table, rows, **kw)
+    print("inserted", table, flush=True)
+    if table == hold_after:  # keep the transaction open here until the parent kills us
+        time.sleep(120)
+
+load._insert = announced
+con = db.connect(path)
+print("writing", flush=True)
+load.write_run(con, record)
+print("committed", flush=True)
+"""
+
+
+def _previous_run_db(path):
+    from tests import factories as f
+    from warehouse import db as warehouse_db
+    from warehouse import load
+
+    con = warehouse_db.connect(path)
+    try:
+        cats = f.categories(30)
+        load.write_run(con, f.run(cats, {f.agency(f"opd{i:05d}"): {c.id: "found" for c in cats}
+                                         for i in range(3)}))
+    finally:
+        con.close()
+
+
+def _state(path):
+    from warehouse import db as warehouse_db
+
+    with warehouse_db.read_only(path) as con:
+        return {
+            "runs": con.execute("SELECT id, status FROM runs ORDER BY id").fetchall(),
+            "scores": con.execute("SELECT count(*), max(run_id) FROM latest_scores").fetchall(),
+            "findings": con.execute(
+                "SELECT run_id, count(*) FROM findings GROUP BY run_id ORDER BY run_id").fetchall(),
+            "agency_runs": con.execute(
+                "SELECT run_id, count(*) FROM agency_runs GROUP BY run_id ORDER BY run_id"
+            ).fetchall(),
+        }
+
+
+def _write_and_kill(path, hold_after, kill_on):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), "30000", hold_after],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    seen = []
+    try:
+        for line in child.stdout:
+            seen.append(line.strip())
+            if line.strip() == kill_on:
+                os.kill(child.pid, signal.SIGKILL)
+                break
+    finally:
+        child.kill()
+        child.wait(30)
+    assert kill_on in seen, (seen, child.stderr.read())
+    assert child.returncode == -signal.SIGKILL
+    return seen
+
+
+@pytest.mark.slow
+def test_kill_9_in_the_middle_of_a_30000_agency_write_keeps_the_previous_run(tmp_path):
+    """The transaction holds 900,000 findings (DuckDB writes such a transaction's blocks to
+    the file before COMMIT) when the writer is killed: reopening shows run 1, nothing of 2."""
+    from warehouse import db as warehouse_db
+
+    path = tmp_path / "pantau.duckdb"
+    _previous_run_db(path)
+    before = _state(path)
+    _write_and_kill(path, hold_after="findings", kill_on="inserted findings")
+    assert _state(path) == before
+    with warehouse_db.writing(path) as con:  # still writable: the next run goes in
+        assert warehouse_db.scalar(con, "SELECT count(*) FROM agencies") == 3
+
+
+@pytest.mark.slow
+def test_kill_9_racing_the_end_of_a_30000_agency_write_is_all_or_nothing(tmp_path):
+    path = tmp_path / "pantau.duckdb"
+    _previous_run_db(path)
+    before = _state(path)
+    _write_and_kill(path, hold_after="none", kill_on="inserted documents")
+    after = _state(path)
+    if after != before:  # the COMMIT made it: then all of run 2 is there
+        assert after["runs"] == [(1, "completed"), (2, "completed")]
+        assert after["scores"] == [(30000, 2)]
+        assert after["findings"] == [(1, 90), (2, 900000)]
+        assert after["agency_runs"] == [(1, 3), (2, 30000)]

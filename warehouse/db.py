@@ -5,6 +5,12 @@ applied in order, forward only; the ``schema_version`` table records which ran a
 Opening an older database migrates it; a database from a newer Pantau is refused, because
 this version cannot know what the newer schema means.
 
+Every connection is opened with extension autoloading and autoinstalling off (a SQLite file
+passed as the database must not make DuckDB download its scanner), and a path that is not a
+usable DuckDB file (a directory, an empty file, SQLite, text, a read-only file or folder)
+is refused before DuckDB touches it, with a :class:`DatabaseFileError` that names the file and
+the cause in one line.
+
 DuckDB lets one process write a file or several read it, not both at once. So writers hold
 the file only while they write (see ``flows``), and readers (the dashboard) open read-only
 for each query and retry for a short while when a writer has it.
@@ -12,6 +18,8 @@ for each query and retry for a short while when a writer has it.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -31,10 +39,91 @@ a file created with this compatibility version keeps it for its whole life, so b
 1.5 shell and DuckDB 2 clients open it (tests/test_db.py checks it with the real shell)."""
 
 
+CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+"""Every connection's configuration: nothing is ever downloaded or loaded behind our back."""
+DUCKDB_MAGIC = b"DUCK"
+"""Bytes 8-11 of every DuckDB database file."""
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 class SchemaError(RuntimeError):
     """The file is not a Pantau PPID database this version can use (newer schema, foreign tables)."""
 
     pass
+
+
+class DatabaseFileError(RuntimeError):
+    """A database path that cannot be used; ``str()`` is ``"<path>: <cause>"`` on one line."""
+
+    def __init__(self, path: str | Path, cause: str) -> None:
+        self.path = str(path)
+        self.cause = " ".join(cause.split())
+        super().__init__(f"{self.path}: {self.cause}")
+
+
+def inspect_file(path: str | Path, *, writing: bool) -> None:
+    """Refuse a path DuckDB must not open (raises DatabaseFileError): a directory, an empty or
+    foreign file, or, for ``writing``, a file or folder that cannot be written. A missing
+    file is fine for writing (it is created) and raises FileNotFoundError for reading."""
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseFileError(path, "berupa folder, bukan basis data DuckDB")
+    if not path.exists():
+        if not writing:
+            raise FileNotFoundError(f"{path}: no such database file")
+        folder = path.parent if str(path.parent) else Path(".")
+        if folder.exists() and not folder.is_dir():
+            raise DatabaseFileError(path, f"{folder} bukan folder")
+        if folder.is_dir() and not _writable(folder):
+            raise DatabaseFileError(path, f"basis data tidak dapat dibuat: {_why_not_writable(folder)}")
+        return
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        raise DatabaseFileError(path, f"berkas tidak dapat dibaca: {exc.strerror or exc}") from exc
+    if not head:
+        raise DatabaseFileError(path, "berkas kosong, bukan basis data DuckDB (berkas tidak diubah)")
+    if head.startswith(SQLITE_MAGIC):
+        raise DatabaseFileError(path, "basis data SQLite, bukan basis data DuckDB (berkas tidak diubah)")
+    if head[8:12] != DUCKDB_MAGIC:
+        raise DatabaseFileError(path, "bukan basis data DuckDB (berkas tidak diubah)")
+    if writing:
+        for target in (path, path.parent if str(path.parent) else Path(".")):
+            if not _writable(target):
+                raise DatabaseFileError(path, f"tidak dapat ditulis: {_why_not_writable(target)}")
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def _why_not_writable(path: Path) -> str:
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return f"sistem berkas hanya-baca (read-only file system: {path})"
+    except OSError:
+        pass
+    kind = "folder" if path.is_dir() else "berkas"
+    return f"{kind} hanya-baca (read-only: {path})"
+
+
+def file_error(path: str | Path, exc: BaseException) -> DatabaseFileError:
+    """The one-line DatabaseFileError for an OSError or DuckDB error on ``path``; the real
+    cause first ("No space left on device", not the "cannot rollback" that follows it)."""
+    if isinstance(exc, DatabaseFileError):
+        return exc
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        text = os.strerror(exc.errno) if exc.errno != errno.ENOENT else text
+    if text.startswith(f"{path}: "):
+        text = text[len(f"{path}: "):]
+    lowered = text.lower()
+    if "no space left" in lowered or "disk is full" in lowered or "enospc" in lowered:
+        text = "disk penuh (No space left on device); basis data tidak berubah"
+    elif "read-only file system" in lowered:
+        text = "sistem berkas hanya-baca (read-only file system)"
+    return DatabaseFileError(path, text.splitlines()[0] if text else type(exc).__name__)
 
 
 @dataclass(frozen=True)
@@ -77,7 +166,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.rollback()
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass  # already ended by DuckDB (a full disk): keep the real cause, not "cannot rollback"
         raise
     con.commit()
 
@@ -120,19 +212,38 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
             )
             con.execute("COMMIT")
         except Exception as exc:
-            con.execute("ROLLBACK")
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # already ended by DuckDB (a full disk): keep the real cause
+            if isinstance(exc, duckdb.IOException | OSError):
+                raise file_error(con_path(con), exc) from exc
             raise SchemaError(f"{migration.path}: migration failed: {exc}") from exc
         applied.append(migration)
     return applied
 
 
+def con_path(con: duckdb.DuckDBPyConnection) -> str:
+    """The file a connection has open (for error messages)."""
+    try:
+        rows = con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal").fetchall()
+    except duckdb.Error:
+        return "database"
+    return next((row[0] for row in rows if row[0]), "database")
+
+
 def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
-    """A read-write connection, migrated to the latest schema."""
+    """A read-write connection, migrated to the latest schema. Raises DatabaseFileError for
+    a path that is not a writable DuckDB file (see :func:`inspect_file`)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(path, exc) from exc
+    inspect_file(path, writing=True)
     if not path.exists():
         create_file(path)
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=CONFIG)
     try:
         if migrate_schema:
             migrate(con)
@@ -148,7 +259,11 @@ def create_file(path: str | Path) -> None:
     """An empty database file in ``STORAGE_VERSION`` format. Created by a connection of its
     own: DuckDB refuses two connections to one file with different configurations, so every
     later connection opens it without the setting (the format stays in the file header)."""
-    duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION}).close()
+    config = {**CONFIG, "storage_compatibility_version": STORAGE_VERSION}
+    try:
+        duckdb.connect(str(path), config=config).close()
+    except duckdb.Error as exc:
+        raise file_error(path, exc) from exc
 
 
 def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
@@ -188,9 +303,8 @@ def _open_waiting(open_connection, wait: float) -> duckdb.DuckDBPyConnection:
 def read_only(path: str | Path, *, wait: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-only connection; waits up to ``wait`` seconds while a writer holds the file."""
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such database file")
-    con = _open_waiting(lambda: duckdb.connect(str(path), read_only=True), wait)
+    inspect_file(path, writing=False)
+    con = _open_waiting(lambda: duckdb.connect(str(path), read_only=True, config=CONFIG), wait)
     try:
         check_version(con, path)
         yield con

@@ -109,8 +109,8 @@ def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
         _update_http_cache(con, run_id, run.outcomes, run.finished_at)
         con.execute("COMMIT")
     except Exception as exc:
-        con.execute("ROLLBACK")
-        raise RunWriteError(f"run not stored (nothing was written): {exc}") from exc
+        rollback_quietly(con)
+        raise RunWriteError(f"run not stored (nothing was written): {first_line(exc)}") from exc
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -129,9 +129,25 @@ def record_failed_run(con: duckdb.DuckDBPyConnection, started_at: datetime, regi
         )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return run_id
+
+
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed write without hiding its cause: when the write failed because
+    the disk is full, DuckDB has often ended the transaction itself and ROLLBACK would raise
+    "cannot rollback", which must not replace "No space left on device"."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error (DuckDB's messages go on with hints)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _check_findings(run: RunRecord) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.vocabulary import is_blocked
 from dashboard import charts, data, labels, standings, ui
 from warehouse.reports import monev
 
@@ -53,7 +54,9 @@ line = next((a for a in d.standings() if a.agency_id == agency_id), None)
 if counts["unreachable"] == len(findings) and len(findings):
     reason = ui.text(line.error) if line is not None and line.error else "—"
     st.warning("Situs ini tidak terjangkau pada putaran terakhir: statusnya belum "
-               f"diketahui, tidak dihitung sebagai tidak mempublikasikan. Alasan: {reason}")
+               f"diketahui, tidak dihitung sebagai tidak mempublikasikan. Alasan: {reason}"
+               + (". Situs menolak pemantau: minta pengelola servernya mengizinkan User-Agent "
+                  "pemantau Pantau PPID." if line is not None and is_blocked(line.error) else ""))
 
 official = d.monev_results(agency_id)
 if not official.empty:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.settings import CrawlSettings
+from core.vocabulary import BLOCKED
 from scrapers.crawling.charset import decode_html
 from scrapers.crawling.documents import (
     conditional_headers,
@@ -65,8 +66,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE, DOCUMENT = "page", "document"
 FROM_LINK, FROM_SITEMAP = 0, 1
 """Rank of a URL's source: at equal depth, links found on pages go before sitemap entries."""
-BLOCKED = "diblokir"
-"""The reason of a site that refuses the monitor (WAF, geo-block, log-in wall)."""
 BLOCKED_STATUSES = frozenset({401, 403})
 BLOCKED_AFTER = 3
 """A site whose start page answered but whose next this-many pages (and all others) answer

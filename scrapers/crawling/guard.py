@@ -119,16 +119,24 @@ def _literal(host: str) -> str | None:
 
 
 def system_resolver(host: str, port: int, timeout: float) -> list[str]:
-    """Resolve with the operating system, giving up after ``timeout`` seconds (``getaddrinfo``
-    itself cannot be interrupted, so it runs in a helper thread that is left behind)."""
+    """Resolve with the operating system (``getaddrinfo``); the guard bounds the wait."""
     literal = _literal(host)
     if literal is not None:
         return [literal]
+    answer = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]).split("%", 1)[0] for info in answer))
+
+
+def bounded_lookup(resolver: Resolver, host: str, port: int, timeout: float) -> list[str]:
+    """``resolver(host, port, timeout)``, given up after ``timeout`` seconds: a lookup cannot
+    be interrupted, so it runs in a helper thread that is left behind when it hangs."""
+    if _literal(host) is not None:
+        return resolver(host, port, timeout)
     result: list[object] = []
 
     def lookup() -> None:
         try:
-            result.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+            result.append(resolver(host, port, timeout))
         except OSError as exc:
             result.append(exc)
 
@@ -140,8 +148,7 @@ def system_resolver(host: str, port: int, timeout: float) -> list[str]:
     answer = result[0]
     if isinstance(answer, OSError):
         raise answer
-    addresses = [info[4][0] for info in answer]  # type: ignore[union-attr]
-    return list(dict.fromkeys(str(a).split("%", 1)[0] for a in addresses))
+    return answer  # type: ignore[return-value]
 
 
 def static_resolver(table: Mapping[str, Iterable[str]]) -> Resolver:
@@ -199,7 +206,7 @@ class AddressGuard:
 
     def resolve(self, host: str, port: int, timeout: float) -> list[str]:
         """The host's addresses, all of them allowed; raises AddressRefused or OSError."""
-        addresses = self.resolver(host, port, timeout)
+        addresses = bounded_lookup(self.resolver, host, port, timeout)
         if not addresses:
             raise socket.gaierror(socket.EAI_NONAME, f"no address for {host}")
         for address in addresses:
@@ -266,7 +273,7 @@ def registry_classes(url: str, resolver: Resolver, timeout: float = 10.0) -> set
         return set()
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        addresses = resolver(parts.hostname, port, timeout)
+        addresses = bounded_lookup(resolver, parts.hostname, port, timeout)
     except (OSError, ValueError):
         return set()
     return {address_class(a) for a in addresses} & ALLOWABLE

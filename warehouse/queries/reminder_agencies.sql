@@ -1,5 +1,6 @@
 -- Each agency's latest completed run as the reminders see it, one row per agency:
--- agency_id, name, email, role, parent, url, run_id, reachable, score, band, checked_at.
+-- agency_id, name, email, role, parent, url, run_id, reachable, score, band, checked_at, error
+-- (why the site was unreachable: "diblokir: HTTP 403 …", a timeout, DNS …).
 -- (score and band as in latest_scores: NULL when the site could not be crawled; run_id and
 -- the rest NULL for an agency that was never crawled.) site_changed: the latest run found the
 -- site changed ("situs berubah"): its reminders are held for review. last_seen_at: when the

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from core import formats, palette
+from core.spreadsheet import xlsx_text
 from warehouse import queries
 from warehouse.reports import content
 from warehouse.reports.pdf import Document
@@ -36,7 +37,6 @@ COVERAGE = (
     "(sekitar 30%), komitmen organisasi, ruang layanan, waktu tanggapan dan sengketa informasi "
     "tidak terlihat dari situs. Jadi perkiraan ini mencakup paling banyak sekitar 70% "
     "penilaian dan bukan hasil Komisi Informasi.")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class MonevFileError(ValueError):
@@ -208,9 +208,7 @@ def record_results(con: duckdb.DuckDBPyConnection, results: list[OfficialResult]
 
 def _cell(value: object) -> object:
     """A spreadsheet cell that cannot run as a formula (crawled text may start with ``=``)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return xlsx_text(value) if isinstance(value, str) else value
 
 
 HEADER = ["No.", "Kelompok", "Kategori", "Dasar hukum", "Status", "URL bukti",
