@@ -199,6 +199,9 @@ def remind(
     try:  # what a user can get wrong, told plainly before the flow starts
         Composer(loaded)
         with database_errors(db):
+            from warehouse import db as warehouse_db
+
+            warehouse_db.inspect_file(db, writing=not dry_run)  # before the flow starts
             ensure_schema(db)
     except (FileNotFoundError, SchemaError, TemplateConfigError) as exc:
         fail(f"pengingat: {exc}")
