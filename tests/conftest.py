@@ -51,20 +51,3 @@ def renderer():
     with Renderer(CrawlSettings(render_timeout=30.0)) as shared:
         shared.start()
         yield shared
-
-
-# TEMPORARY (parallel development session, removed before the session ends): full-suite runs
-# from the team's worktrees queue on one lock, so they do not thrash the machine's 2 cores.
-_TEAM_LOCK = Path("/work/wt/suite.lock")
-
-
-def pytest_collection_finish(session):
-    import fcntl
-    import os
-
-    if len(session.items) < 150 or os.environ.get("CI") or not _TEAM_LOCK.parent.is_dir():
-        return
-    handle = open(_TEAM_LOCK, "a")  # noqa: SIM115 - held until the process exits
-    print(f"\n[waiting for {_TEAM_LOCK} so full suites run one at a time]", flush=True)
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    session.config._team_lock = handle

@@ -273,7 +273,7 @@ def _commands(db, tmp_path):
     }
 
 
-PREFECT_LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d+ \| ")
+PREFECT_LOG_LINE = re.compile(r"^(\d\d:\d\d:\d\d\.\d+ \| |\[\d+/\d+\] )")
 """Prefect's own progress lines around a flow run (crawl); the command's message is apart."""
 
 
@@ -473,8 +473,8 @@ def test_blocked_site_gets_no_score_no_reminder_and_the_digest_says_what_to_ask(
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Kepada   : ppid@dinkes.test" not in out  # no reminder to a site we could not check
-    assert "ringkasan situs tak terjangkau" in out, out
-    digest = out[out.index("ringkasan situs tak terjangkau"):]
+    assert "Pesan 2/2" in out, out
+    digest = out[out.index("Pesan 2/2"):]
     assert "Dinas Kesehatan" in digest and "diblokir: HTTP 403" in digest
     assert Defaults().user_agent in digest and "User-Agent" in digest
 
