@@ -73,4 +73,4 @@ def test_pantau_deploy_registers_on_the_pool_and_names_a_missing_one(prefect_api
     result = CliRunner().invoke(app, ["deploy", "--pool", "pantau-cli"], env={"PANTAU_SETTINGS_FILE": ""})
     assert result.exit_code == 0, result.output
     assert "work pool 'pantau-cli'" in result.output
-    assert len([line for line in result.output.splitlines() if len(line) == 36]) == 2  # two ids
+    assert len([line for line in result.output.splitlines() if len(line) == 36]) == 3  # weekly, reminders, recheck
