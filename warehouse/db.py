@@ -70,7 +70,7 @@ def inspect_file(path: str | Path, *, writing: bool) -> None:
         raise DatabaseFileError(path, "berupa folder, bukan basis data DuckDB")
     if not path.exists():
         if not writing:
-            raise FileNotFoundError(f"{path}: no such database file")
+            raise FileNotFoundError(f"{path}: berkas basis data tidak ada (jalankan `pantau crawl` dulu)")
         folder = path.parent if str(path.parent) else Path(".")
         if folder.exists() and not folder.is_dir():
             raise DatabaseFileError(path, f"{folder} bukan folder")
