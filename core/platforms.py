@@ -12,15 +12,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
+
+from core.datafile import load_yaml_model
 
 PLATFORMS_FILE = Path(__file__).with_name("platforms.yaml")
 GENERIC = "generic"
@@ -106,16 +106,7 @@ class PlatformFileError(ValueError):
 
 def load_platform_data(path: str | Path = PLATFORMS_FILE) -> PlatformData:
     """Read and validate a platforms file."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise PlatformFileError(f"{path}: cannot read: {exc}") from None
-    try:
-        return PlatformData.model_validate(raw)
-    except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise PlatformFileError(f"{path}: {where}") from None
+    return load_yaml_model(path, PlatformData, PlatformFileError)
 
 
 @lru_cache(maxsize=1)

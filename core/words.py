@@ -12,8 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from core.datafile import load_yaml_model
 
 WORDS_FILE = Path(__file__).with_name("words.yaml")
 
@@ -62,16 +63,7 @@ class WordsFileError(ValueError):
 
 def load_words(path: str | Path = WORDS_FILE) -> Words:
     """Read and validate a words file."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise WordsFileError(f"{path}: cannot read: {exc}") from None
-    try:
-        return Words.model_validate(raw)
-    except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise WordsFileError(f"{path}: {where}") from None
+    return load_yaml_model(path, Words, WordsFileError)
 
 
 @lru_cache(maxsize=1)
