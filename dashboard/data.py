@@ -237,6 +237,10 @@ class Data:
     def agency_findings(self, agency_id: str) -> pd.DataFrame:
         return findings_table(self._query("agency_findings", agency_id=agency_id))
 
+    def agency_last_known(self, agency_id: str) -> pd.DataFrame:
+        """The findings of the agency's last reachable run (shown while it is unreachable)."""
+        return last_known_table(self._query("agency_last_known", agency_id=agency_id))
+
     def matrix(self) -> pd.DataFrame:
         return matrix_table(self._query("matrix"), self.agencies())
 
@@ -336,6 +340,21 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     table["evidence_link"] = table["evidence_url"].map(labels.safe_url)
     table["document_year"] = table["document_year"].astype("Int64")
     return table
+
+
+def last_known_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Last known findings with labels, plus ``last_seen_label`` (``terakhir terlihat N hari
+    lalu``) from when they were seen."""
+    table = findings_table(findings)
+    now = pd.Timestamp.now(tz="UTC")
+    table["last_seen_label"] = [labels.days_ago_label(None if pd.isna(seen) else (now - _utc(seen)).days)
+                                for seen in table["seen_at"]]
+    return table
+
+
+def _utc(value: object) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
 
 
 def _flags(column: pd.Series) -> list[bool]:

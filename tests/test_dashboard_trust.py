@@ -117,3 +117,20 @@ def test_followup_page_shows_time_to_fix_and_who_never_responds(trust_db, monkey
     assert any(DISHUB.name in w.value for w in at.warning)
     agencies = at.dataframe[0].value.set_index("name")
     assert agencies.loc[DINKES.name, "median_days_to_fix"] == 13
+
+
+def test_agency_page_of_an_unreachable_site_shows_its_last_known_findings(trust_db, monkeypatch):
+    at = open_app(trust_db, monkeypatch, "badan_publik", agency="dishub")
+    assert any("tidak terjangkau" in w.value for w in at.warning)
+    assert any(s.value == "Temuan terakhir yang diketahui" for s in at.subheader)
+    assert any(c.value.startswith("Terakhir terlihat 20 hari lalu") and "putaran #1" in c.value
+               for c in at.caption)
+    known = at.dataframe[0].value  # the first table on the page: the last known findings
+    shown = dict(zip(known["category_name"], known["status_label"], strict=True))
+    assert len(shown) == len(h.CATS) and shown["SOP PPID"] == "Tidak ditemukan"
+    assert set(shown.values()) == {"Ditemukan", "Tidak ditemukan"}
+
+
+def test_agency_page_of_a_reachable_site_has_no_last_known_section(trust_db, monkeypatch):
+    at = open_app(trust_db, monkeypatch, "badan_publik", agency="dinkes")
+    assert not any(s.value == "Temuan terakhir yang diketahui" for s in at.subheader)

@@ -58,6 +58,22 @@ if counts["unreachable"] == len(findings) and len(findings):
                + (". Situs menolak pemantau: minta pengelola servernya mengizinkan User-Agent "
                   "pemantau Pantau PPID." if line is not None and is_blocked(line.error) else ""))
 
+    known = d.agency_last_known(agency_id)
+    if len(known):
+        st.subheader("Temuan terakhir yang diketahui")
+        st.caption(f"{ui.text(known['last_seen_label'].iloc[0]).capitalize()} "
+                   f"({ui.when(known['seen_at'].iloc[0])}, putaran #{int(known['run_id'].iloc[0])}). "
+                   "Ini keadaan terakhir yang terlihat, bukan hasil putaran terakhir.")
+        known_columns = {
+            "category_name": st.column_config.TextColumn("Kategori", width="medium"),
+            "status_label": st.column_config.TextColumn("Status terakhir"),
+            "evidence_link": st.column_config.LinkColumn("Bukti", display_text="Buka dokumen"),
+            "document_year": st.column_config.NumberColumn("Tahun dokumen", format="%d"),
+        }
+        st.dataframe(ui.status_styler("status_label")(known[list(known_columns)]),
+                     hide_index=True, width="stretch", height=ui.fit_height(len(known)),
+                     column_config=known_columns, key="last_known_findings")
+
 official = d.monev_results(agency_id)
 if not official.empty:
     st.caption("Hasil resmi Monev Komisi Informasi: " + "; ".join(
