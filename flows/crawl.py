@@ -19,7 +19,7 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
+from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
@@ -167,6 +167,21 @@ def collect_outcome(agency: Agency, fetched: PrefectFuture, detected: PrefectFut
                          error=crawl.error, checked_at=crawl.finished_at or datetime.now(UTC))
 
 
+def collect_as_finished(agencies: list[Agency], fetched: list[PrefectFuture],
+                        detected: list[PrefectFuture], checklist: Checklist,
+                        weights: dict[str, float]) -> list[AgencyOutcome]:
+    """Every agency's outcome, in registry order, each reported (one progress line) as its
+    crawl finishes. Waits on the fetch futures, not on detection: a detection task whose fetch
+    failed never becomes final."""
+    position = {id(future): i for i, future in enumerate(fetched)}
+    outcomes: list[AgencyOutcome | None] = [None] * len(agencies)
+    for done, future in enumerate(as_completed(fetched), 1):
+        i = position[id(future)]
+        outcomes[i] = collect_outcome(agencies[i], fetched[i], detected[i], checklist)
+        progress.agency_done(outcomes[i], done, len(agencies), weights)
+    return [o for o in outcomes if o is not None]
+
+
 def _failed_outcome(agency: Agency, step: str, state, checklist: Checklist) -> AgencyOutcome:
     return AgencyOutcome(agency=agency, findings=unreachable_findings(checklist),
                          error=f"{step} task {state.name.lower()}: {_state_error(state)}",
@@ -209,10 +224,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
                 for f, a in zip(fetched, agencies, strict=True)]
     weights = {c.id: c.weight for c in checklist}
-    outcomes = []
-    for position, (a, f, d) in enumerate(zip(agencies, fetched, detected, strict=True), 1):
-        outcomes.append(collect_outcome(a, f, d, checklist))
-        progress.agency_done(outcomes[-1], position, len(agencies), weights)
+    outcomes = collect_as_finished(agencies, fetched, detected, checklist, weights)
     owners = {a.id: Owner.of(a.name, a.url, a.role, _parent_name(reg, a)) for a in agencies}
     outcomes = confirm_outcomes(outcomes, priors, settings.crawl, settings.trust, checklist,
                                 today, owners)
