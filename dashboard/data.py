@@ -347,14 +347,17 @@ def last_known_table(findings: pd.DataFrame) -> pd.DataFrame:
     lalu``) from when they were seen."""
     table = findings_table(findings)
     now = pd.Timestamp.now(tz="UTC")
-    table["last_seen_label"] = [labels.days_ago_label(None if pd.isna(seen) else (now - _utc(seen)).days)
-                                for seen in table["seen_at"]]
+    table["last_seen_label"] = [_age_label(seen, now) for seen in table["seen_at"]]
     return table
 
 
-def _utc(value: object) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+def _age_label(seen: object, now: pd.Timestamp) -> str:
+    """``terakhir terlihat N hari lalu`` for a time (naive values read as UTC)."""
+    if pd.isna(seen):
+        return labels.days_ago_label(None)
+    stamp = pd.Timestamp(seen)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return labels.days_ago_label((now - stamp).days)
 
 
 def _flags(column: pd.Series) -> list[bool]:
@@ -467,14 +470,7 @@ def health_table(health: pd.DataFrame) -> pd.DataFrame:
         return labels.SITE_CHANGED if row["site_changed"] else labels.STABLE
 
     def age(row) -> str:
-        if row["reachable"]:
-            return ""
-        seen = row["last_seen_at"]
-        if pd.isna(seen):
-            return labels.days_ago_label(None)
-        seen = pd.Timestamp(seen)
-        seen = seen.tz_localize("UTC") if seen.tzinfo is None else seen
-        return labels.days_ago_label((now - seen).days)
+        return "" if row["reachable"] else _age_label(row["last_seen_at"], now)
 
     table["state_label"] = [state(r) for _, r in table.iterrows()] if len(table) else []
     table["last_seen_label"] = [age(r) for _, r in table.iterrows()] if len(table) else []
