@@ -394,8 +394,12 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     with stage:
         logger.info("Crawling %d agencies from %s", len(reg), registry)
         shared = BatchSettings.of(settings, checklist, today or local_today(settings))
-        summaries = CrawlRun(stage, reg, shared, task_slots(settings.schedule),
-                             settings.schedule.agencies_per_task).run()
+        try:
+            summaries = CrawlRun(stage, reg, shared, task_slots(settings.schedule),
+                                 settings.schedule.agencies_per_task).run()
+        except warehouse_db.DatabaseFileError as error:  # the staging file refused a write
+            record_failure(Path(db), started, reg.source, error.cause)
+            return database_failure(error)
         for agency in summaries:
             if not agency.reachable:
                 logger.warning("%s unreachable: %s", agency.agency_id, agency.error)

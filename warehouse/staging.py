@@ -120,8 +120,10 @@ class RunStage:
             with warehouse_db.writing(db_path) as con:  # migrates an older file first
                 stage._prepare(con, ids)
             stage.con = duckdb.connect(str(stage.path))
-        except BaseException:
+        except BaseException as exc:
             _delete(stage.path)
+            if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
+                raise warehouse_db.file_error(db_path, exc) from exc
             raise
         return stage
 
@@ -183,7 +185,9 @@ class RunStage:
             self.flush()
 
     def flush(self) -> None:
-        """Write the buffered rows into the staging file, in one short transaction."""
+        """Write the buffered rows into the staging file, in one short transaction; a file
+        that refuses them raises ``warehouse.db.DatabaseFileError`` naming the warehouse
+        (the staging file lives on the same disk)."""
         if not self._buffer:
             return
         con = self._connection()
@@ -199,8 +203,10 @@ class RunStage:
                 finally:
                     con.unregister("incoming_rows")
             con.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             _rollback(con)
+            if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
+                raise warehouse_db.file_error(self.db_path, exc) from exc
             raise
         self._buffer, self._buffered = [], 0
         self._last_flush = time.monotonic()
