@@ -64,10 +64,10 @@ def test_registry_check_lists_every_bad_row(tmp_path):
                    "utama,U2,notaurl,,pelaksana,ghost\n")
     result = invoke("registry", "check", bad)
     assert result.exit_code == 1
-    assert "row 3: missing id" in result.output  # as a spreadsheet numbers rows: header is row 1
-    assert "row 4: duplicate id 'utama' (first at row 2)" in result.output
-    assert "row 4: bad url 'notaurl'" in result.output
-    assert "row 4: unknown parent 'ghost'" in result.output
+    assert "baris 3: id kosong" in result.output  # as a spreadsheet numbers rows: header is row 1
+    assert "baris 4: id 'utama' ganda (pertama di baris 2)" in result.output
+    assert "baris 4: url 'notaurl' tidak sah" in result.output
+    assert "baris 4: parent 'ghost' tidak dikenal" in result.output
 
 
 def test_db_migrate_and_export(tmp_path):
@@ -126,7 +126,7 @@ def test_crawl_refuses_a_bad_registry_and_stores_nothing(tmp_path):
     db = tmp_path / "pantau.duckdb"
     result = invoke("crawl", "--registry", bad, "--db", db)
     assert result.exit_code == 2
-    assert "bad url" in result.output
+    assert "tidak sah" in result.output
     assert not db.exists()
 
 
