@@ -204,7 +204,7 @@ def test_override_lapses_when_the_evidence_hash_changes(setup):
         carried.store(con_, run_id)
 
     carried = reviews.plan_run(con, record, at=AT)
-    assert carried.carried == {("dinkes", "c0"): (review_id, "found")}  # no hash known yet
+    assert carried.carried == {("dinkes", "c0"): (review_id, "missing")}  # no hash known yet
     write_run(con, carried.record, after_insert=store_with_hash)
     assert latest(con, "dinkes", "c0") == ("found", "crawler", "found")
     assert score(con, "dinkes") == (50.0, "Kurang Informatif")
@@ -289,7 +289,7 @@ def trust_world(tmp_path):
 
 
 @pytest.mark.slow
-def test_crawls_carry_an_override_until_the_detector_changes_its_mind(prefect_api, trust_world):
+def test_crawls_carry_an_override_until_its_evidence_changes(prefect_api, trust_world):
     from reminders.service import run_reminders
     from tests.conftest import TODAY
     from tests.reminders_helpers import smtp_server, smtp_settings
@@ -320,15 +320,17 @@ def test_crawls_carry_an_override_until_the_detector_changes_its_mind(prefect_ap
         assert "dokumen milik badan publik lain" in message.part("plain")
         assert "koreksi peninjau" in message.part("plain")
 
-    world.dinas.removed.add("lkjip")  # the document the override judged is gone for real
+    # The document the override judged is replaced at the same URL: its SHA-256 changes.
+    world.dinas.bodies["lkjip"] = b"%PDF-1.4\n% laporan kinerja, versi baru\n" + b"1" * 3000
     world.crawl()
-    status, detector, *_ = world.finding("kinerja")
-    assert detector == "missing" and status in ("found", "missing")  # the crawler's own again
+    assert world.finding("kinerja")[:2] == ("found", "found")  # the crawler's own again
     sources = query_all(world.db, "SELECT status_source FROM latest_findings "
                                   "WHERE agency_id = 'dinas' AND category_id = 'kinerja'")
     assert sources == [("crawler",)]
     assert query_all(world.db, "SELECT state, lapse_reason FROM review_history") == [
-        ("lapsed", "detector_changed")]
+        ("lapsed", "evidence_changed")]
+    assert query_all(world.db, "SELECT score FROM latest_scores WHERE agency_id = 'dinas'"
+                     ) == [(before,)]
     trail = query_all(world.db, "SELECT actor, action FROM audit_log ORDER BY id")
     assert ("sistem", "override_applied") in trail and trail[-1] == ("sistem", "override_lapsed")
 

@@ -38,6 +38,7 @@ from core.vocabulary import (
     STALE,
     UNREACHABLE,
 )
+from scrapers.detection.evidence import EvidenceIndex
 from warehouse import audit, queries, scoring
 
 OVERRIDE_STATUSES = (FOUND, STALE, BROKEN, MISSING)
@@ -338,24 +339,29 @@ def _finding_state(found: ReviewTarget) -> dict[str, Any]:
 class RunReviews:
     """The overrides in force that a new run carries, decided before its scores are computed.
 
-    ``record`` is the run with those findings' statuses replaced; :meth:`store` runs inside
-    the run's write transaction (``warehouse.load.write_run(after_insert=...)``): it marks the
-    carried findings, lets the overrides whose evidence changed lapse (audit rows, actor
-    ``sistem``) and scores again any agency whose carried override lapsed on its hash."""
+    ``record`` is the run with its scores (``RunRecord.scores``, which the summary and
+    ``agency_runs`` take) computed on the effective statuses; its findings are stored as the
+    crawler found them (their evidence bundles are the crawler's) and :meth:`store`, inside the
+    run's write transaction (``warehouse.load.write_run(after_insert=...)``), puts the carried
+    overrides on them, lets the overrides whose evidence changed lapse (audit rows, actor
+    ``sistem``) and scores again any agency whose carried override lapsed after all."""
 
     record: Any
     carried: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
-    """(agency_id, category_id) → (review id, the status the run itself found)."""
+    """(agency_id, category_id) → (review id, the reviewer's status)."""
     at: datetime | None = None
 
     def store(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         """Write the carried overrides and the lapses into run ``run_id`` (no transaction of
         its own: the run's)."""
         at = self.at or self.record.finished_at
-        for (agency_id, category_id), (review_id, crawler_status) in sorted(self.carried.items()):
-            queries.execute(con, "finding_carry_override", run_id=run_id, agency_id=agency_id,
-                            category_id=category_id, review_id=review_id,
-                            crawler_status=crawler_status)
+        applied = {}
+        for (agency_id, category_id), (review_id, status) in sorted(self.carried.items()):
+            rows = queries.execute(con, "finding_carry_override", run_id=run_id,
+                                   agency_id=agency_id, category_id=category_id,
+                                   review_id=review_id, status=status)
+            if rows:
+                applied[(agency_id, category_id)] = (review_id, rows[0]["crawler_status"])
         lapsed = queries.execute(con, "overrides_lapse", run_id=run_id)
         rescored = set()
         for row in lapsed:
@@ -373,13 +379,14 @@ class RunReviews:
                                 "detector_status": row["new_detector_status"],
                                 "evidence_sha256": row["new_evidence_sha256"]})
         dropped = {row["id"] for row in lapsed}
-        for (agency_id, category_id), (review_id, crawler_status) in sorted(self.carried.items()):
+        for (agency_id, category_id), (review_id, crawler_status) in sorted(applied.items()):
             if review_id in dropped:
                 continue
             audit.record(con, at=at, actor=audit.SYSTEM, action="override_applied",
                          agency_id=agency_id, category_id=category_id,
                          before={"run_id": run_id, "status": crawler_status},
                          after={"run_id": run_id, "review_id": review_id,
+                                "status": self.carried[(agency_id, category_id)][1],
                                 "status_source": SOURCE_OVERRIDE})
         for agency_id in sorted(rescored):
             rescore(con, run_id, agency_id, actor=audit.SYSTEM, at=at)
@@ -387,33 +394,46 @@ class RunReviews:
 
 def plan_run(con: duckdb.DuckDBPyConnection, record: Any, at: datetime | None = None) -> RunReviews:
     """Which overrides in force the run ``record`` (a ``warehouse.load.RunRecord``) carries:
-    those whose finding the detector saw as the override judged it (and, when the finding
-    carries an ``evidence_sha256`` and the override one too, with the same hash). A finding
-    of an unreachable site carries nothing and lapses nothing."""
+    those whose finding the detector saw as the override judged it and, when both hashes are
+    known, whose evidence has the same SHA-256. A finding of an unreachable site carries
+    nothing and lapses nothing. The returned record's scores use the carried statuses."""
     in_force = queries.execute(con, "overrides_in_force")
     by_key = {(r["agency_id"], r["category_id"]): r for r in in_force}
     if not by_key:
         return RunReviews(record=record, at=at)
     carried: dict[tuple[str, str], tuple[int, str]] = {}
-    outcomes = []
     for outcome in record.outcomes:
-        findings = []
+        index = None
         for finding in outcome.findings:
             review = by_key.get((outcome.agency.id, finding.category_id))
-            if review is not None and _carries(finding, review):
-                carried[(outcome.agency.id, finding.category_id)] = (review["id"], finding.status)
-                finding = replace(finding, status=review["status"],
-                                  detector_status=finding.detector_status or finding.status)
-            findings.append(finding)
-        outcomes.append(replace(outcome, findings=findings))
-    return RunReviews(record=replace(record, outcomes=outcomes), carried=carried, at=at)
+            if review is None:
+                continue
+            index = index or EvidenceIndex(outcome.crawl, outcome.rechecks)
+            if _carries(finding, review, index):
+                carried[(outcome.agency.id, finding.category_id)] = (review["id"], review["status"])
+    planned = replace(record)
+    if carried:
+        _score_with(planned, carried)
+    return RunReviews(record=planned, carried=carried, at=at)
 
 
-def _carries(finding: Any, review: Mapping[str, Any]) -> bool:
+def _score_with(record: Any, carried: Mapping[tuple[str, str], tuple[int, str]]) -> None:
+    """Set the record's scores (``RunRecord.scores``, a cached property) to those of its
+    statuses with the carried overrides in place."""
+    weights = {c.id: c.weight for c in record.categories}
+    record.__dict__["scores"] = {
+        o.agency.id: scoring.scored(
+            {f.category_id: carried.get((o.agency.id, f.category_id), (0, f.status))[1]
+             for f in o.findings}, weights)
+        for o in record.outcomes}
+
+
+def _carries(finding: Any, review: Mapping[str, Any], index: EvidenceIndex) -> bool:
     detected = finding.detector_status or finding.status
     if finding.status == UNREACHABLE or detected == UNREACHABLE:
         return False
     if detected != review["detector_status"]:
         return False
-    new_hash, old_hash = getattr(finding, "evidence_sha256", None), review["evidence_sha256"]
+    bundle = index.bundle(finding.status, finding.evidence_url, finding.page_url)
+    new_hash, old_hash = (bundle.sha256 if bundle else None), review["evidence_sha256"]
     return not (new_hash and old_hash and new_hash != old_hash)
