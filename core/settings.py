@@ -35,6 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from core.messages import pydantic_message
+
 CONTACT_URL = "https://github.com/pantau-ppid/pantau-ppid"
 MAX_SETTINGS_FILE_BYTES = 1_000_000
 """A settings file is a few lines; anything bigger is refused before parsing."""
@@ -178,7 +180,7 @@ class ScheduleSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from exc
+            raise ValueError(f"zona waktu {value!r} tidak dikenal (pakai nama IANA seperti Asia/Jakarta)") from exc
         return value
 
 
@@ -412,28 +414,28 @@ def _read_file(path: Path) -> dict:
     try:
         size = path.stat().st_size
         if size > MAX_SETTINGS_FILE_BYTES:
-            raise SettingsError(f"{path}: settings file is {size} bytes; at most "
-                                f"{MAX_SETTINGS_FILE_BYTES} are read")
+            raise SettingsError(f"{path}: berkas pengaturan berukuran {size} bita; paling "
+                                f"besar {MAX_SETTINGS_FILE_BYTES} yang dibaca")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot read settings file: {exc.strerror or exc}") from None
+        raise SettingsError(f"{path}: berkas pengaturan tidak dapat dibaca: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise SettingsError(f"{path}: not UTF-8 text: {exc.reason}") from None
+        raise SettingsError(f"{path}: bukan teks UTF-8: {exc.reason}") from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise SettingsError(f"{path}: not valid YAML: {exc}") from None
+        raise SettingsError(f"{path}: bukan YAML yang sah: {exc}") from None
     if not isinstance(data, dict):
-        raise SettingsError(f"{path}: expected a mapping of sections")
+        raise SettingsError(f"{path}: isinya harus pemetaan bagian (crawl:, schedule: …)")
     return {section: {} if values is None else values for section, values in data.items()}
 
 
 def _explain(exc: ValidationError, path: Any, data: dict, env: dict[str, str]) -> str:
     """One line per problem, each naming where the bad value came from."""
-    source = str(path) if path else "defaults"
+    source = str(path) if path else "bawaan"
     unknown_sections = sorted(str(e["loc"][0]) for e in exc.errors()
                               if e["type"] == "extra_forbidden" and len(e["loc"]) == 1)
-    lines = [f"{source}: unknown section(s): {', '.join(unknown_sections)}"] if unknown_sections else []
+    lines = [f"{source}: bagian tak dikenal: {', '.join(unknown_sections)}"] if unknown_sections else []
     unknown_fields: dict[str, list[str]] = {}
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
@@ -442,18 +444,18 @@ def _explain(exc: ValidationError, path: Any, data: dict, env: dict[str, str]) -
                 unknown_fields.setdefault(loc[0], []).append(loc[1])
             continue
         if len(loc) == 1:
-            lines.append(f"{source}: section '{loc[0]}' must be a mapping")
+            lines.append(f"{source}: bagian '{loc[0]}' harus berupa pemetaan")
             continue
         section, name = loc[0], loc[1]
         variable = env_name(section, name)
         if env.get(variable, "") != "":
-            where = f"environment {variable} ({section}.{name})"
+            where = f"variabel lingkungan {variable} ({section}.{name})"
         else:
             where = f"{source}: {section}.{name}"
         shown = repr(error.get("input"))[:80]
-        lines.append(f"{where}: {error['msg']} (got {shown})")
+        lines.append(f"{where}: {pydantic_message(error)} (tertulis {shown})")
     for section, names in unknown_fields.items():
-        lines.append(f"{source}: unknown setting(s) in '{section}': {', '.join(sorted(names))}")
+        lines.append(f"{source}: pengaturan tak dikenal di '{section}': {', '.join(sorted(names))}")
     return "; ".join(lines)
 
 

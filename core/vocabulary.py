@@ -25,6 +25,9 @@ PUBLISHED = (FOUND, STALE)
 """Statuses under which the agency publishes the category (evidence that counts)."""
 LACKING = (MISSING, BROKEN, STALE)
 """Statuses a reminder asks the agency to fix, in the order the e-mail lists them."""
+WITH_EVIDENCE = (FOUND, STALE, BROKEN)
+"""Statuses whose finding points at evidence that answered (or failed to): these keep an
+evidence bundle (URL chain, HTTP status, type, size, SHA-256)."""
 
 STATUS_WORDS = {
     FOUND: "Ditemukan",
@@ -202,6 +205,7 @@ def sql_parameters() -> dict[str, list[str]]:
         "statuses": list(STATUSES),
         "published": list(PUBLISHED),
         "lacking": list(LACKING),
+        "with_evidence": list(WITH_EVIDENCE),
         "change_statuses": list(CHANGE_BY_STATUS),
         "change_names": list(CHANGE_BY_STATUS.values()),
     }
