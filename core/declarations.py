@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from core.messages import pydantic_message
 from core.registry import Registry, _refuse_aliases, _text, url_problem
 
 COLUMNS = ("agency_id", "category_id", "url", "note")
@@ -58,8 +59,8 @@ class DeclarationsError(ValueError):
                  where: Callable[[int], str] | None = None):
         self.source = source
         self.problems = problems
-        where = where or (lambda row: f"row {row}")
-        lines = [f"{source}: declarations refused ({len(problems)} problem(s)); nothing recorded"]
+        where = where or _row_label
+        lines = [f"{source}: berkas klaim ditolak ({len(problems)} masalah); tidak ada yang dicatat"]
         for row, message in problems:
             lines.append(f"  {where(row)}: {message}" if row is not None else f"  {message}")
         super().__init__("\n".join(lines))
@@ -68,7 +69,7 @@ class DeclarationsError(ValueError):
 def declared_url_problem(url: str) -> str | None:
     """Why ``url`` cannot be declared at all (length, scheme, host, spaces), or None."""
     if len(url) > MAX_URL_CHARS:
-        return f"url is {len(url)} characters long (at most {MAX_URL_CHARS})"
+        return f"url sepanjang {len(url)} karakter (paling panjang {MAX_URL_CHARS})"
     return url_problem(url)
 
 
@@ -86,34 +87,34 @@ class DeclarationRow(BaseModel):
     @classmethod
     def _cells_as_text(cls, row: Any) -> Any:
         if not isinstance(row, dict):
-            raise ValueError("not a mapping of columns")
+            raise ValueError("bukan pemetaan kolom")
         if None in row:
-            raise ValueError("more values than columns")
+            raise ValueError("isian lebih banyak daripada kolom")
         return {str(key).strip().lower(): _text(value) for key, value in row.items()}
 
     @field_validator("agency_id", "category_id")
     @classmethod
     def _present(cls, value: str, info) -> str:  # noqa: ANN001 - pydantic's ValidationInfo
         if not value:
-            raise ValueError(f"missing {info.field_name}")
+            raise ValueError(f"{info.field_name} kosong")
         if len(value) > 64:
-            raise ValueError(f"{info.field_name} is longer than 64 characters")
+            raise ValueError(f"{info.field_name} lebih dari 64 karakter")
         return value
 
     @field_validator("url")
     @classmethod
     def _declared_url(cls, value: str) -> str:
         if not value:
-            raise ValueError("missing url")
+            raise ValueError("url kosong")
         if (reason := declared_url_problem(value)) is not None:
-            raise ValueError(f"bad url {value[:120]!r}: {reason}")
+            raise ValueError(f"url {value[:120]!r} tidak sah: {reason}")
         return value
 
     @field_validator("note")
     @classmethod
     def _short_note(cls, value: str) -> str:
         if len(value) > MAX_NOTE_CHARS:
-            raise ValueError(f"note is {len(value)} characters long (at most {MAX_NOTE_CHARS})")
+            raise ValueError(f"note sepanjang {len(value)} karakter (paling panjang {MAX_NOTE_CHARS})")
         return value
 
     def declaration(self) -> Declaration:
@@ -130,26 +131,27 @@ def load_declarations(path: str | Path, registry: Registry, category_ids: Collec
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".csv"}:
-        raise DeclarationsError(source, [(None, f"unknown file type {suffix or '(none)'!r}: "
-                                                "use .yaml, .yml or .csv")])
+        raise DeclarationsError(source, [(None, f"jenis berkas tak dikenal "
+                                                f"{suffix or '(tanpa akhiran)'!r}: gunakan .yaml, "
+                                                ".yml atau .csv")])
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise DeclarationsError(source, [(None, f"file is {size:,} bytes; a declarations "
-                                                    f"file may have at most {MAX_FILE_BYTES:,}")])
+            raise DeclarationsError(source, [(None, f"berkas berukuran {size} bita; berkas klaim "
+                                                    f"paling besar {MAX_FILE_BYTES} bita")])
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise DeclarationsError(source, [(None, f"cannot read file: {exc.strerror or exc}")]) from None
+        raise DeclarationsError(source, [(None, f"berkas tidak dapat dibaca: {exc.strerror or exc}")]) from None
     except UnicodeDecodeError as exc:
-        raise DeclarationsError(source, [(None, f"not UTF-8 text (byte {exc.object[exc.start]:#04x} "
-                                                f"at offset {exc.start}); in Excel save as "
+        raise DeclarationsError(source, [(None, f"bukan teks UTF-8 (bita {exc.object[exc.start]:#04x} "
+                                                f"pada posisi {exc.start}); di Excel simpan sebagai "
                                                 "'CSV UTF-8'")]) from None
     if suffix == ".csv":
         return validate_declarations(_csv_rows(text, source), source, registry, category_ids,
                                      url_check)
     rows, lines = _yaml_rows(text, source)
     return validate_declarations(rows, source, registry, category_ids, url_check,
-                                 where=lambda n: f"declaration {n} (line {lines[n]})")
+                                 where=lambda n: f"klaim {n} (baris {lines[n]})")
 
 
 def validate_declarations(rows: list[tuple[int, Any]], source: str, registry: Registry,
@@ -169,7 +171,7 @@ def validate_declarations(rows: list[tuple[int, Any]], source: str, registry: Re
         found = _row_problems(declaration, agencies, category_ids, url_check)
         key = (declaration.agency_id, declaration.category_id)
         if key in first_row:
-            found.append(f"duplicate agency and category {key[0]!r}, {key[1]!r} (first at "
+            found.append(f"badan publik dan kategori {key[0]!r}, {key[1]!r} ganda (pertama di "
                          f"{(where or _row_label)(first_row[key])})")
         else:
             first_row[key] = number
@@ -186,32 +188,30 @@ def _row_problems(declaration: Declaration, agencies: dict, category_ids: Collec
     found = []
     agency = agencies.get(declaration.agency_id)
     if agency is None:
-        found.append(f"unknown agency {declaration.agency_id!r} (not in the registry)")
+        found.append(f"badan publik {declaration.agency_id!r} tidak dikenal (tidak ada di registry)")
     if declaration.category_id not in category_ids:
-        found.append(f"unknown category {declaration.category_id!r} (not in the checklist)")
+        found.append(f"kategori {declaration.category_id!r} tidak dikenal (tidak ada di daftar periksa)")
     if agency is not None and url_check is not None:
         reason = url_check(agency.url, declaration.url)
         if reason:
-            found.append(f"url {declaration.url[:120]!r} not allowed: {reason}")
+            found.append(f"url {declaration.url[:120]!r} ditolak: {reason}")
     return found
 
 
 def _row_label(row: int) -> str:
-    return f"row {row}"
+    return f"baris {row}"
 
 
 def _messages(exc: ValidationError) -> list[str]:
     unknown = sorted(str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden")
-    messages = [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+    messages = [f"kolom tak dikenal: {', '.join(unknown)}"] if unknown else []
     for error in exc.errors():
         if error["type"] == "extra_forbidden":
             continue
         if error["type"] == "missing":
-            messages.append(f"missing {error['loc'][0]}")
-        elif error["type"] == "value_error":
-            messages.append(str(error["ctx"]["error"]))
+            messages.append(f"{error['loc'][0]} kosong")
         else:
-            messages.append(error["msg"])
+            messages.append(pydantic_message(error))
     return messages
 
 
@@ -226,17 +226,17 @@ def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int,
             _refuse_aliases(root)
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
-        raise DeclarationsError(source, [(None, f"not valid YAML: {exc}")]) from None
+        raise DeclarationsError(source, [(None, f"bukan YAML yang sah: {exc}")]) from None
     finally:
         loader.dispose()
     if data is None or (isinstance(data, dict) and data.get("declarations") is None
                         and "declarations" in data):
         return [], {}  # an empty file: no declarations
     if not isinstance(data, dict) or not isinstance(data.get("declarations"), list):
-        raise DeclarationsError(source, [(None, "expected a top-level 'declarations:' list")])
+        raise DeclarationsError(source, [(None, "tidak ada daftar 'declarations:' di tingkat teratas")])
     items = next(value for key, value in root.value if key.value == "declarations").value
     if len(items) > MAX_ROWS:
-        raise DeclarationsError(source, [(None, f"more than {MAX_ROWS:,} declarations")])
+        raise DeclarationsError(source, [(None, f"lebih dari {MAX_ROWS} klaim")])
     lines = {n: node.start_mark.line + 1 for n, node in enumerate(items, start=1)}
     return list(enumerate(data["declarations"], start=1)), lines
 
@@ -251,18 +251,18 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
         records = []
         for record in reader:
             if len(records) >= MAX_ROWS:
-                raise DeclarationsError(source, [(None, f"more than {MAX_ROWS:,} rows")])
+                raise DeclarationsError(source, [(None, f"lebih dari {MAX_ROWS} baris")])
             records.append(record)
     except csv.Error as exc:
-        raise DeclarationsError(source, [(None, f"not valid CSV: {exc}")]) from None
+        raise DeclarationsError(source, [(None, f"bukan CSV yang sah: {exc}")]) from None
     if not any(header):
         return []
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:
-        found = ", ".join(h for h in header if h) or "nothing"
+        found = ", ".join(h for h in header if h) or "tidak ada"
         raise DeclarationsError(source, [(None, (
-            f"header row lacks column(s): {', '.join(missing)} (found: {found}); a declarations "
-            f"file has the columns {', '.join(COLUMNS)} (note may be empty)"))])
+            f"baris judul tidak memuat kolom: {', '.join(missing)} (yang ada: {found}); berkas "
+            f"klaim memerlukan {', '.join(COLUMNS)} — note boleh kosong"))])
     rows = []
     for number, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):

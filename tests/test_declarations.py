@@ -77,16 +77,16 @@ def test_every_bad_row_is_named_with_its_spreadsheet_row_and_nothing_is_taken(tm
     rows = {row for row, _ in refused.value.problems}
     assert rows == {3, 4, 5, 6, 7, 8, 9, 10}
     text = str(refused.value)
-    assert text.startswith(f"{path}: declarations refused (8 problem(s)); nothing recorded")
-    assert "row 3: unknown agency 'dinsos'" in text
-    assert "row 4: unknown category 'bukan-kategori'" in text
-    assert "row 5: bad url" in text and "scheme must be http or https" in text
-    assert "row 6: url 'https://evil.example.com/sop.pdf' not allowed" in text
+    assert text.startswith(f"{path}: berkas klaim ditolak (8 masalah); tidak ada yang dicatat")
+    assert "baris 3: badan publik 'dinsos' tidak dikenal" in text
+    assert "baris 4: kategori 'bukan-kategori' tidak dikenal" in text
+    assert "baris 5: url 'ftp://dinkes.contoh.go.id/dip.pdf' tidak sah" in text
+    assert "baris 6: url 'https://evil.example.com/sop.pdf' ditolak" in text
     assert "bukan situs badan publik ini" in text
-    assert "row 7: duplicate agency and category 'dinkes', 'lhkpn' (first at row 2)" in text
-    assert f"row 8: note is {MAX_NOTE_CHARS + 1} characters long" in text
-    assert "row 9: bad url" in text and "characters long" in text
-    assert "row 10: missing category_id" in text
+    assert "baris 7: badan publik dan kategori 'dinkes', 'lhkpn' ganda (pertama di baris 2)" in text
+    assert f"baris 8: note sepanjang {MAX_NOTE_CHARS + 1} karakter" in text
+    assert "baris 9: url" in text and "paling panjang 500" in text
+    assert "baris 10: category_id kosong" in text
 
 
 def test_yaml_rows_are_named_by_position_and_line(tmp_path):
@@ -99,17 +99,17 @@ def test_yaml_rows_are_named_by_position_and_line(tmp_path):
     with pytest.raises(DeclarationsError) as refused:
         load(path)
     text = str(refused.value)
-    assert "declaration 2 (line 5): unknown column(s): extra" in text
-    assert "declaration 2 (line 5): bad url 'javascript:alert(1)'" in text
+    assert "klaim 2 (baris 5): kolom tak dikenal: extra" in text
+    assert "klaim 2 (baris 5): url 'javascript:alert(1)' tidak sah" in text
 
 
 @pytest.mark.parametrize(("name", "content", "expected"), [
-    ("klaim.txt", "x", "unknown file type '.txt'"),
-    ("klaim.csv", "agency,url\nx,y\n", "header row lacks column(s): agency_id, category_id"),
-    ("klaim.yaml", "declarations: [\n", "not valid YAML"),
-    ("klaim.yaml", "a: &x [1]\nb: *x\n", "aliases"),
-    ("klaim.yaml", "- 1\n", "expected a top-level 'declarations:' list"),
-    ("klaim.csv", b"agency_id,category_id,url\n\xff\n", "not UTF-8"),
+    ("klaim.txt", "x", "jenis berkas tak dikenal '.txt'"),
+    ("klaim.csv", "agency,url\nx,y\n", "baris judul tidak memuat kolom: agency_id, category_id"),
+    ("klaim.yaml", "declarations: [\n", "bukan YAML yang sah"),
+    ("klaim.yaml", "a: &x [1]\nb: *x\n", "alias (*nama)"),
+    ("klaim.yaml", "- 1\n", "tidak ada daftar 'declarations:'"),
+    ("klaim.csv", b"agency_id,category_id,url\n\xff\n", "bukan teks UTF-8"),
 ])
 def test_a_broken_file_is_refused_with_one_clear_reason(tmp_path, name, content, expected):
     path = tmp_path / name
@@ -120,7 +120,7 @@ def test_a_broken_file_is_refused_with_one_clear_reason(tmp_path, name, content,
 
 
 def test_a_missing_file_is_named(tmp_path):
-    with pytest.raises(DeclarationsError, match="cannot read file"):
+    with pytest.raises(DeclarationsError, match="berkas tidak dapat dibaca"):
         load(tmp_path / "tidak-ada.csv")
 
 
@@ -146,6 +146,6 @@ def test_pantau_crawl_refuses_a_bad_declarations_file_before_crawling(tmp_path):
     result = CliRunner().invoke(app, ["crawl", "--registry", str(registry), "--db", str(db),
                                       "--declarations", str(bad)])
     assert result.exit_code == 2
-    assert "row 2: url 'http://10.0.0.1/x.pdf' not allowed" in result.output
+    assert "baris 2: url 'http://10.0.0.1/x.pdf' ditolak" in result.output
     assert "Traceback" not in result.output
     assert not db.exists()  # nothing crawled, nothing stored
