@@ -88,7 +88,7 @@ def test_a_newer_database_is_refused_by_every_command(tmp_path):
     con.execute("INSERT INTO schema_version VALUES (99, 'future', now())")
     con.close()
     result = invoke("db", "migrate", "--db", db)
-    assert result.exit_code == 1 and "newer" in result.output
+    assert result.exit_code == 1 and "lebih baru" in result.output
 
 
 @pytest.mark.slow
