@@ -11,13 +11,14 @@ from, in increasing priority:
    ``dashboard:``);
 3. the environment: ``PANTAU_<SECTION>_<FIELD>`` (e.g. ``PANTAU_CRAWL_MAX_PAGES=50``), plus
    the contract's SMTP names ``PANTAU_SMTP_HOST`` … ``PANTAU_SMTP_SECURITY``,
-   ``PANTAU_SMTP_FROM`` and ``PANTAU_DASHBOARD_URL``.
+   ``PANTAU_SMTP_FROM`` and ``PANTAU_DASHBOARD_URL``, and ``PANTAU_CLAIM_SECRET`` (the key
+   that signs reminder links to the declaration form).
 
 The environment wins. The layering is pydantic-settings' own (``settings_customise_sources``
 with two sources: the environment, then the file); this module only fixes the environment
 names (the contract's are not a mechanical ``PANTAU_<SECTION>_<FIELD>``) and turns pydantic's
 validation errors into one-line messages naming the file or the variable that held the value.
-Secrets (the SMTP password, or the file holding it) are read here and never stored or logged.
+Secrets (the SMTP password, or the file holding it, the claim secret) are read here and never stored or logged.
 """
 
 from __future__ import annotations
@@ -300,6 +301,24 @@ class ReviewSettings(_Section):
     page says to try again (a save itself takes milliseconds)."""
 
 
+class ClaimsSettings(_Section):
+    """Declared evidence (an OPD's "klaim bukti"): the file, the reminder link, the form."""
+
+    declarations_file: str = ""
+    """The declarations file (YAML or CSV: ``agency_id, category_id, url, note``) the scheduled
+    crawl reads before each run; empty: none (``pantau crawl --declarations FILE`` names one)."""
+    secret: str = Field(default="", repr=False)
+    """The key that signs reminder links to the declaration form (``PANTAU_CLAIM_SECRET``);
+    empty: reminders carry no link and the form is off. Never stored nor logged."""
+    token_days: PositiveInt = 14
+    """Days a reminder's link to the form stays valid (it is also spent by one submission)."""
+    form_page: str = "/klaim"
+    """Dashboard page of the declaration form; links go to ``dashboard.url`` + this."""
+    max_documents: NonNegInt = 20
+    """Documents linked from a declared page that are verified for its category (each a
+    ranged GET, as the crawler verifies documents)."""
+
+
 SECTIONS: dict[str, type[_Section]] = {
     "crawl": CrawlSettings,
     "schedule": ScheduleSettings,
@@ -309,6 +328,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "checklist": ChecklistSettings,
     "dashboard": DashboardSettings,
     "review": ReviewSettings,
+    "claims": ClaimsSettings,
 }
 
 # The contract fixes these environment names; other fields use PANTAU_<SECTION>_<FIELD>.
@@ -321,6 +341,7 @@ CONTRACT_ENV = {
     ("smtp", "sender"): "PANTAU_SMTP_FROM",
     ("smtp", "security"): "PANTAU_SMTP_SECURITY",
     ("dashboard", "url"): "PANTAU_DASHBOARD_URL",
+    ("claims", "secret"): "PANTAU_CLAIM_SECRET",
 }
 SETTINGS_FILE_ENV = "PANTAU_SETTINGS_FILE"
 
@@ -384,6 +405,7 @@ class Settings(BaseSettings):
     checklist: ChecklistSettings = ChecklistSettings()
     dashboard: DashboardSettings = DashboardSettings()
     review: ReviewSettings = ReviewSettings()
+    claims: ClaimsSettings = ClaimsSettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,

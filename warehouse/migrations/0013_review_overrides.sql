@@ -1,4 +1,4 @@
--- 0012: reviews applied to findings, and the analyst views of reviews (issue 14). Forward-only.
+-- 0013: reviews applied to findings, and the analyst views of reviews (issue 14). Forward-only.
 --
 -- An override is applied to the finding it judged, in place, in one short transaction with
 -- its audit row: findings.status becomes the reviewer's status, status_source 'override',
