@@ -25,6 +25,9 @@ PUBLISHED = (FOUND, STALE)
 """Statuses under which the agency publishes the category (evidence that counts)."""
 LACKING = (MISSING, BROKEN, STALE)
 """Statuses a reminder asks the agency to fix, in the order the e-mail lists them."""
+WITH_EVIDENCE = (FOUND, STALE, BROKEN)
+"""Statuses whose finding points at evidence that answered (or failed to): these keep an
+evidence bundle (URL chain, HTTP status, type, size, SHA-256)."""
 
 STATUS_WORDS = {
     FOUND: "Ditemukan",
@@ -129,6 +132,26 @@ SITE_CHANGED_WORD = "Situs berubah"
 STABLE_WORD = "Stabil"
 
 
+# ---- declared evidence: an OPD's "klaim bukti" (issue 14) -------------------------------
+DECLARED_SOURCE = "declared"
+"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed."""
+CLAIM_WORD = "Klaim bukti"
+"""A declaration: where an OPD says it publishes a category."""
+CLAIM_CONFIRMED_WORD = "terverifikasi"
+"""A declaration the latest crawl confirmed (detection found the category at its URL)."""
+CLAIM_UNVERIFIED_WORD = "belum terverifikasi"
+"""A declaration the latest crawl could not confirm (the reason is shown beside it)."""
+CLAIM_UNCHECKED_WORD = "belum diperiksa"
+"""A declaration no crawl has checked yet."""
+
+
+def claim_word(confirmed: bool | None) -> str:
+    """``terverifikasi``, ``belum terverifikasi`` or (never checked) ``belum diperiksa``."""
+    if confirmed is None or confirmed != confirmed:  # None or NaN
+        return CLAIM_UNCHECKED_WORD
+    return CLAIM_CONFIRMED_WORD if confirmed else CLAIM_UNVERIFIED_WORD
+
+
 def last_seen_word(days: int | None) -> str:
     """``terakhir terlihat 12 hari lalu`` (``hari ini`` for 0; never seen for None)."""
     if days is None:
@@ -182,6 +205,7 @@ def sql_parameters() -> dict[str, list[str]]:
         "statuses": list(STATUSES),
         "published": list(PUBLISHED),
         "lacking": list(LACKING),
+        "with_evidence": list(WITH_EVIDENCE),
         "change_statuses": list(CHANGE_BY_STATUS),
         "change_names": list(CHANGE_BY_STATUS.values()),
     }

@@ -104,6 +104,8 @@ def crawl(
     db: DbOption,
     max_pages: Annotated[int | None, typer.Option("--max-pages", help="Halaman per situs (bawaan dari pengaturan: 300).")] = None,
     settings: SettingsOption = None,
+    declarations: Annotated[Path | None, typer.Option(
+        "--declarations", help="Berkas klaim bukti OPD (YAML atau CSV: agency_id, category_id, url, note).")] = None,
 ) -> None:
     """One full crawl run over every agency in the registry, committed to the DuckDB file."""
     loaded = settings_or_exit(settings)
@@ -111,6 +113,7 @@ def crawl(
         agencies = load_registry(registry)
     except RegistryError as exc:
         fail(str(exc), 2)
+    declarations_file = check_declarations_file(declarations, loaded, agencies)
     from prefect.exceptions import FailedRun
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -137,12 +140,31 @@ def crawl(
         try:
             summary = flow(registry=str(registry), db=str(db),
                            settings_file=str(settings) if settings else None,
-                           max_pages=max_pages)
+                           max_pages=max_pages, declarations=declarations_file)
         except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
             fail(str(exc))
     score_table(console, done)
     typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
                f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
+
+
+def check_declarations_file(path: Path | None, settings, registry) -> str | None:
+    """The run's declarations file (``--declarations`` or ``claims.declarations_file``),
+    validated before the crawl starts: a bad one ends the command (exit 2) naming each bad
+    row, and nothing is recorded."""
+    from core.checklist import load_checklist
+    from core.declarations import DeclarationsError, load_declarations
+    from scrapers.crawling.declared import declared_host_refusal
+
+    chosen = str(path) if path else settings.claims.declarations_file or None
+    if chosen is None:
+        return None
+    checklist = load_checklist(*settings.checklist.extension_files)
+    try:
+        load_declarations(chosen, registry, checklist.ids, declared_host_refusal)
+    except DeclarationsError as exc:
+        fail(str(exc), 2)
+    return chosen
 
 
 def score_table(console, lines) -> None:

@@ -84,6 +84,15 @@ class Page:
     rendered: bool = False
     """The page was rendered in a headless browser: title, headings and links are what a
     person sees after scripts ran, not the HTML the server sent."""
+    redirects: list[str] = field(default_factory=list)
+    """The URLs that redirected to ``final_url``, in order (the first is ``url``)."""
+    sha256: str | None = None
+    """SHA-256 of the body as the server sent it (decoded), for a 2xx answer; a 304 keeps
+    the previous run's. See :attr:`DocumentCheck.sha256`."""
+    sha256_bytes: int | None = None
+    """How many body bytes ``sha256`` covers."""
+    sha256_whole: bool = False
+    """``sha256`` covers the whole body (False: ``max_page_bytes`` cut it)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -118,6 +127,20 @@ class DocumentCheck:
     first_page: str = ""
     """The first lines of a PDF's first page, read when no link text or file name said what
     it is (``dokumen-12.pdf`` behind "Unduh"): its title and year."""
+    final_url: str = ""
+    """Where the redirects ended ("" when there were none)."""
+    redirects: list[str] = field(default_factory=list)
+    """The URLs that redirected to ``final_url``, in order (the first is ``url``); for an
+    endless redirect chain, the hops requested before ``max_redirects`` stopped it."""
+    sha256: str | None = None
+    """SHA-256 of the body bytes read (decoded), for a 2xx answer; None for a HEAD-only
+    check or a failed one. A 304 keeps the previous run's hash, so unchanged content keeps
+    its hash. Documents are only probed: see :attr:`sha256_whole`."""
+    sha256_bytes: int | None = None
+    """How many body bytes ``sha256`` covers."""
+    sha256_whole: bool = False
+    """``sha256`` covers the whole file. False when only the first ``sha256_bytes`` were read
+    (the probe or size cap): the hash then changes when those bytes change, not the rest."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -174,3 +197,8 @@ class Finding:
     """Failing re-checks of the old evidence counted so far for a pending drop."""
     held_reason: str | None = None
     """Why ``status`` is not the detector's: ``unconfirmed``, ``evidence_live``, ``site_changed``."""
+    status_source: str = "crawler"
+    """Where ``status`` comes from: ``crawler`` (this run's detection, possibly held), or
+    ``declared`` (a declaration this run confirmed: ``scrapers.detection.declared``)."""
+    declaration_id: int | None = None
+    """The declaration that gave ``status`` when ``status_source`` is ``declared``."""
