@@ -73,6 +73,9 @@ QUIET_PREFECT = {
     # No usage telemetry from a command-line run.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
+    # Without PREFECT_API_URL, Prefect starts a temporary server; its default 20 s to come up
+    # is not enough on a busy two-core machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
@@ -412,5 +415,36 @@ def db_export(
 
 
 def main() -> None:
-    """Entry point of the ``pantau`` command."""
-    app()
+    """Entry point of the ``pantau`` command.
+
+    Prefect stays quiet for the whole process, not only inside a command: its ephemeral
+    server logs "Stopping temporary server" from an exit hook, after the command returned."""
+    import logging
+    import os
+
+    for name, value in QUIET_PREFECT.items():
+        os.environ.setdefault(name, value)
+    if os.environ["PREFECT_LOGGING_LEVEL"] == QUIET_PREFECT["PREFECT_LOGGING_LEVEL"]:
+        logging.getLogger("prefect").setLevel(logging.ERROR)
+    try:
+        app()
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        typer.echo(unexpected_error(exc), err=True)
+        raise SystemExit(1) from None
+
+
+def unexpected_error(exc: BaseException) -> str:
+    """An Indonesian line for an error no command foresaw; the traceback goes to a file
+    the line names, for whoever maintains the installation."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="pantau-galat-", suffix=".txt", delete=False,
+                                     encoding="utf-8") as file:
+        file.write("".join(traceback.format_exception(exc)))
+    if "ephemeral Prefect API" in str(exc):
+        cause = ("server Prefect sementara tidak siap tepat waktu (mesin sibuk?); coba lagi, "
+                 "atau setel PREFECT_API_URL ke server Prefect yang berjalan (`prefect server start`)")
+    else:
+        cause = f"{type(exc).__name__}: {exc}"
+    return f"Galat tak terduga: {cause}\nRincian teknis: {file.name}"
