@@ -25,6 +25,9 @@ PUBLISHED = (FOUND, STALE)
 """Statuses under which the agency publishes the category (evidence that counts)."""
 LACKING = (MISSING, BROKEN, STALE)
 """Statuses a reminder asks the agency to fix, in the order the e-mail lists them."""
+WITH_EVIDENCE = (FOUND, STALE, BROKEN)
+"""Statuses whose finding points at evidence that answered (or failed to): these keep an
+evidence bundle (URL chain, HTTP status, type, size, SHA-256)."""
 
 STATUS_WORDS = {
     FOUND: "Ditemukan",
@@ -129,6 +132,26 @@ SITE_CHANGED_WORD = "Situs berubah"
 STABLE_WORD = "Stabil"
 
 
+# ---- declared evidence: an OPD's "klaim bukti" (issue 14) -------------------------------
+DECLARED_SOURCE = "declared"
+"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed."""
+CLAIM_WORD = "Klaim bukti"
+"""A declaration: where an OPD says it publishes a category."""
+CLAIM_CONFIRMED_WORD = "terverifikasi"
+"""A declaration the latest crawl confirmed (detection found the category at its URL)."""
+CLAIM_UNVERIFIED_WORD = "belum terverifikasi"
+"""A declaration the latest crawl could not confirm (the reason is shown beside it)."""
+CLAIM_UNCHECKED_WORD = "belum diperiksa"
+"""A declaration no crawl has checked yet."""
+
+
+def claim_word(confirmed: bool | None) -> str:
+    """``terverifikasi``, ``belum terverifikasi`` or (never checked) ``belum diperiksa``."""
+    if confirmed is None or confirmed != confirmed:  # None or NaN
+        return CLAIM_UNCHECKED_WORD
+    return CLAIM_CONFIRMED_WORD if confirmed else CLAIM_UNVERIFIED_WORD
+
+
 def last_seen_word(days: int | None) -> str:
     """``terakhir terlihat 12 hari lalu`` (``hari ini`` for 0; never seen for None)."""
     if days is None:
@@ -182,6 +205,57 @@ def sql_parameters() -> dict[str, list[str]]:
         "statuses": list(STATUSES),
         "published": list(PUBLISHED),
         "lacking": list(LACKING),
+        "with_evidence": list(WITH_EVIDENCE),
         "change_statuses": list(CHANGE_BY_STATUS),
         "change_names": list(CHANGE_BY_STATUS.values()),
     }
+
+
+# ---- reviews: confirmations and overrides by a signed-in reviewer (issue 14) -------------
+SOURCE_CRAWLER, SOURCE_DECLARED, SOURCE_OVERRIDE = "crawler", "declared", "override"
+STATUS_SOURCES = (SOURCE_CRAWLER, SOURCE_DECLARED, SOURCE_OVERRIDE)
+"""Where a finding's effective status comes from (``latest_findings.status_source``)."""
+SOURCE_WORDS = {
+    SOURCE_CRAWLER: "Pemantau otomatis",
+    SOURCE_DECLARED: "Klaim bukti OPD",
+    SOURCE_OVERRIDE: "Koreksi peninjau",
+}
+OVERRIDE_WORD = "Dikoreksi"
+"""The label of a finding whose status a reviewer overrode (shown wherever the status is)."""
+OVERRIDE_MARK = "✎"
+"""The mark beside an overridden status in tables, the matrix and reports."""
+REVIEW_CONFIRMED_WORD = "Dibenarkan peninjau"
+"""A finding a reviewer confirmed as the crawler found it."""
+REVIEW_KIND_WORDS = {"confirm": "Dibenarkan", "override": OVERRIDE_WORD}
+LAPSE_WORDS = {
+    "detector_changed": "Gugur: status dari pemantau berubah",
+    "evidence_changed": "Gugur: isi bukti berubah (SHA-256 lain)",
+}
+"""Why an override lapsed by itself (``reviews.lapse_reason``)."""
+REVIEW_STATE_WORDS = {"active": "Berlaku", "lapsed": "Gugur", "revoked": "Dicabut"}
+AUDIT_ACTION_WORDS = {
+    "user_add": "Pengguna ditambahkan",
+    "user_remove": "Pengguna dihapus",
+    "signin": "Masuk",
+    "signin_failed": "Gagal masuk",
+    "signin_locked": "Masuk ditolak (terlalu banyak percobaan)",
+    "review_confirm": "Temuan dibenarkan",
+    "override": "Status dikoreksi",
+    "override_revoked": "Koreksi dicabut",
+    "override_replaced": "Koreksi diganti",
+    "override_applied": "Koreksi diterapkan pada putaran baru",
+    "override_lapsed": "Koreksi gugur",
+    "review_conflict": "Simpan ditolak (sudah ditinjau orang lain)",
+    "rescore": "Nilai dihitung ulang",
+}
+"""The audit trail's actions as the dashboard names them (unknown ones are shown as stored)."""
+
+
+def source_word(source: str | None) -> str:
+    """The Indonesian name of a status source (``crawler`` when unknown)."""
+    return SOURCE_WORDS.get(source or SOURCE_CRAWLER, source or "")
+
+
+def overridden_status_word(status: str | None) -> str:
+    """``Ditemukan ✎ (dikoreksi)``: an overridden status, marked as such."""
+    return f"{status_word(status)} {OVERRIDE_MARK} ({OVERRIDE_WORD.lower()})"

@@ -3,7 +3,8 @@
 Beside the checklist (each category's own labels live in ``checklist.yaml``) this file holds
 the words about pages and links in general: connectives and spelling variants for matching,
 the words of a bare "Unduh" link, news folders, share hosts, error-page and "no data yet"
-phrases. They are data so a region can read and extend them without reading Python; this
+phrases, the words of a definition, of region and agency names and of JSON record fields.
+They are data so a region can read and extend them without reading Python; this
 module checks their shape (lower case, no empty or repeated entries) and hands them out.
 """
 
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from core.datafile import load_yaml_model
 
@@ -44,11 +46,51 @@ class Words(BaseModel):
     share_hosts: tuple[str, ...]
     error_page_phrases: tuple[str, ...]
     placeholder_phrases: tuple[str, ...]
+    definition_verbs: tuple[str, ...]
+    definition_subject_words: tuple[str, ...]
+    content_introducers: tuple[str, ...]
+    detail_title_keys: tuple[str, ...]
+    column_names: tuple[str, ...]
+    filename_nothing_words: tuple[str, ...]
+    region_words: dict[str, Literal["kabupaten", "kota", "provinsi"]]
+    not_a_region_name: tuple[str, ...]
+    agency_heads: tuple[str, ...]
+    named_agency_heads: tuple[str, ...]
+    agency_head_spellings: dict[str, tuple[str, ...]]
+    generic_host_labels: tuple[str, ...]
+    json_title_keys: tuple[str, ...]
+    json_title_parts: tuple[str, ...]
+    json_title_excluded: tuple[str, ...]
+    json_url_keys: tuple[str, ...]
+    json_url_parts: tuple[str, ...]
+    json_url_excluded: tuple[str, ...]
+    json_year_keys: tuple[str, ...]
+    json_year_parts: tuple[str, ...]
+    json_group_keys: tuple[str, ...]
 
     _lists = field_validator(
         "connectives", "generic_anchor_words", "download_words", "news_segments",
-        "share_hosts", "error_page_phrases", "placeholder_phrases",
+        "share_hosts", "error_page_phrases", "placeholder_phrases", "definition_verbs",
+        "definition_subject_words", "content_introducers", "detail_title_keys", "column_names",
+        "filename_nothing_words", "not_a_region_name", "agency_heads", "named_agency_heads",
+        "generic_host_labels", "json_title_keys", "json_title_parts", "json_title_excluded",
+        "json_url_keys", "json_url_parts", "json_url_excluded", "json_year_keys",
+        "json_year_parts", "json_group_keys",
     )(_clean)
+
+    @field_validator("region_words", "agency_head_spellings")
+    @classmethod
+    def _keys(cls, mapping: dict) -> dict:
+        _clean(tuple(mapping))
+        return mapping
+
+    @model_validator(mode="after")
+    def _heads_known(self) -> Words:
+        unknown = sorted(set(self.named_agency_heads) - set(self.agency_heads))
+        unknown += sorted(set(self.agency_head_spellings) - set(self.agency_heads))
+        if unknown:
+            raise ValueError(f"heads not in agency_heads: {', '.join(unknown)}")
+        return self
 
     @field_validator("spelling_variants")
     @classmethod

@@ -38,23 +38,35 @@ from prefect.states import Failed, State
 
 from core.checklist import Checklist, load_checklist
 from core.clock import local_today
+from core.declarations import DeclarationsError
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, ScheduleSettings, Settings, TrustSettings, load_settings
 from core.vocabulary import run_word
 from flows import progress
 from flows.batches import plan_batches
+from flows.declared import (
+    declarations_path,
+    declared_outcome,
+    fetch_agency_declared,
+    fetch_declared_task,
+    fetched_result,
+    read_open_declarations,
+    record_declarations_file,
+)
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.recheck import recheck
 from scrapers.detection.confirm import PriorRun, patched_crawl
+from scrapers.detection.declared import DeclarationCheck, DeclaredUrl
 from scrapers.detection.detect import detect_site
 from scrapers.detection.health import recheck_plan, review
 from scrapers.detection.ownership import Owner
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
-from warehouse import scoring
+from warehouse import reviews, scoring
 from warehouse.load import (
+    AfterInsert,
     AgencyOutcome,
     AgencyRows,
     AgencySummary,
@@ -63,6 +75,7 @@ from warehouse.load import (
     agency_rows,
     check_findings,
     record_failed_run,
+    store_declaration_checks,
 )
 from warehouse.staging import RunStage
 
@@ -85,6 +98,10 @@ class AgencyJob:
     cache: dict[str, Page] = field(default_factory=dict)
     doc_cache: dict[str, DocumentCheck] = field(default_factory=dict)
     prior: PriorRun | None = None
+    declared: list[DeclaredUrl] = field(default_factory=list)
+    """Its open declarations (``flows.declared``), checked after its crawl."""
+    overrides: dict = field(default_factory=dict)
+    """Reviewers' overrides in force for it, by category (``warehouse.reviews``)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,8 @@ class BatchSettings:
     retries: int = 0
     retry_backoff: float = 0.0
     timeout: float | None = None
+    declared_documents: int = 0
+    """``claims.max_documents``: documents fetched per declared page."""
 
     @classmethod
     def of(cls, settings: Settings, checklist: Checklist, today: date) -> BatchSettings:
@@ -105,7 +124,8 @@ class BatchSettings:
         s = settings.schedule
         return cls(crawl=settings.crawl, trust=settings.trust, checklist=checklist, today=today,
                    retries=s.agency_task_retries, retry_backoff=s.agency_task_retry_backoff,
-                   timeout=s.agency_task_timeout)
+                   timeout=s.agency_task_timeout,
+                   declared_documents=settings.claims.max_documents)
 
 
 @dataclass
@@ -172,15 +192,23 @@ def check_agencies(jobs: list[AgencyJob] | Parcel, shared: BatchSettings | Parce
 
 def check_agency(job: AgencyJob, shared: BatchSettings) -> AgencyResult:
     """One agency: crawl (retried, bounded by the timeout), detect, then either settle its
-    findings against its last known state now or hand it back for a later re-check."""
+    findings against its last known state now — and check its declarations — or hand it
+    back for a later re-check."""
     outcome = crawl_and_detect(job, shared)
     if outcome.crawl is None or not outcome.reachable:
-        return AgencyResult(job.agency.id, rows=rows_of(outcome, shared.checklist))
+        outcome = declared_outcome(outcome, job.declared, None, shared.checklist, shared.today,
+                                   None)
+        return AgencyResult(job.agency.id, rows=rows_of(outcome, shared.checklist, job.overrides))
     urls = recheck_plan(job.prior, outcome.crawl, outcome.findings, shared.trust)
     if urls:
         return AgencyResult(job.agency.id, pending=outcome, recheck_urls=urls)
-    settled = settle(outcome, job.prior, {}, shared, _owner(job.agency, job.parent_name))
-    return AgencyResult(job.agency.id, rows=rows_of(settled, shared.checklist))
+    owner = _owner(job.agency, job.parent_name)
+    settled = settle(outcome, job.prior, {}, shared, owner)
+    fetched = (fetch_agency_declared(job.agency, job.declared, shared.crawl,
+                                     shared.declared_documents) if job.declared else None)
+    settled = declared_outcome(settled, job.declared, fetched, shared.checklist, shared.today,
+                               owner)
+    return AgencyResult(job.agency.id, rows=rows_of(settled, shared.checklist, job.overrides))
 
 
 def crawl_and_detect(job: AgencyJob, shared: BatchSettings) -> AgencyOutcome:
@@ -250,12 +278,19 @@ def settle(outcome: AgencyOutcome, prior: PriorRun | None, checks: dict[str, Doc
     return replace(outcome, crawl=crawl, findings=findings, health=health, rechecks=checks)
 
 
-def rows_of(outcome: AgencyOutcome, checklist: Checklist) -> AgencyRows:
-    """The agency's rows and summary, scored as the warehouse stores it."""
+def rows_of(outcome: AgencyOutcome, checklist: Checklist, overrides: dict | None = None
+            ) -> AgencyRows:
+    """The agency's rows and summary, scored as the warehouse stores it: with the reviewers'
+    overrides in force that its findings carry (``warehouse.reviews.carried_overrides``)."""
     weights = {c.id: c.weight for c in checklist}
     check_findings(outcome, set(weights))
-    scored = scoring.scored({f.category_id: f.status for f in outcome.findings}, weights)
-    return agency_rows(outcome, scored, set(weights))
+    carried = (reviews.carried_overrides(outcome.agency.id, outcome.findings, outcome.crawl,
+                                         outcome.rechecks, overrides) if overrides else {})
+    statuses = {f.category_id: carried.get((outcome.agency.id, f.category_id), (0, f.status))[1]
+                for f in outcome.findings}
+    rows = agency_rows(outcome, scoring.scored(statuses, weights), set(weights))
+    rows.carried = carried
+    return rows
 
 
 @task(name="recheck-evidence", tags=[CRAWL_TAG], cache_policy=NO_CACHE, persist_result=False)
@@ -294,13 +329,26 @@ def task_slots(schedule: ScheduleSettings) -> int:
     return schedule.max_workers * schedule.dask_threads_per_worker
 
 
+def submit_batch(jobs: list[AgencyJob], shared: BatchSettings) -> PrefectFuture:
+    """One ``check-agencies`` task run for a batch (its arguments opaque to Prefect)."""
+    return check_agencies.submit(Parcel(jobs), Parcel(shared))
+
+
 class CrawlRun:
     """The wiring of one run's crawl: batches submitted a window at a time (what the flow
-    read for them is in memory only while they run), results streamed into the stage."""
+    read for them is in memory only while they run), results streamed into the stage.
+    ``submit(jobs, shared)`` starts a batch (default: a Prefect task run, ``submit_batch``;
+    the benchmarks give a thread pool to measure the same work without Prefect)."""
 
     def __init__(self, stage: RunStage, reg: Registry, shared: BatchSettings,
-                 slots: int, most: int) -> None:
+                 slots: int, most: int, declared: dict[str, list[DeclaredUrl]] | None = None,
+                 settings: Settings | None = None, submit: Callable | None = None) -> None:
         self.stage, self.reg, self.shared = stage, reg, shared
+        self.submit = submit or submit_batch
+        self.settings = settings or load_settings(env={})
+        self.declared = declared or {}
+        self.declaration_checks: list[DeclarationCheck] = []
+        self.carried: dict[tuple[str, str], tuple[int, str]] = {}
         self.batches = plan_batches(list(reg), slots, most)
         self.window = max(2, 2 * slots)
         self.total = len(reg)
@@ -318,11 +366,21 @@ class CrawlRun:
             in_flight -= 1
             self._collect(batch, future)
             in_flight += self._submit(next(batches, None), finished)
+        settled = []
         for outcome, future, prior in self.pending:
             checks = _recheck_result(future)
             owner = _owner(outcome.agency, _parent_name(self.reg, outcome.agency))
-            self._stage(rows_of(settle(outcome, prior, checks, self.shared, owner),
-                                self.shared.checklist))
+            outcome = settle(outcome, prior, checks, self.shared, owner)
+            items = self.declared.get(outcome.agency.id, [])
+            fetch = (fetch_declared_task.submit(outcome.agency, items, self.settings)
+                     if items else None)
+            settled.append((outcome, owner, items, fetch))
+        for outcome, owner, items, fetch in settled:
+            fetched = fetched_result(fetch, items) if fetch is not None else None
+            outcome = declared_outcome(outcome, items, fetched if items else None,
+                                       self.shared.checklist, self.shared.today, owner)
+            self._stage(rows_of(outcome, self.shared.checklist,
+                                self.stage.overrides.get(outcome.agency.id)))
         return [self.summaries[a.id] for a in self.reg if a.id in self.summaries]
 
     def _submit(self, batch: list[Agency] | None, finished: queue.Queue) -> int:
@@ -330,9 +388,10 @@ class CrawlRun:
             return 0
         ids = [a.id for a in batch]
         caches, priors = self.stage.http_caches(ids), self.stage.prior_runs(ids)
-        jobs = [AgencyJob(a, _parent_name(self.reg, a), *caches[a.id], priors.get(a.id))
+        jobs = [AgencyJob(a, _parent_name(self.reg, a), *caches[a.id], priors.get(a.id),
+                          self.declared.get(a.id, []), self.stage.overrides.get(a.id, {}))
                 for a in batch]
-        future = check_agencies.submit(Parcel(jobs), Parcel(self.shared))
+        future = self.submit(jobs, self.shared)
         future.add_done_callback(lambda done, batch=(batch, jobs): finished.put((batch, done)))
         return 1
 
@@ -343,8 +402,9 @@ class CrawlRun:
             results = future.result()
         else:
             error = f"crawl task {future.state.name.lower()}: {_state_error(future.state)}"
-            results = [AgencyResult(a.id, rows=rows_of(
-                failed_outcome(a, error, self.shared.checklist), self.shared.checklist))
+            results = [AgencyResult(a.id, rows=rows_of(declared_outcome(
+                failed_outcome(a, error, self.shared.checklist), self.declared.get(a.id, []),
+                None, self.shared.checklist, self.shared.today, None), self.shared.checklist))
                 for a in agencies]
         for job, result in zip(jobs, results, strict=True):
             if result.pending is not None:
@@ -354,8 +414,17 @@ class CrawlRun:
             else:
                 self._stage(result.rows)
 
+    def after_insert(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+        """Inside the run's commit: the declaration checks (with their audit rows), then the
+        carried overrides marked on their findings and the lapses (``warehouse.reviews``)."""
+        at = datetime.now(UTC)
+        store_declaration_checks(con, run_id, self.declaration_checks, at)
+        reviews.RunReviews(record=None, carried=self.carried, at=at).store(con, run_id)
+
     def _stage(self, rows: AgencyRows) -> None:
         self.stage.add(rows)
+        self.declaration_checks += rows.declaration_checks
+        self.carried.update(rows.carried)
         self.summaries[rows.summary.agency_id] = rows.summary
         progress.agency_done(rows.summary, len(self.summaries), self.total)
 
@@ -379,9 +448,12 @@ def _state_error(state) -> str:
 
 @flow(name="crawl-all", log_prints=False)
 def crawl_all(registry: str, db: str, settings_file: str | None = None,
-              max_pages: int | None = None, today: date | None = None) -> dict:
+              max_pages: int | None = None, today: date | None = None,
+              declarations: str | None = None) -> dict:
     """Crawl every agency in the registry and store the run; returns its summary
-    (``run_id``, ``agencies``, ``unreachable``, scores … see ``flows.summary``)."""
+    (``run_id``, ``agencies``, ``unreachable``, scores … see ``flows.summary``).
+    ``declarations``: a declarations file recorded before the crawl (default: the
+    ``claims.declarations_file`` setting); every open declaration is checked after it."""
     logger = get_run_logger()
     settings = _settings(settings_file, max_pages)
     started = datetime.now(UTC)
@@ -392,11 +464,13 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     except warehouse_db.DatabaseFileError as error:
         return database_failure(error)
     with stage:
+        declared = load_declared(Path(db), settings, declarations, reg, checklist)
         logger.info("Crawling %d agencies from %s", len(reg), registry)
         shared = BatchSettings.of(settings, checklist, today or local_today(settings))
         try:
-            summaries = CrawlRun(stage, reg, shared, task_slots(settings.schedule),
-                                 settings.schedule.agencies_per_task).run()
+            crawl = CrawlRun(stage, reg, shared, task_slots(settings.schedule),
+                             settings.schedule.agencies_per_task, declared, settings)
+            summaries = crawl.run()
         except warehouse_db.DatabaseFileError as error:  # the staging file refused a write
             record_failure(Path(db), started, reg.source, error.cause)
             return database_failure(error)
@@ -404,7 +478,8 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
             if not agency.reachable:
                 logger.warning("%s unreachable: %s", agency.agency_id, agency.error)
         try:
-            summary = store_run(stage, started, reg, settings, checklist, summaries)
+            summary = store_run(stage, started, reg, settings, checklist, summaries,
+                                after_insert=crawl.after_insert)
         except warehouse_db.DatabaseFileError as error:
             return database_failure(error)
     run_id = summary["run_id"]
@@ -413,6 +488,20 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
     return summary
+
+
+def load_declared(db_path: Path, settings: Settings, given: str | None, reg: Registry,
+                  checklist: Checklist) -> dict[str, list[DeclaredUrl]]:
+    """Record the run's declarations file (a bad one is logged and left out: the declarations
+    already stored are still checked), then read every open declaration."""
+    path = declarations_path(settings, given)
+    if path:
+        try:
+            changes = record_declarations_file(db_path, path, reg, checklist, settings)
+            get_run_logger().info("Declarations %s: %s", path, changes)
+        except DeclarationsError as error:
+            get_run_logger().error("%s", error)
+    return read_open_declarations(db_path)
 
 
 def database_failure(error: warehouse_db.DatabaseFileError) -> State:
@@ -424,22 +513,26 @@ def database_failure(error: warehouse_db.DatabaseFileError) -> State:
 
 
 def store_run(stage: RunStage, started: datetime, reg: Registry, settings: Settings,
-              checklist: Checklist, summaries: list[AgencySummary]) -> dict:
+              checklist: Checklist, summaries: list[AgencySummary],
+              after_insert: AfterInsert | None = None) -> dict:
     """The flow's one write, in a straight line: summarise the run against the previous
     scores, then commit the staged run (with its summary) in one transaction. Returns the
-    summary with the new ``run_id``."""
+    summary with the new ``run_id``, and how the write went (``write_seconds``,
+    ``staging_flushes``: not part of the stored summary)."""
     db_path = stage.db_path
     try:
         summary = run_summary(summaries, stage.previous_scores())
         meta = RunMeta(started_at=started, finished_at=datetime.now(UTC),
                        categories=list(checklist), registry=reg.source,
                        settings={"crawl": settings.crawl.model_dump()}, summary=summary)
-        run_id, _ = stage.commit(meta)
+        run_id, seconds = stage.commit(meta, after_insert)
     except (RunWriteError, duckdb.Error, OSError) as exc:
         error = warehouse_db.file_error(db_path, exc)
         record_failure(db_path, started, reg.source, error.cause)
         raise error from exc
-    return {"run_id": run_id, **summary}
+    get_run_logger().info("Run %d written to the warehouse in %.2f s", run_id, seconds)
+    return {"run_id": run_id, **summary, "write_seconds": round(seconds, 3),
+            "staging_flushes": stage.flushes}
 
 
 def record_failure(db_path: Path, started: datetime, registry: str, cause: str) -> None:

@@ -26,8 +26,22 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.checklist import DEFAULT_FRESHNESS_RULES, load_checklist
+from core.clock import local_now
 from core.settings import Settings
-from core.vocabulary import BROKEN, MISSING, RUN, STALE, STATUS_WORDS, is_blocked, status_word
+from core.vocabulary import (
+    BROKEN,
+    MISSING,
+    OVERRIDE_MARK,
+    OVERRIDE_WORD,
+    RUN,
+    SOURCE_OVERRIDE,
+    SOURCE_WORDS,
+    STALE,
+    STATUS_WORDS,
+    is_blocked,
+    status_word,
+)
+from reminders.links import claim_link, claim_link_expires
 from reminders.model import AgencyState, Gap, Message
 from scrapers.detection.years import oldest_current_year
 
@@ -202,6 +216,7 @@ class Composer:
             "escalation": escalation,
             "dashboard_link": dashboard_link(self.settings, agency.id),
             "run_id": agency.run_id,
+            **claim_context(self.settings, agency.id),
         }
         return self._render("reminder", context)
 
@@ -251,6 +266,14 @@ class Composer:
         return self._render("digest", context)
 
 
+def claim_context(settings: Settings, agency_id: str) -> dict:
+    """``claim_link`` (the declaration form with a signed token; None when the form is off)
+    and ``claim_expires`` (the link's last day) for the reminder templates."""
+    now = local_now(settings)
+    link = claim_link(settings, agency_id, now)
+    return {"claim_link": link, "claim_expires": claim_link_expires(settings, now) if link else None}
+
+
 def gap_view(gap: Gap, checked: date) -> dict:
     """One lacking category as the templates see it (labels in Indonesian)."""
     return {
@@ -266,7 +289,16 @@ def gap_view(gap: Gap, checked: date) -> dict:
         "evidence_text": gap.evidence_text,
         "document_year": gap.document_year,
         "expected_year": expected_year(gap.freshness, checked, gap.category_id),
+        "override_note": override_note(gap),
     }
+
+
+def override_note(gap: Gap) -> str:
+    """``Status ini koreksi peninjau Diskominfo: <reason>`` for an overridden category."""
+    if not gap.override_reason:
+        return ""
+    return (f"Status ini {SOURCE_WORDS[SOURCE_OVERRIDE].lower()} Diskominfo "
+            f"({OVERRIDE_MARK} {OVERRIDE_WORD.lower()}): {gap.override_reason}")
 
 
 def email_message(message: Message, sender: str) -> EmailMessage:

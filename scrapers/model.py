@@ -7,7 +7,7 @@ next run can reuse them).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,11 @@ from core.vocabulary import BROKEN, FOUND, MISSING, STALE, STATUSES, UNREACHABLE
 
 __all__ = ["BROKEN", "FOUND", "MISSING", "STALE", "STATUSES", "UNREACHABLE", "DocumentCheck",
            "Finding", "Link", "Page", "SiteCrawl"]
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    """A dataclass's fields as a new dict, lists copied (their items are plain values)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in vars(record).items()}
 
 
 @dataclass
@@ -84,9 +89,22 @@ class Page:
     rendered: bool = False
     """The page was rendered in a headless browser: title, headings and links are what a
     person sees after scripts ran, not the HTML the server sent."""
+    redirects: list[str] = field(default_factory=list)
+    """The URLs that redirected to ``final_url``, in order (the first is ``url``)."""
+    sha256: str | None = None
+    """SHA-256 of the body as the server sent it (decoded), for a 2xx answer; a 304 keeps
+    the previous run's. See :attr:`DocumentCheck.sha256`."""
+    sha256_bytes: int | None = None
+    """How many body bytes ``sha256`` covers."""
+    sha256_whole: bool = False
+    """``sha256`` covers the whole body (False: ``max_page_bytes`` cut it)."""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The page as JSON-ready data (what the HTTP cache keeps). Built field by field, not
+        with ``dataclasses.asdict``, whose deep copies cost more than the crawl of a small
+        site: a national run converts hundreds of thousands of pages."""
+        data = _plain(self)
+        data["links"] = [dict(vars(link)) for link in self.links]
         data["fetched_at"] = self.fetched_at.isoformat() if self.fetched_at else None
         return data
 
@@ -118,9 +136,24 @@ class DocumentCheck:
     first_page: str = ""
     """The first lines of a PDF's first page, read when no link text or file name said what
     it is (``dokumen-12.pdf`` behind "Unduh"): its title and year."""
+    final_url: str = ""
+    """Where the redirects ended ("" when there were none)."""
+    redirects: list[str] = field(default_factory=list)
+    """The URLs that redirected to ``final_url``, in order (the first is ``url``); for an
+    endless redirect chain, the hops requested before ``max_redirects`` stopped it."""
+    sha256: str | None = None
+    """SHA-256 of the body bytes read (decoded), for a 2xx answer; None for a HEAD-only
+    check or a failed one. A 304 keeps the previous run's hash, so unchanged content keeps
+    its hash. Documents are only probed: see :attr:`sha256_whole`."""
+    sha256_bytes: int | None = None
+    """How many body bytes ``sha256`` covers."""
+    sha256_whole: bool = False
+    """``sha256`` covers the whole file. False when only the first ``sha256_bytes`` were read
+    (the probe or size cap): the hash then changes when those bytes change, not the rest."""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The check as JSON-ready data (what the HTTP cache keeps)."""
+        data = _plain(self)
         data["checked_at"] = self.checked_at.isoformat() if self.checked_at else None
         return data
 
@@ -174,3 +207,8 @@ class Finding:
     """Failing re-checks of the old evidence counted so far for a pending drop."""
     held_reason: str | None = None
     """Why ``status`` is not the detector's: ``unconfirmed``, ``evidence_live``, ``site_changed``."""
+    status_source: str = "crawler"
+    """Where ``status`` comes from: ``crawler`` (this run's detection, possibly held), or
+    ``declared`` (a declaration this run confirmed: ``scrapers.detection.declared``)."""
+    declaration_id: int | None = None
+    """The declaration that gave ``status`` when ``status_source`` is ``declared``."""

@@ -56,7 +56,8 @@ def test_crawl_all_stores_one_complete_run_in_the_views(prefect_api, sample_worl
     unreachable = query(db, "SELECT count(*) FROM agency_runs WHERE run_id = 1 AND NOT reachable")
     assert (result["agencies"], result["unreachable"]) == (len(agencies), unreachable[0][0])
     assert json.loads(summary) == json.loads(json.dumps(
-        {k: v for k, v in result.items() if k != "run_id"}, default=str))
+        {k: v for k, v in result.items()
+         if k not in ("run_id", "write_seconds", "staging_flushes")}, default=str))
     assert {s["agency_id"]: s["score"] for s in result["scores"]} == scores
 
 
@@ -233,7 +234,7 @@ def test_a_run_failing_at_the_commit_leaves_the_views_unchanged(prefect_api, sam
               today=TODAY)
     before = snapshot(db)
 
-    def full_disk(self, meta):
+    def full_disk(self, meta, after_insert=None):
         raise duckdb.IOException("No space left on device")
 
     monkeypatch.setattr(RunStage, "commit", full_disk)
@@ -279,20 +280,20 @@ def test_an_agency_past_its_timeout_is_unreachable_and_the_batch_goes_on(sample_
     import time
 
     job, shared = jobs_and_settings(sample_world, registry, agency_task_retries=0,
-                                    agency_task_timeout=0.5)
+                                    agency_task_timeout=5)
     real = crawl_flow.crawl_site
 
     def stuck_once(url, *args, **kwargs):
         if not getattr(stuck_once, "done", False):
             stuck_once.done = True
-            time.sleep(3)
+            time.sleep(60)
         return real(url, *args, **kwargs)
 
     monkeypatch.setattr(crawl_flow, "crawl_site", stuck_once)
     started = time.monotonic()
     first, second = crawl_flow.check_agencies.fn(crawl_flow.Parcel([job, job]),
                                                  crawl_flow.Parcel(shared))
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 60, "the stuck crawl was abandoned"
     assert not first.rows.summary.reachable
-    assert first.rows.summary.error == "crawl timed out after 0.5 s"
+    assert first.rows.summary.error == "crawl timed out after 5 s"
     assert second.rows.summary.reachable

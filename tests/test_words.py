@@ -31,3 +31,27 @@ def test_a_bad_words_file_names_the_file_and_the_list(tmp_path, change, message)
     with pytest.raises(WordsFileError) as info:
         load_words(path)
     assert str(path) in str(info.value) and message in str(info.value)
+
+
+def test_detection_modules_read_their_other_lists_from_the_data_file():
+    from scrapers.detection import firstpage, inline_data, ownership
+
+    words = detection_words()
+    assert detect.DEFINITION_VERBS == frozenset(words.definition_verbs)
+    assert extract.DETAIL_TITLE_KEYS == frozenset(words.detail_title_keys)
+    assert "tahun" in extract.COLUMN_NAMES
+    assert ownership.REGION_WORDS["pemkab"] == "kabupaten"
+    assert ownership.HEAD_SPELLINGS["rsud"] == ("rsud", "rumah sakit")
+    assert "scan" in firstpage.NOTHING_WORDS
+    assert inline_data.URL_KEYS[0] == "file_url" and inline_data.YEAR_KEYS == words.json_year_keys
+
+
+def test_a_named_head_must_be_an_agency_head(tmp_path):
+    text = WORDS_FILE.read_text(encoding="utf-8")
+    old = "named_agency_heads: [rsud, inspektorat, satpol]"
+    assert old in text
+    path = tmp_path / "words.yaml"
+    path.write_text(text.replace(old, "named_agency_heads: [rsud, puskesmas]"), encoding="utf-8")
+    with pytest.raises(WordsFileError) as info:
+        load_words(path)
+    assert "heads not in agency_heads: puskesmas" in str(info.value)

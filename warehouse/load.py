@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -24,9 +24,11 @@ import duckdb
 import pyarrow as pa
 
 from core.registry import Agency
+from scrapers.detection.declared import DeclarationCheck
+from scrapers.detection.evidence import EvidenceBundle, EvidenceIndex
 from scrapers.detection.health import SiteHealth
 from scrapers.model import STATUSES, UNREACHABLE, DocumentCheck, Finding, SiteCrawl
-from warehouse import queries, scoring
+from warehouse import claims, queries, scoring
 from warehouse.db import scalar
 
 
@@ -56,6 +58,8 @@ class AgencyOutcome:
     """This run compared with the site's previous one (None for an unreachable site)."""
     rechecks: dict[str, DocumentCheck] = field(default_factory=dict)
     """Old evidence URLs re-checked later in the run (``scrapers.crawling.recheck``)."""
+    declaration_checks: list[DeclarationCheck] = field(default_factory=list)
+    """The agency's declared URLs as this run checked them (``warehouse.claims``)."""
 
     @property
     def reachable(self) -> bool:
@@ -94,8 +98,15 @@ class RunWriteError(RuntimeError):
     pass
 
 
-def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
-    """Store a completed run in one transaction; returns its run id.
+AfterInsert = Callable[[duckdb.DuckDBPyConnection, int], None]
+"""Work done inside a run's write transaction once its rows are in (``con``, ``run_id``)."""
+
+
+def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord, *,
+              after_insert: AfterInsert | None = None) -> int:
+    """Store a completed run in one transaction; returns its run id. ``after_insert(con,
+    run_id)`` runs inside that transaction once the findings are in (the reviews carried
+    into the run and their lapses: ``warehouse.reviews.RunReviews.store``).
 
     The same rows as the streaming path (``warehouse.staging``) builds agency by agency,
     here built at once from the record's outcomes."""
@@ -110,18 +121,26 @@ def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
                 for o in run.outcomes]
         tables = {name: pa.Table.from_pydict(columns)
                   for name, columns in merge_rows(rows).items()}
-        return _store_registered(con, run, tables)
+        checks = [c for r in rows for c in r.declaration_checks]
+
+        def extra(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+            store_declaration_checks(con, run_id, checks, run.finished_at)
+            if after_insert is not None:
+                after_insert(con, run_id)
+
+        return _store_registered(con, run, tables, extra)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 def _store_registered(con: duckdb.DuckDBPyConnection, run: RunRecord,
-                      tables: dict[str, pa.Table]) -> int:
+                      tables: dict[str, pa.Table], after_insert: AfterInsert) -> int:
     for name, table in tables.items():
         con.register(f"incoming_{name}", table)
     try:
-        return store_run_rows(con, RunMeta.of(run), {n: f"incoming_{n}" for n in tables})
+        return store_run_rows(con, RunMeta.of(run), {n: f"incoming_{n}" for n in tables},
+                              after_insert)
     finally:
         for name in tables:
             con.unregister(f"incoming_{name}")
@@ -145,11 +164,12 @@ class RunMeta:
                    run.summary)
 
 
-def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta,
-                   sources: dict[str, str]) -> int:
+def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[str, str],
+                   after_insert: AfterInsert | None = None) -> int:
     """Write one run in one transaction from relations that hold its rows (registered Arrow
     tables, or the tables of an attached staging file), one per table of ``STAGED_TABLES``
-    (a missing one has no rows); returns the new run id. All or nothing: on any error the
+    (a missing one has no rows), then ``after_insert(con, run_id)`` (declaration checks,
+    carried overrides); returns the new run id. All or nothing: on any error the
     transaction is rolled back and ``RunWriteError`` says why."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -163,6 +183,8 @@ def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta,
         for table in STAGED_TABLES:
             if table in sources:
                 _copy(con, table, sources[table], run_id, meta.finished_at)
+        if after_insert is not None:
+            after_insert(con, run_id)
         con.execute("COMMIT")
     except Exception as exc:
         rollback_quietly(con)
@@ -175,6 +197,15 @@ STAGED_TABLES = ("agencies", "agency_runs", "findings", "pages", "documents",
 """The tables a run's agencies add rows to, in the order they are written."""
 RUN_TABLES = ("agency_runs", "findings", "pages", "documents", "evidence_checks", "http_cache")
 """Of those, the ones whose rows carry the run id (given when the run is written)."""
+
+
+def store_declaration_checks(con: duckdb.DuckDBPyConnection, run_id: int,
+                             checks: Sequence[DeclarationCheck], at: datetime) -> None:
+    """The run's checks of declared URLs, with an audit row for each changed confirmation
+    (inside the run's transaction)."""
+    if checks:
+        claims.audit_check_changes(con, checks, run_id, at)
+        _insert(con, "declaration_checks", claims.check_rows(run_id, checks, at))
 
 
 def _copy(con: duckdb.DuckDBPyConnection, table: str, source: str, run_id: int,
@@ -294,6 +325,11 @@ class AgencyRows:
 
     summary: AgencySummary
     tables: dict[str, dict[str, list]]
+    declaration_checks: list[DeclarationCheck] = field(default_factory=list)
+    """Checks of the agency's declared URLs (stored, with their audit rows, at the commit)."""
+    carried: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    """Reviewers' overrides in force this run carries for the agency ((agency, category) →
+    (review id, status); ``warehouse.reviews``), marked on its findings at the commit."""
 
     @property
     def row_count(self) -> int:
@@ -319,7 +355,7 @@ def agency_rows(outcome: AgencyOutcome, scored: scoring.Scored, known: set[str],
         "documents": _columns(_document_rows(outcome), DOCUMENT_COLUMNS),
         "evidence_checks": _columns(_recheck_rows(outcome), RECHECK_COLUMNS),
         "http_cache": _columns(_cache_rows(outcome), CACHE_COLUMNS),
-    })
+    }, declaration_checks=list(outcome.declaration_checks))
 
 
 def summary_of(outcome: AgencyOutcome, scored: scoring.Scored) -> AgencySummary:
@@ -407,11 +443,36 @@ def _finding_columns(o: AgencyOutcome, checked_at: datetime) -> dict[str, list]:
         columns[name] = [getattr(f, name) for f in findings]
     columns["detector_status"] = [f.detector_status or f.status for f in findings]
     columns["checked_at"] = [checked_at] * n
+    _add_evidence_columns(columns, o)
     return columns
 
 
 FINDING_FIELDS = ("category_id", "status", "evidence_url", "evidence_text", "page_url",
-                  "document_year", "matched_rule", "confirmed", "drop_checks", "held_reason")
+                  "document_year", "matched_rule", "confirmed", "drop_checks", "held_reason",
+                  "status_source", "declaration_id")
+EVIDENCE_COLUMNS = ("evidence_chain", "evidence_status_code", "evidence_content_type",
+                    "evidence_bytes", "evidence_sha256", "evidence_sha256_bytes",
+                    "evidence_from_cache")
+
+
+def _add_evidence_columns(columns: dict[str, list], outcome: AgencyOutcome) -> None:
+    """Each finding's evidence bundle (``scrapers.detection.evidence``): what answered at its
+    evidence URL in this crawl (or in a re-check later in the run)."""
+    for name in EVIDENCE_COLUMNS:
+        columns[name] = []
+    index = EvidenceIndex(outcome.crawl, outcome.rechecks)
+    for f in outcome.findings:
+        bundle = index.bundle(f.status, f.evidence_url, f.page_url) or NO_BUNDLE
+        columns["evidence_chain"].append(bundle.chain or None)
+        columns["evidence_status_code"].append(bundle.status_code)
+        columns["evidence_content_type"].append(bundle.content_type)
+        columns["evidence_bytes"].append(bundle.bytes)
+        columns["evidence_sha256"].append(bundle.sha256)
+        columns["evidence_sha256_bytes"].append(bundle.sha256_bytes)
+        columns["evidence_from_cache"].append(bundle.from_cache if bundle.chain else None)
+
+
+NO_BUNDLE = EvidenceBundle()
 PAGE_COLUMNS = ("agency_id", "url", "status_code", "content_type", "bytes", "etag",
                 "last_modified", "depth", "title", "from_cache", "fetched_at")
 DOCUMENT_COLUMNS = ("agency_id", "url", "ok", "status_code", "content_type", "bytes",

@@ -32,9 +32,10 @@ import pyarrow as pa
 
 from scrapers.detection.confirm import PriorRun
 from warehouse import db as warehouse_db
-from warehouse import queries
+from warehouse import queries, reviews
 from warehouse.load import (
     STAGED_TABLES,
+    AfterInsert,
     AgencyRows,
     RunMeta,
     http_cache_of,
@@ -104,6 +105,8 @@ class RunStage:
         self._buffered = 0
         self.flushes = 0
         self.staged_agencies = 0
+        self.overrides: dict[str, dict] = {}
+        """Reviewers' overrides in force, by agency and category (``warehouse.reviews``)."""
 
     @classmethod
     def open(cls, db_path: str | Path, agency_ids: Iterable[str], *,
@@ -128,6 +131,7 @@ class RunStage:
         return stage
 
     def _prepare(self, con: duckdb.DuckDBPyConnection, ids: pa.Table) -> None:
+        self.overrides = reviews.overrides_in_force(con)
         con.execute(f"ATTACH '{_quoted(self.path)}' AS stage")
         con.register("run_agencies", ids)
         try:
@@ -222,9 +226,10 @@ class RunStage:
         with warehouse_db.writing(self.db_path) as con:
             return previous_scores(con)
 
-    def commit(self, meta: RunMeta) -> tuple[int, float]:
-        """Copy the staged run into the warehouse in one transaction and delete the staging
-        file; returns the new run id and the seconds the warehouse write took."""
+    def commit(self, meta: RunMeta, after_insert: AfterInsert | None = None) -> tuple[int, float]:
+        """Copy the staged run into the warehouse in one transaction (then ``after_insert(con,
+        run_id)`` inside it) and delete the staging file; returns the new run id and the
+        seconds the warehouse write took."""
         self.flush()
         self.con.close()
         self.con = None
@@ -232,7 +237,8 @@ class RunStage:
             started = time.perf_counter()
             con.execute(f"ATTACH '{_quoted(self.path)}' AS stage (READ_ONLY)")
             try:
-                run_id = store_run_rows(con, meta, {t: f"stage.{t}" for t in STAGED_TABLES})
+                run_id = store_run_rows(con, meta, {t: f"stage.{t}" for t in STAGED_TABLES},
+                                        after_insert)
             finally:
                 con.execute("DETACH stage")
             seconds = time.perf_counter() - started

@@ -521,7 +521,9 @@ class SiteCrawler:
                 deadline=self.deadline,
             )
         except FetchError as error:
-            return _Outcome(item, page=_failed_page(item, 0, str(error)))
+            page = _failed_page(item, 0, str(error))
+            page.redirects = error.redirects
+            return _Outcome(item, page=page)
         return self._page_outcome(item, response, cached, start_hop)
 
     def _untitled_body_limit(self, status: int, headers: Mapping[str, str]) -> int:
@@ -551,6 +553,7 @@ class SiteCrawler:
         if hidden:  # "Unduh" → /login: a dead link, not the log-in page's content
             page = _failed_page(item, response.status, hidden, response.location or final)
             page.not_public = hidden
+            page.redirects = list(response.redirects)
             return _Outcome(item, page=page, final_url=final)
         if response.location:  # a redirect we chose not to follow
             reason = self._unfollowed_redirect_reason(response.location, start_hop)
@@ -568,9 +571,9 @@ class SiteCrawler:
                 check.first_page = first_page_title(response.body, not response.truncated)
             return _Outcome(item, document=check, final_url=final)
         if response.status >= 400:
-            return _Outcome(
-                item, page=_failed_page(item, response.status, f"http {response.status}", final)
-            )
+            page = _failed_page(item, response.status, f"http {response.status}", final)
+            page.redirects = list(response.redirects)
+            return _Outcome(item, page=page)
         if not _is_html(response.content_type):
             return _Outcome(
                 item, final_url=final, skipped=f"not HTML ({response.content_type or 'no type'})"
@@ -591,6 +594,7 @@ class SiteCrawler:
         page.etag = headers.get("ETag")
         page.last_modified = headers.get("Last-Modified")
         page.fetched_at = datetime.now(UTC)
+        keep_answer_evidence(page, response)
         unreadable = None
         if self.shells.wanted(page):
             page, unreadable = self.shells.complete(page)
@@ -693,6 +697,13 @@ def _failed_page(item: _Item, status: int, error: str, final_url: str = "") -> P
         error=error,
         fetched_at=datetime.now(UTC),
     )
+
+
+def keep_answer_evidence(page: Page, response: Response) -> None:
+    """Keep on ``page`` the evidence of its answer: the redirect hops followed and the
+    SHA-256 of its body (``Response.body_digest``), for the finding's evidence bundle."""
+    page.redirects = list(response.redirects)
+    page.sha256, page.sha256_bytes, page.sha256_whole = response.body_digest()
 
 
 def page_from_cache(cached: Page, depth: int) -> Page:

@@ -141,7 +141,21 @@ def document_check_from_response(
         etag=response.headers.get("ETag"),
         reason=reason,
         checked_at=datetime.now(UTC),
+        **answer_evidence(response),
     )
+
+
+def answer_evidence(response: Response, *, hash_body: bool = True) -> dict:
+    """The evidence fields of a DocumentCheck (or Page) from one answer: the redirect chain
+    followed and the SHA-256 of the body read (see ``Response.body_digest``).
+
+    ``hash_body=False`` for an off-site host's viewer page (a Drive file, a Form): its HTML
+    carries per-visit tokens, so its hash would change on every run for the same file (and
+    lapse every review of it); its verdict comes from the host's rule instead."""
+    sha256, sha256_bytes, whole = response.body_digest() if hash_body else (None, None, False)
+    redirects = list(response.redirects)
+    return {"final_url": response.url if redirects else "", "redirects": redirects,
+            "sha256": sha256, "sha256_bytes": sha256_bytes, "sha256_whole": whole}
 
 
 def reuse_cached(cached: DocumentCheck) -> DocumentCheck:
@@ -149,9 +163,11 @@ def reuse_cached(cached: DocumentCheck) -> DocumentCheck:
     return DocumentCheck(**{**cached.__dict__, "from_cache": True, "checked_at": datetime.now(UTC)})
 
 
-def failed_check(url: str, reason: str) -> DocumentCheck:
-    """A DocumentCheck recording that the document could not be verified, and why."""
-    return DocumentCheck(url=url, ok=False, reason=reason, checked_at=datetime.now(UTC))
+def failed_check(url: str, reason: str, redirects: list[str] | None = None) -> DocumentCheck:
+    """A DocumentCheck recording that the document could not be verified, and why
+    (``redirects``: the hops requested before it gave up, e.g. an endless redirect chain)."""
+    return DocumentCheck(url=url, ok=False, reason=reason, checked_at=datetime.now(UTC),
+                         redirects=list(redirects or []))
 
 
 def verify_document(
@@ -194,7 +210,7 @@ def verify_document(
                             keep_title=title_bytes > 0)
         return check
     except FetchError as error:
-        return failed_check(url, str(error))
+        return failed_check(url, str(error), error.redirects)
 
 
 def _head_is_enough(url: str, head: Response) -> bool:
@@ -258,7 +274,7 @@ def verify_host_link(
     try:
         response = fetcher.follow(url, body_limit=body_bytes, allow_hop=allow_hop, deadline=deadline)
     except FetchError as error:
-        return failed_check(url, f"{rule.name}: {error}")
+        return failed_check(url, f"{rule.name}: {error}", error.redirects)
     final = response.location or response.url
     text = decode_html(response.body, response.content_type) if response.body else ""
     ok, reason = judge_host_answer(rule, url, response.status, final, text)
@@ -270,4 +286,5 @@ def verify_host_link(
         bytes=len(response.body),
         reason=reason,
         checked_at=datetime.now(UTC),
+        **answer_evidence(response, hash_body=False),
     )

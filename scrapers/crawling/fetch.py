@@ -1,6 +1,8 @@
 """HTTP for the crawler: one ``requests.Session`` per site, every request bounded.
 
-Each request goes through the shared :class:`~scrapers.crawling.politeness.HostThrottle`, streams
+Each request goes through the shared :class:`~scrapers.crawling.politeness.HostThrottle` (the
+connection tells it when the request is on the wire, so the per-host delay is a floor on real
+sends), streams
 its body so that a size cap and a total time budget hold even against a server that drips
 one byte a second, retries connection errors and 5xx answers with exponential backoff, and
 never follows redirects by itself: :meth:`Fetcher.follow` does, hop by hop, so that the
@@ -16,6 +18,7 @@ Nothing here parses HTML; callers get bytes and headers.
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
@@ -40,7 +43,12 @@ from urllib3.util.response import is_fp_closed
 from core.settings import CrawlSettings
 from scrapers.crawling.deadline import RequestScope, current_scope, request_scope
 from scrapers.crawling.guard import AddressGuard, AddressRefused
-from scrapers.crawling.politeness import BudgetExceeded, HostThrottle, shared_throttle
+from scrapers.crawling.politeness import (
+    BudgetExceeded,
+    HostThrottle,
+    request_sent,
+    shared_throttle,
+)
 from scrapers.urls import host_of, normalize_url
 
 # verify_tls=False is an explicit per-agency choice; one warning per request adds nothing.
@@ -63,10 +71,12 @@ class FetchError(Exception):
     ``connection``, ``redirect``, ``invalid-url`` or ``address`` (refused by the address
     guard: a private, loopback, link-local … address the agency may not reach)."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, redirects: list[str] | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.redirects = list(redirects or [])
+        """The URLs requested before the request gave up (an endless redirect chain)."""
 
     def __str__(self) -> str:
         return self.message
@@ -86,10 +96,28 @@ class Response:
     """Body bytes received over the network (compressed size when gzip'ed)."""
     redirects: list[str] = field(default_factory=list)
     """URLs that redirected to this one, in order (filled by :meth:`Fetcher.follow`)."""
+    request_method: str = "GET"
 
     @property
     def content_type(self) -> str:
         return self.headers.get("Content-Type", "")
+
+    def body_digest(self) -> tuple[str | None, int | None, bool]:
+        """(SHA-256 of the body read, bytes it covers, whether that is the whole body).
+
+        Only a 2xx answer's body is evidence: redirects, 304s, error pages and HEAD answers
+        give (None, None, False). The hash is over the decoded body (the same whatever the
+        transfer compression), so unchanged content hashes the same on every run. When the
+        size cap cut the body (``truncated``, or a 206 range shorter than the file), the
+        hash covers only its first bytes and says so (False).
+        """
+        if not 200 <= self.status < 300 or self.request_method == "HEAD":
+            return None, None, False
+        whole = not self.truncated
+        if self.status == 206:
+            total = self.headers.get("Content-Range", "").rsplit("/", 1)[-1].strip()
+            whole = whole and total.isdigit() and int(total) == len(self.body)
+        return hashlib.sha256(self.body).hexdigest(), len(self.body), whole
 
     @property
     def location(self) -> str | None:
@@ -203,7 +231,10 @@ class _GuardedConnection:
         scope = current_scope()
         if scope is not None:
             scope.attach(self.sock)  # a kept-alive connection taken from the pool
-        return super().request(*args, **kwargs)  # type: ignore[misc]
+        try:
+            return super().request(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            request_sent()  # the per-host delay counts from here (as the server sees it)
 
 
 def _guarded_pool_classes(guard: AddressGuard) -> dict[str, type]:
@@ -357,8 +388,9 @@ class Fetcher:
                 # A URL may come back once legitimately (a redirect to itself that sets a
                 # cookie), so a loop is only called one when the cap is reached.
                 if target in chain:
-                    raise FetchError("redirect", f"redirect loop at {target}")
-                raise FetchError("redirect", f"more than {self.settings.max_redirects} redirects")
+                    raise FetchError("redirect", f"redirect loop at {target}", chain)
+                raise FetchError("redirect", f"more than {self.settings.max_redirects} redirects",
+                                 chain)
             if allow_hop is not None and allow_hop(target) is not None:
                 return response
             if method == "POST" and response.status in (301, 302, 303):
@@ -447,6 +479,7 @@ class Fetcher:
             body=body,
             truncated=not complete,
             wire_bytes=raw_response.raw.tell(),
+            request_method=method,
         )
 
 

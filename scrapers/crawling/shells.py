@@ -158,7 +158,8 @@ class ShellReader:
                 json_links += self.read_json_list(answer_url, answers, read)
         fields = {k: getattr(page, k) for k in ("url", "status", "final_url", "content_type",
                                                  "bytes", "etag", "last_modified", "fetched_at",
-                                                 "shell", "api_urls")}
+                                                 "shell", "api_urls", "redirects", "sha256",
+                                                 "sha256_bytes", "sha256_whole")}
         seen.__dict__.update(fields)
         seen.rendered = True
         seen.links = _merged(seen.links, json_links)

@@ -135,17 +135,16 @@ ERROR_PAGE_PHRASES = tuple(normalize(phrase) for phrase in WORDS.error_page_phra
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " « ", " · ")
 
-DEFINITION_VERBS = frozenset({"adalah", "merupakan", "ialah", "yaitu", "yakni", "didefinisikan",
-                              "diartikan", "artinya"})
+DEFINITION_VERBS = frozenset(WORDS.definition_verbs)
 """The verb of a definition: "Informasi serta merta adalah informasi yang …"."""
 DEFINITION_SUBJECT_TOKENS = 12
 """A definition names its subject within this many words before the verb."""
-DEFINITION_SUBJECT_WORDS = frozenset({"informasi", "ppid", "dokumen", "daftar", "laporan"})
+DEFINITION_SUBJECT_WORDS = frozenset(WORDS.definition_subject_words)
+"""Words of the subjects PPID pages define besides the categories' own labels."""
 DEFINITION_MAX_CHARS = 450
 """A definition is a sentence or two; a longer text page (a procedure written out) is content."""
-CONTENT_INTRODUCERS = frozenset({"berikut", "meliputi", "antara", "tahapan", "langkah"})
+CONTENT_INTRODUCERS = frozenset(WORDS.content_introducers)
 """Words that introduce content after the verb ("Tata cara permohonan adalah sebagai berikut")."""
-"""Words of the subjects PPID pages define besides the categories' own labels."""
 
 
 @dataclass(frozen=True)

@@ -62,13 +62,9 @@ VIEWER_PATH_RE = re.compile(r"viewer|/view\.aspx|/pdfjs/|/preview\b|/pratinjau\b
 """Paths of document viewers, whose ``?file=`` names the document a link really opens."""
 DOCUMENT_EXT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|csv|zip|rar)$", re.I)
 TOGGLE_ATTRS = ("data-bs-target", "data-target", "aria-controls", "data-tab-target")
-DETAIL_TITLE_KEYS = frozenset({
-    "judul", "judul dokumen", "judul informasi", "nama dokumen", "nama informasi", "nama file",
-    "nama berkas", "title", "tentang", "perihal",
-})
+DETAIL_TITLE_KEYS = frozenset(detection_words().detail_title_keys)
 """First cells of a key-value row whose value names the document (``Judul``, ``Tentang``)."""
-COLUMN_NAMES = DETAIL_TITLE_KEYS | {"no", "tahun", "jenis", "kategori", "nomor", "tanggal",
-                                    "keterangan", "unduh", "aksi", "file", "status", "opd"}
+COLUMN_NAMES = DETAIL_TITLE_KEYS | frozenset(detection_words().column_names)
 """Words of a table's header row ("Judul | Tahun"): not a title value."""
 TOGGLE_XPATH = lxml.etree.XPath(
     "//*[@data-bs-target or @data-target or @aria-controls or @data-tab-target or @onclick]"

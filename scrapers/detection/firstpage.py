@@ -16,6 +16,7 @@ import logging
 import re
 import zlib
 
+from core.words import detection_words
 from scrapers.detection.match import normalize, url_segments
 
 TITLE_LINES = 6
@@ -25,12 +26,7 @@ TITLE_LIMIT = 300
 MAX_INFLATED = 200_000
 """Bytes a compressed content stream may inflate to (a zip bomb stops here)."""
 
-NOTHING_WORDS = frozenset(
-    normalize(word)
-    for word in ("dokumen", "document", "doc", "file", "berkas", "download", "unduh", "lampiran",
-                 "scan", "img", "image", "upload", "uploads", "data", "pdf", "untitled", "new",
-                 "baru", "copy", "salinan", "final", "revisi", "rev", "ok", "fix")
-)
+NOTHING_WORDS = frozenset(normalize(word) for word in detection_words().filename_nothing_words)
 """Words of a file name that name nothing (``dokumen-12.pdf``, ``scan_0001.pdf``)."""
 
 _HASHLIKE = re.compile(r"^(?=.*\d)[0-9a-z]{6,}$")

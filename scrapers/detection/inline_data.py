@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import chompjs
 import lxml.etree
 
+from core.words import detection_words
 from scrapers.model import Link
 
 MAX_JSON_CHARS = 2_000_000
@@ -40,23 +41,14 @@ TEXT_LIMIT = 200
 VIA_JSON = "embedded-json"
 """``Link.via`` of a publication read from JSON (inline state or a JSON answer)."""
 
-TITLE_KEYS = (
-    "title", "judul", "nama_informasi", "namainformasi", "nama_dokumen", "namadokumen",
-    "judul_dokumen", "juduldokumen", "nama_file", "namafile", "nama", "name", "label",
-    "caption", "uraian", "ringkasan", "keterangan", "text", "description", "deskripsi",
-)
+WORDS = detection_words()
+
+TITLE_KEYS = WORDS.json_title_keys
 """Fields naming a publication, best first (compared in lower case without ``_``/``-``)."""
-URL_KEYS = (
-    "file_url", "fileurl", "download_url", "downloadurl", "url_file", "urlfile", "pdf", "file",
-    "berkas", "lampiran", "dokumen", "document", "attachment", "download", "unduh", "link",
-    "tautan", "href", "url", "path", "file_path", "filepath", "src", "source",
-)
+URL_KEYS = WORDS.json_url_keys
 """Fields holding where a publication is, best first."""
-YEAR_KEYS = ("tahun", "year", "tahun_anggaran", "tahunanggaran", "periode", "period")
-GROUP_KEYS = (
-    "kategori", "category", "klasifikasi", "jenis_informasi", "jenisinformasi", "jenis",
-    "kelompok", "group", "type_label",
-)
+YEAR_KEYS = WORDS.json_year_keys
+GROUP_KEYS = WORDS.json_group_keys
 """Fields naming the list a publication belongs to (Informasi Berkala, Serta Merta …)."""
 ASSET_EXT_RE = re.compile(r"\.(js|mjs|css|map|woff2?|ttf|eot|svg|ico|webmanifest)$", re.I)
 URLISH_RE = re.compile(r"^(https?://|/|\./|\.\./)|^[\w.-]+(/[\w.%~+-]+)*\.[a-z0-9]{2,5}$", re.I)
@@ -84,9 +76,9 @@ class Publication:
                     via=VIA_JSON)
 
 
-TITLE_PARTS = ("judul", "title", "nama")
-URL_PARTS = ("url", "file", "link", "berkas", "lampiran", "unduh", "download", "pdf", "tautan")
-YEAR_PARTS = ("tahun", "year")
+TITLE_PARTS = WORDS.json_title_parts
+URL_PARTS = WORDS.json_url_parts
+YEAR_PARTS = WORDS.json_year_parts
 """Fallbacks: a key *containing* one of these (``judul_informasi``, ``link_file``,
 ``tahun_terbit``) ranks after every exact key."""
 
@@ -117,10 +109,8 @@ class _Ranks(dict):
         return self.get(key) is not None
 
 
-_TITLE = _Ranks(TITLE_KEYS, TITLE_PARTS, ("opd", "instansi", "dinas", "skpd", "user", "penulis",
-                                         "author", "uploader", "kategori", "category", "file"))
-_URL = _Ranks(URL_KEYS, URL_PARTS, ("nama", "name", "size", "ukuran", "type", "jenis", "mime",
-                                    "ext", "profile", "thumb", "image", "gambar", "icon"))
+_TITLE = _Ranks(TITLE_KEYS, TITLE_PARTS, WORDS.json_title_excluded)
+_URL = _Ranks(URL_KEYS, URL_PARTS, WORDS.json_url_excluded)
 _YEAR = _Ranks(YEAR_KEYS, YEAR_PARTS)
 _GROUP = {_key(k) for k in GROUP_KEYS}
 

@@ -17,40 +17,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from core.words import detection_words
 from scrapers.detection.match import normalize
 
-REGION_WORDS = {
-    "kabupaten": "kabupaten", "kab": "kabupaten", "pemkab": "kabupaten",
-    "kota": "kota", "pemkot": "kota",
-    "provinsi": "provinsi", "prov": "provinsi", "pemprov": "provinsi", "propinsi": "provinsi",
-}
+WORDS = detection_words()
+
+REGION_WORDS = dict(WORDS.region_words)
 """Words that introduce a region's name, and the kind of region they mean."""
 
-NOT_A_NAME = frozenset({
-    "tahun", "ta", "anggaran", "kota", "kabupaten", "kab", "provinsi", "prov", "se", "seluruh",
-    "madya", "administrasi", "layak", "sehat", "lengkap", "setempat", "tersebut", "ini", "itu",
-    "di", "ke", "dari", "pada", "untuk", "dengan", "tentang", "nomor", "no", "semester",
-    "pemerintah", "daerah", "wilayah", "besar", "kecil", "pusaka", "cerdas", "tangguh", "bersih",
-    "publik", "ppid", "terkait", "informasi", "pengelola", "pelaksana", "utama",
-    "unduh", "download", "lihat", "view", "pdf", "doc", "docx", "xls", "xlsx", "file", "berkas",
-    "dokumen", "detail", "selengkapnya", "klik", "disini", "sini", "lampiran", "preview",
-})
+NOT_A_NAME = frozenset(WORDS.not_a_region_name)
 """Words that follow a region word without being a region's name ("Kota Layak Anak",
 "Kabupaten/Kota", "Pemerintah Kota Tahun 2024")."""
 
-AGENCY_HEADS = frozenset({
-    "dinas", "badan", "kantor", "sekretariat", "inspektorat", "kecamatan", "rsud", "satpol",
-})
+AGENCY_HEADS = frozenset(WORDS.agency_heads)
 """Words that start an agency's name (not kelurahan or puskesmas: a kecamatan or a health
 office publishes for those under it)."""
 
 AGENCY_NAME_WORDS = 2
 """Words of an agency mention compared with the agency's own name ("Dinas Pendidikan")."""
 
-GENERIC_HOST_LABELS = frozenset({
-    "www", "go", "id", "co", "or", "ac", "sch", "net", "com", "org", "web", "ppid", "jdih",
-    "lpse", "dinkes", "diskominfo", "kominfo", "portal", "info", "localhost",
-})
+GENERIC_HOST_LABELS = frozenset(WORDS.generic_host_labels)
+"""Labels of a host name that name no agency."""
 
 
 @dataclass(frozen=True)
@@ -148,13 +135,10 @@ def foreign_mention(texts: list[str], owner: Owner | None, *, check_agency: bool
     return None
 
 
-NAMED_HEADS = frozenset({"rsud", "inspektorat", "satpol"})
+NAMED_HEADS = frozenset(WORDS.named_agency_heads)
 """Heads that name a body on their own (a hospital, the inspectorate)."""
 
-HEAD_SPELLINGS = {
-    "rsud": ("rsud", "rumah sakit"),
-    "satpol": ("satpol", "satuan polisi"),
-}
+HEAD_SPELLINGS = dict(WORDS.agency_head_spellings)
 """Agency heads that names spell out in full as well."""
 
 
