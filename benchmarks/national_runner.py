@@ -85,7 +85,7 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
     from core.clock import local_today
     from core.registry import load_registry
     from core.settings import load_settings
-    from flows.crawl import BatchSettings, CrawlRun, check_agencies, task_slots
+    from flows.crawl import BatchSettings, CrawlRun, task_slots
     from flows.summary import run_summary
     from warehouse.load import RunMeta
     from warehouse.staging import RunStage
@@ -99,8 +99,8 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
     slots = task_slots(settings.schedule)
     with ThreadPoolExecutor(max_workers=slots) as pool, \
             RunStage.open(Path(db), [a.id for a in reg], started=start_time) as stage:
-        def submit(jobs, shared):
-            return ThreadFuture(pool.submit(check_agencies.fn, jobs, shared))
+        def submit(task, *args):
+            return ThreadFuture(pool.submit(task.fn, *args))
 
         crawl = CrawlRun(stage, reg, shared, slots, settings.schedule.agencies_per_task,
                          settings=settings, submit=submit)

@@ -20,6 +20,30 @@ from urllib.parse import urlsplit
 
 from core.registry import Agency
 
+
+class Parcel:
+    """A task argument passed as it is: Prefect (and prefect-dask) walk lists, dicts and
+    dataclasses of every argument looking for futures, which for a batch's HTTP caches means
+    every page and link; an object of this class is opaque to them. (``prefect.quote`` does
+    the same on threads but does not survive the Dask runner.)"""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __getstate__(self):
+        return self.value
+
+    def __setstate__(self, value) -> None:
+        self.value = value
+
+
+def opened(value):
+    """The value inside a ``Parcel`` (or the value itself)."""
+    return value.value if isinstance(value, Parcel) else value
+
+
 BATCHES_PER_SLOT = 4
 """Batches per slot of the task runner, at least: keeps the slots busy until the end."""
 

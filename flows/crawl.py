@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
@@ -43,7 +43,7 @@ from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, ScheduleSettings, Settings, TrustSettings, load_settings
 from core.vocabulary import run_word
 from flows import progress
-from flows.batches import plan_batches
+from flows.batches import Parcel, opened, plan_batches
 from flows.declared import (
     declarations_path,
     declared_outcome,
@@ -156,29 +156,6 @@ def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date,
 
 def _owner(agency: Agency | None, parent_name: str) -> Owner | None:
     return Owner.of(agency.name, agency.url, agency.role, parent_name) if agency else None
-
-
-class Parcel:
-    """A task argument passed as it is: Prefect (and prefect-dask) walk lists, dicts and
-    dataclasses of every argument looking for futures, which for a batch's HTTP caches means
-    every page and link; an object of this class is opaque to them. (``prefect.quote`` does
-    the same on threads but does not survive the Dask runner.)"""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def __getstate__(self):
-        return self.value
-
-    def __setstate__(self, value) -> None:
-        self.value = value
-
-
-def opened(value):
-    """The value inside a ``Parcel`` (or the value itself)."""
-    return value.value if isinstance(value, Parcel) else value
 
 
 @task(name="check-agencies", tags=[CRAWL_TAG], cache_policy=NO_CACHE, persist_result=False)
@@ -329,22 +306,22 @@ def task_slots(schedule: ScheduleSettings) -> int:
     return schedule.max_workers * schedule.dask_threads_per_worker
 
 
-def submit_batch(jobs: list[AgencyJob], shared: BatchSettings) -> PrefectFuture:
-    """One ``check-agencies`` task run for a batch (its arguments opaque to Prefect)."""
-    return check_agencies.submit(Parcel(jobs), Parcel(shared))
+def submit_task(task_: Task, *args) -> PrefectFuture:
+    """A task run, its arguments opaque to Prefect (``flows.batches.Parcel``)."""
+    return task_.submit(*(Parcel(a) for a in args))
 
 
 class CrawlRun:
     """The wiring of one run's crawl: batches submitted a window at a time (what the flow
     read for them is in memory only while they run), results streamed into the stage.
-    ``submit(jobs, shared)`` starts a batch (default: a Prefect task run, ``submit_batch``;
-    the benchmarks give a thread pool to measure the same work without Prefect)."""
+    ``submit(task, *args)`` starts a task (default: a Prefect task run, ``submit_task``; the
+    benchmarks run ``task.fn`` on a thread pool to measure the same work without Prefect)."""
 
     def __init__(self, stage: RunStage, reg: Registry, shared: BatchSettings,
                  slots: int, most: int, declared: dict[str, list[DeclaredUrl]] | None = None,
                  settings: Settings | None = None, submit: Callable | None = None) -> None:
         self.stage, self.reg, self.shared = stage, reg, shared
-        self.submit = submit or submit_batch
+        self.submit = submit or submit_task
         self.settings = settings or load_settings(env={})
         self.declared = declared or {}
         self.declaration_checks: list[DeclarationCheck] = []
@@ -372,7 +349,7 @@ class CrawlRun:
             owner = _owner(outcome.agency, _parent_name(self.reg, outcome.agency))
             outcome = settle(outcome, prior, checks, self.shared, owner)
             items = self.declared.get(outcome.agency.id, [])
-            fetch = (fetch_declared_task.submit(outcome.agency, items, self.settings)
+            fetch = (self.submit(fetch_declared_task, outcome.agency, items, self.settings)
                      if items else None)
             settled.append((outcome, owner, items, fetch))
         for outcome, owner, items, fetch in settled:
@@ -391,7 +368,7 @@ class CrawlRun:
         jobs = [AgencyJob(a, _parent_name(self.reg, a), *caches[a.id], priors.get(a.id),
                           self.declared.get(a.id, []), self.stage.overrides.get(a.id, {}))
                 for a in batch]
-        future = self.submit(jobs, self.shared)
+        future = self.submit(check_agencies, jobs, self.shared)
         future.add_done_callback(lambda done, batch=(batch, jobs): finished.put((batch, done)))
         return 1
 
@@ -408,8 +385,8 @@ class CrawlRun:
                 for a in agencies]
         for job, result in zip(jobs, results, strict=True):
             if result.pending is not None:
-                recheck_future = recheck_evidence.submit(
-                    Parcel(job.agency), Parcel(result.recheck_urls), Parcel(self.shared.crawl))
+                recheck_future = self.submit(recheck_evidence, job.agency, result.recheck_urls,
+                                             self.shared.crawl)
                 self.pending.append((result.pending, recheck_future, job.prior))
             else:
                 self._stage(result.rows)

@@ -22,6 +22,7 @@ from core.clock import local_now
 from core.declarations import load_declarations
 from core.registry import Agency, Registry
 from core.settings import CrawlSettings, Settings
+from flows.batches import Parcel, opened
 from scrapers.crawling.declared import declared_host_refusal, fetch_declared
 from scrapers.detection.declared import (
     DeclarationCheck,
@@ -65,9 +66,10 @@ def read_open_declarations(db_path: Path) -> dict[str, list[DeclaredUrl]]:
 
 
 @task(name="fetch-declared", tags=[CLAIMS_TAG], cache_policy=NO_CACHE)
-def fetch_declared_task(agency: Agency, declared: list[DeclaredUrl],
-                        settings: Settings) -> list[DeclaredFetch]:
+def fetch_declared_task(agency: Agency | Parcel, declared: list[DeclaredUrl] | Parcel,
+                        settings: Settings | Parcel) -> list[DeclaredFetch]:
     """Fetch one agency's declared URLs (network I/O only; no database, no detection)."""
+    agency, declared, settings = opened(agency), opened(declared), opened(settings)
     return fetch_agency_declared(agency, declared, settings.crawl, settings.claims.max_documents)
 
 
