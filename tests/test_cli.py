@@ -162,9 +162,42 @@ def test_crawl_in_a_real_process_prints_no_prefect_warnings_or_telemetry(tmp_pat
              "--db", str(tmp_path / "pantau.duckdb"), "--settings", str(fast_settings_file)],
             capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
         )
+        reminded = subprocess.run(
+            [sys.executable, "-m", "pantau", "remind", "--db", str(tmp_path / "pantau.duckdb"),
+             "--dry-run", "--settings", str(fast_settings_file)],
+            capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
+        )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "[1/1] situs:" in done.stdout
-    terminal = done.stdout + done.stderr
+    assert reminded.returncode == 0, reminded.stdout + reminded.stderr
+    assert "UJI COBA (--dry-run)" in reminded.stdout
+    terminal = done.stdout + done.stderr + reminded.stdout + reminded.stderr
     for noise in ("WARNING", "Warning", "Traceback", "worker thread", "Worker thread",
-                  "timed out", "telemetry", "Beginning flow run", "Finished in state"):
+                  "timed out", "telemetry", "Beginning flow run", "Finished in state",
+                  "| INFO", "temporary server"):
         assert noise not in terminal, terminal
+
+
+def test_an_unforeseen_error_reaches_the_user_as_one_line_and_a_file(tmp_path):
+    """A real process whose command fails in a way nobody foresaw (here: a command added for
+    the test divides by zero) prints no traceback: one Indonesian line and the file that
+    holds the details."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys; from pantau import cli\n"
+              "@cli.app.command('meledak')\n"
+              "def explode():\n"
+              "    raise ZeroDivisionError('contoh')\n"
+              "sys.argv = ['pantau', 'meledak']\n"
+              "cli.main()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    first, second = done.stderr.strip().splitlines()
+    assert first == "Galat tak terduga: ZeroDivisionError: contoh"
+    details = second.removeprefix("Rincian teknis: ")
+    assert "ZeroDivisionError" in open(details, encoding="utf-8").read()
+    os.unlink(details)
