@@ -306,8 +306,10 @@ def _add_evidence_columns(columns: dict[str, list], outcome: AgencyOutcome) -> N
     """Each finding's evidence bundle (``scrapers.detection.evidence``): what answered at its
     evidence URL in this crawl (or in a re-check later in the run)."""
     index = EvidenceIndex(outcome.crawl, outcome.rechecks)
+    declared = claims.evidence_indexes(outcome.declaration_checks)
     for f in outcome.findings:
-        bundle = index.bundle(f.status, f.evidence_url, f.page_url) or NO_BUNDLE
+        source = declared.get(f.declaration_id, index) if f.declaration_id is not None else index
+        bundle = source.bundle(f.status, f.evidence_url, f.page_url) or NO_BUNDLE
         columns["evidence_chain"].append(bundle.chain or None)
         columns["evidence_status_code"].append(bundle.status_code)
         columns["evidence_content_type"].append(bundle.content_type)
