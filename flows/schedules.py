@@ -14,12 +14,15 @@ once first runs, outages and site changes have shifted them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from prefect.schedules import Cron, Schedule
 
 from core.settings import CrawlSettings, ScheduleSettings
 from core.vocabulary import FULL_REASONS
+from scrapers.crawling.recrawl import SmartRecrawl
+from scrapers.detection.confirm import PriorRun
 from warehouse.prior import RecrawlState
 
 
@@ -48,3 +51,23 @@ def full_crawl_reason(state: RecrawlState | None, has_last_run: bool, now: datet
     if (now - state.last_full_at).days >= crawl.full_every_days:
         return f"{FULL_REASONS['schedule']} (tiap {crawl.full_every_days} hari)"
     return None
+
+
+@dataclass(frozen=True)
+class CrawlPlan:
+    """How one agency is crawled in this run: smartly from ``smart``, or fully (``smart`` is
+    None) for ``reason``."""
+
+    smart: SmartRecrawl | None = None
+    reason: str = ""
+
+
+def crawl_plan(state: RecrawlState | None, prior: PriorRun | None, has_cache: bool,
+               now: datetime, crawl: CrawlSettings, requested_full: bool = False) -> CrawlPlan:
+    """The agency's crawl in the run starting ``now``: full when :func:`full_crawl_reason`
+    gives a reason, else smart from its last reachable run's evidence and platform."""
+    reason = full_crawl_reason(state, prior is not None and has_cache, now, crawl,
+                               requested_full)
+    if reason is not None or prior is None:
+        return CrawlPlan(reason=reason or FULL_REASONS["first"])
+    return CrawlPlan(smart=SmartRecrawl.from_findings(prior.findings.values(), prior.platform))
