@@ -1,4 +1,4 @@
--- 0013: smart recrawl (issue 16). Forward-only.
+-- 0014: smart recrawl (issue 16). Forward-only.
 --
 -- agency_runs.crawl_mode: 'full' (every URL of the site asked again) or 'smart' (only what
 -- may have changed was asked: the start page, the last run's evidence and the pages leading
