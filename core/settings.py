@@ -148,6 +148,16 @@ class CrawlSettings(_Section):
     """Requests one rendered page may make (scripts, API calls); further ones are refused."""
     max_api_pages: int = 20
     """Pages of one paginated JSON list read (``next_page_url``, ``?page=N``)."""
+    smart_recrawl: bool = True
+    """Recrawl smartly: ask again only robots.txt, the sitemaps, the start page, the last run's
+    evidence and the pages leading to it, pages whose sitemap ``lastmod`` changed and pages
+    not seen before; reuse the rest of the last run unasked. Off: every run is a full crawl."""
+    full_every_days: PositiveInt = 30
+    """An agency gets a full crawl when its last one is this many days old (and on its first
+    run, after a run it was unreachable or its site changed, and with ``pantau crawl --full``)."""
+    recrawl_hub_depth: NonNegInt = 0
+    """A smart recrawl also asks again every page within this many links of the start page
+    (0: the start page only; 1 adds the menu pages)."""
 
 
 class ScheduleSettings(_Section):

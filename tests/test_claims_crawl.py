@@ -55,11 +55,16 @@ def test_a_declared_url_is_confirmed_by_the_next_crawl_and_bad_ones_are_not(
     assert lhkpn == {"status": "found", "status_source": "declared", "detector_status": "missing",
                      "evidence_url": server.url(f"/arsip/lhkpn-{claims_site.YEAR}.pdf")}
     assert rows(db, "SELECT score FROM latest_scores")[0]["score"] > score_before
+    # Its evidence bundle comes from the declared URL's crawl: the page, then the document.
+    bundle = rows(db, "SELECT evidence_chain, evidence_status_code, evidence_sha256 FROM findings "
+                      "WHERE run_id = 2 AND category_id = 'lhkpn'")[0]
+    assert bundle["evidence_chain"] == [server.url("/arsip/dokumen"), lhkpn["evidence_url"]]
+    assert bundle["evidence_status_code"] == 200 and len(bundle["evidence_sha256"]) == 64
     assert finding(db, "dip")["status_source"] == "crawler"
     checks = {r["category_id"]: r for r in rows(
         db, "SELECT * FROM declaration_checks WHERE run_id = 2")}
     assert checks["lhkpn"]["confirmed"] is True
-    assert checks["lhkpn"]["status_code"] == 200
+    assert checks["lhkpn"]["status_code"] == 200 and len(checks["lhkpn"]["sha256"]) == 64
     assert checks["dip"] == {**checks["dip"], "confirmed": False,
                              "reason": "halaman tidak menyebut kategori ini"}
     assert checks["laporan_keuangan"]["reason"] == "alamat menjawab 404"
@@ -86,3 +91,32 @@ def open_claims_sql() -> str:
     from warehouse import queries
 
     return queries.sql("open_claims").replace("$agency_id", "NULL")
+
+
+def test_the_scheduled_crawl_reads_the_setting_and_a_bad_file_stores_nothing_of_it(
+        prefect_api, tmp_path, fast_settings_file):
+    db = tmp_path / "pantau.duckdb"
+    declarations = tmp_path / "klaim.yaml"
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(fast_settings_file.read_text(encoding="utf-8")
+                        + f"claims:\n  declarations_file: '{declarations}'\n", encoding="utf-8")
+    with claims_site.site() as server:
+        registry = claims_site.registry(tmp_path / "registry.yaml", server)
+        declarations.write_text(
+            "declarations:\n"
+            f"  - {{agency_id: contoh, category_id: lhkpn, url: '{server.url('/arsip/dokumen')}'}}\n"
+            "  - {agency_id: contoh, category_id: lhkpn, url: 'https://lain.example/x.pdf'}\n",
+            encoding="utf-8")
+        first = crawl_all(registry=str(registry), db=str(db), settings_file=str(settings),
+                          today=TODAY)
+        assert first["run_id"] == 1  # the run is stored; the bad file is logged, not recorded
+        assert rows(db, "SELECT count(*) AS n FROM declarations")[0]["n"] == 0
+        assert finding(db, "lhkpn")["status"] == "missing"
+        declarations.write_text(
+            "declarations:\n"
+            f"  - {{agency_id: contoh, category_id: lhkpn, url: '{server.url('/arsip/dokumen')}'}}\n",
+            encoding="utf-8")
+        crawl_all(registry=str(registry), db=str(db), settings_file=str(settings), today=TODAY)
+    assert finding(db, "lhkpn")["status_source"] == "declared"
+    assert rows(db, "SELECT source, declared_by FROM declarations") == [
+        {"source": "file", "declared_by": f"berkas:{declarations}"}]

@@ -461,8 +461,10 @@ def _add_evidence_columns(columns: dict[str, list], outcome: AgencyOutcome) -> N
     for name in EVIDENCE_COLUMNS:
         columns[name] = []
     index = EvidenceIndex(outcome.crawl, outcome.rechecks)
+    declared = claims.evidence_indexes(outcome.declaration_checks)
     for f in outcome.findings:
-        bundle = index.bundle(f.status, f.evidence_url, f.page_url) or NO_BUNDLE
+        source = declared.get(f.declaration_id, index) if f.declaration_id is not None else index
+        bundle = source.bundle(f.status, f.evidence_url, f.page_url) or NO_BUNDLE
         columns["evidence_chain"].append(bundle.chain or None)
         columns["evidence_status_code"].append(bundle.status_code)
         columns["evidence_content_type"].append(bundle.content_type)

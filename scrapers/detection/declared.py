@@ -16,7 +16,7 @@ touches an agency whose site was unreachable in the run (unknown stays unknown).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from core.checklist import Checklist
@@ -75,6 +75,9 @@ class DeclarationCheck:
     checked_at: datetime | None = None
     finding: Finding | None = None
     """The finding the declared URL gives (``found``/``stale``) when confirmed."""
+    crawl: SiteCrawl | None = field(default=None, repr=False)
+    """The one-page crawl of the declared URL (its answers give the finding's evidence
+    bundle); not stored as such."""
 
 
 @dataclass
@@ -146,6 +149,7 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
                         today: date, owner: Owner | None = None) -> DeclarationCheck:
     """Run detection for the declaration's category only on the crawl of its URL."""
     check = refused_check(declared, "")
+    check.crawl = crawl
     _answer(check, crawl)
     if declared.category_id not in checklist:
         check.reason = "kategori tidak ada dalam daftar periksa"
@@ -180,10 +184,12 @@ def _answer(check: DeclarationCheck, crawl: SiteCrawl) -> None:
         check.status_code = start.status or None
         check.content_type = start.content_type
         check.bytes = start.bytes or None
+        check.sha256 = start.sha256
     elif document is not None:
         check.status_code = document.status
         check.content_type = document.content_type
         check.bytes = document.bytes
+        check.sha256 = document.sha256
     check.checked_at = crawl.finished_at or datetime.now(UTC)
 
 
