@@ -46,7 +46,8 @@ def test_a_declared_url_is_confirmed_by_the_next_crawl_and_bad_ones_are_not(
             f"contoh,lhkpn,{server.url('/arsip/dokumen')},tabel baris pertama\n"
             f"contoh,dip,{server.url('/berita/lama')},\n"
             f"contoh,laporan_keuangan,{server.url('/tidak-ada')},\n"
-            f"contoh,regulasi,{server.url('/rahasia/lhkpn')},\n", encoding="utf-8")
+            f"contoh,regulasi,{server.url('/rahasia/lhkpn')},\n"
+            f"contoh,kinerja,{server.url('/arsip/scan-001.pdf')},\n", encoding="utf-8")
         crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
                   today=TODAY, declarations=str(declarations))
         requested = server.paths()
@@ -69,6 +70,10 @@ def test_a_declared_url_is_confirmed_by_the_next_crawl_and_bad_ones_are_not(
                              "reason": "halaman tidak menyebut kategori ini"}
     assert checks["laporan_keuangan"]["reason"] == "alamat menjawab 404"
     assert checks["regulasi"]["reason"] == "diblokir robots.txt"
+    # A declared PDF named scan-001.pdf is read for its first page, which names the category.
+    assert checks["kinerja"]["confirmed"] is True, checks["kinerja"]
+    assert checks["kinerja"]["content_type"] == "application/pdf"
+    assert finding(db, "kinerja")["status_source"] == "declared"
     assert "/rahasia/lhkpn" not in requested  # robots.txt obeyed: never fetched
     # The finding points at its declaration; the view lists the open claims with their check.
     declared_id = rows(db, "SELECT declaration_id FROM findings WHERE run_id = 2 AND "
@@ -77,13 +82,13 @@ def test_a_declared_url_is_confirmed_by_the_next_crawl_and_bad_ones_are_not(
     claims = {r["category_id"]: r for r in rows(db, open_claims_sql())}
     assert claims["dip"]["confirmed"] is False and claims["lhkpn"]["confirmed"] is True
     assert claims["lhkpn"]["source"] == "file" and claims["lhkpn"]["note"] == "tabel baris pertama"
-    # The audit trail: four declarations from the file, one confirmation by the system.
+    # The audit trail: five declarations from the file, two confirmations by the system.
     log = rows(db, "SELECT actor, action, category_id, after FROM audit_log ORDER BY id")
-    assert [r["action"] for r in log].count("declaration_added") == 4
+    assert [r["action"] for r in log].count("declaration_added") == 5
     assert {r["actor"] for r in log if r["action"] == "declaration_added"} == {
         f"berkas:{declarations}"}
     confirmed = [r for r in log if r["action"] == "declaration_confirmed"]
-    assert [r["category_id"] for r in confirmed] == ["lhkpn"]
+    assert sorted(r["category_id"] for r in confirmed) == ["kinerja", "lhkpn"]
     assert json.loads(confirmed[0]["after"])["run_id"] == 2
 
 

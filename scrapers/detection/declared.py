@@ -24,7 +24,7 @@ from core.vocabulary import DECLARED_SOURCE
 from scrapers.detection.detect import detect_site
 from scrapers.detection.doctypes import document_kind
 from scrapers.detection.ownership import Owner
-from scrapers.model import BROKEN, FOUND, STALE, UNREACHABLE, Finding, SiteCrawl
+from scrapers.model import BROKEN, FOUND, STALE, UNREACHABLE, Finding, Link, Page, SiteCrawl
 
 RANK = {FOUND: 2, STALE: 1}
 """How much a status publishes: a declaration only ever raises a finding."""
@@ -165,7 +165,7 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
             check.reason = "alamat tidak publik: mengarah ke halaman masuk (login)"
         return check
     single = Checklist((checklist.get(declared.category_id),), checklist.common_exclude)
-    finding = detect_site(crawl, single, today, owner)[0]
+    finding = detect_site(_document_as_linked(crawl, declared.url), single, today, owner)[0]
     if finding.status in RANK:
         check.confirmed = True
         check.reason = _confirmed_reason(finding)
@@ -174,6 +174,17 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
         return check
     check.reason = _unconfirmed_reason(finding, crawl, declared.url)
     return check
+
+
+def _document_as_linked(crawl: SiteCrawl, url: str) -> SiteCrawl:
+    """A declared document (no page, only its check) as a bare link to it on a page at its own
+    URL: detection then reads it like an "Unduh" link, by its file name or, when that names
+    nothing, by its first page."""
+    if crawl.pages or not crawl.documents:
+        return crawl
+    link = Link(url=next(iter(crawl.documents)))
+    page = Page(url=url, status=200, final_url=url, links=[link])
+    return replace(crawl, pages=[page])
 
 
 def _answer(check: DeclarationCheck, crawl: SiteCrawl) -> None:
