@@ -125,3 +125,23 @@ def test_the_scheduled_crawl_reads_the_setting_and_a_bad_file_stores_nothing_of_
     assert finding(db, "lhkpn")["status_source"] == "declared"
     assert rows(db, "SELECT source, declared_by FROM declarations") == [
         {"source": "file", "declared_by": f"berkas:{declarations}"}]
+
+
+def test_pantau_crawl_declarations_reports_the_checks(prefect_api, tmp_path, fast_settings_file):
+    from typer.testing import CliRunner
+
+    from pantau.cli import app
+
+    db = tmp_path / "pantau.duckdb"
+    with claims_site.site() as server:
+        registry = claims_site.registry(tmp_path / "registry.yaml", server)
+        declarations = tmp_path / "klaim.csv"
+        declarations.write_text("agency_id,category_id,url,note\n"
+                                f"contoh,lhkpn,{server.url('/arsip/dokumen')},\n"
+                                f"contoh,dip,{server.url('/berita/lama')},\n", encoding="utf-8")
+        result = CliRunner().invoke(app, ["crawl", "--registry", str(registry), "--db", str(db),
+                                          "--settings", str(fast_settings_file),
+                                          "--declarations", str(declarations)])
+    assert result.exit_code == 0, result.output
+    assert "Klaim bukti: 2 diperiksa, 1 terverifikasi, 1 belum terverifikasi." in result.output
+    assert finding(db, "lhkpn")["status_source"] == "declared"

@@ -153,6 +153,11 @@ def declare_from_form(con: duckdb.DuckDBPyConnection, *, agency_id: str, token_i
     return ids
 
 
+def check_counts(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, int]:
+    """How the run's checks of declared URLs ended (``checked``, ``confirmed``, ``unconfirmed``)."""
+    return queries.records(con, "declaration_check_counts", run_id=run_id)[0]
+
+
 def token_used(con: duckdb.DuckDBPyConnection, token_id: str) -> bool:
     """Whether the token was already spent by a submission."""
     return bool(queries.execute(con, "token_used", token_id=token_id))
