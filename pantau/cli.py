@@ -112,8 +112,12 @@ def crawl(
     settings: SettingsOption = None,
     declarations: Annotated[Path | None, typer.Option(
         "--declarations", help="Berkas klaim bukti OPD (YAML atau CSV: agency_id, category_id, url, note).")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Crawl penuh: setiap halaman semua situs ditanyakan ulang (bawaan: crawl "
+                       "cerdas, kecuali situs yang jatuh tempo crawl penuh).")] = False,
 ) -> None:
-    """One full crawl run over every agency in the registry, committed to the DuckDB file."""
+    """One crawl run over every agency in the registry (smart recrawls unless a full crawl is
+    due or ``--full`` asks for one), committed to the DuckDB file."""
     loaded = settings_or_exit(settings)
     try:
         agencies = load_registry(registry)
@@ -146,7 +150,7 @@ def crawl(
         try:
             summary = flow(registry=str(registry), db=str(db),
                            settings_file=str(settings) if settings else None,
-                           max_pages=max_pages, declarations=declarations_file)
+                           max_pages=max_pages, declarations=declarations_file, full=full)
         except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
             fail(str(exc))
     score_table(console, done)
