@@ -4,10 +4,12 @@
 -- its body (evidence_sha256_bytes: the hash covers only that many first bytes, the probe or
 -- size cap; NULL: the whole body), evidence_from_cache (a 304: unchanged since an earlier
 -- run, whose status, size and hash are kept), the matched text, the document year, and the
--- screenshot taken on request (path relative to the data folder, its SHA-256, who, when).
+-- screenshot taken on request (path relative to the data folder, its SHA-256, who, when),
+-- and the agency's registry URL and TLS choice (a screenshot goes through its address guard).
 -- Parameters: $agency_id and $category_id (NULL: every agency / category) and $run_id
 -- (NULL: each agency's latest completed run). One row per finding, in checklist order.
-SELECT f.agency_id, a.name AS agency_name, f.category_id, c.name AS category_name,
+SELECT f.agency_id, a.name AS agency_name, a.url AS agency_url, a.insecure_tls,
+       f.category_id, c.name AS category_name,
        f.run_id, f.checked_at, f.status, f.evidence_url, f.evidence_text, f.document_year,
        f.page_url, f.matched_rule, f.evidence_chain, f.evidence_status_code,
        f.evidence_content_type, f.evidence_bytes, f.evidence_sha256, f.evidence_sha256_bytes,
