@@ -22,8 +22,10 @@ from benchmarks.world import World, WorldSpec, generate, serve
 THROUGHPUT_TARGET = 1.0
 """Pantau's pages/s at least Scrapy's."""
 MEMORY_TARGET_MB = 500.0
-POLITENESS_TARGET = 1.2
-"""Wall time at most 1.2 × the bound P·d."""
+POLITENESS_TARGET = 1.05
+"""Wall time at most 1.05 × the bound P·d."""
+POLITENESS_SHORT = 0.95
+"""A gap shorter than this share of d (as the server saw it) counts as too short; target: none."""
 RECRAWL_BYTES_TARGET = 0.10
 RECRAWL_WALL_TARGET = 0.30
 
@@ -374,7 +376,7 @@ def politeness(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=pr
     out.rows.append(Row(
         f"(2) politeness: wall time of {spec.sites} sites × {spec.pages} pages at d = {d:g} s",
         f"{wall:.1f} s", f"{bound:.1f} s (bound P·d)", f"{wall / bound:.2f}× bound",
-        f"≤ {POLITENESS_TARGET:.1f}× P·d", wall <= POLITENESS_TARGET * bound))
+        f"≤ {POLITENESS_TARGET:.2f}× P·d", wall <= POLITENESS_TARGET * bound))
     if peer:
         out.rows.append(Row(
             "  the same world crawled by Scrapy (DOWNLOAD_DELAY = d), wall time",
@@ -386,7 +388,12 @@ def politeness(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=pr
         out.rows.append(Row(
             "  smallest gap between two requests to one host, as the server saw it",
             f"{ours['min']:.3f} s", f"{theirs['min']:.3f} s (Scrapy)" if theirs else f"{d:g} s (d)",
-            f"{ours['min'] / d:.2f}× d", "informative (client spacing is d)", None))
+            f"{ours['min'] / d:.2f}× d", f"≥ {POLITENESS_SHORT:.2f}·d", ours["min"] >= POLITENESS_SHORT * d))
+        out.rows.append(Row(
+            f"  share of gaps shorter than {POLITENESS_SHORT:.2f}·d, as the server saw it",
+            f"{100 * ours['short']:.2f} %",
+            f"{100 * theirs['short']:.2f} % (Scrapy)" if theirs else f"{ours['count']:,} gaps",
+            "—", "0 %", ours["short"] == 0))
     lines = [
         f"{spec.sites} sites × {spec.pages} pages, no documents, per-host delay d = {d:g} s, one "
         f"request at a time per host; Pantau ran {spec.sites} site threads so that every site "
@@ -398,10 +405,16 @@ def politeness(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=pr
         + f". Machine during the crawl: {load_before}.",
         "",
         f"Gaps between consecutive requests to one host as the server saw them ({kind} access "
-        "log: request start = `$msec - $request_time`, 1 ms resolution). Both crawlers space "
-        "the *reservations* of request starts by d; a thread that wakes late (CPU or GIL "
-        "contention while 200 sites are parsed at once) sends its request late, and the next "
-        "one, sent on time, then arrives less than d after it.",
+        "log: request start = `$msec - $request_time`, 1 ms resolution). Pantau spaces the "
+        "*actual sends*: the connection tells the per-host throttle when a request is on the "
+        "wire and the host's next request may start d after that, so a thread that wakes late "
+        "(CPU or GIL contention while 200 sites are parsed at once) pushes the next request back "
+        "instead of letting it arrive early. Scrapy (with `--politeness-peer`) spaces the "
+        "reservations of request starts, so a late request is followed by an early one. "
+        "nginx stamps requests with a clock it refreshes once per event-loop turn, so on a "
+        "loaded machine a stamp can be a few ms late and a gap look that much shorter than it "
+        "was; `tests/test_politeness.py` checks the floor on the kernel's arrival stamps "
+        "(`SO_TIMESTAMPNS`), which no scheduling delay can move.",
         "",
         "| crawler | gaps | smallest | 1st percentile | 5th percentile | median | shorter than 0.95·d |",
         "|---|---:|---:|---:|---:|---:|---:|",

@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from core.formats import number as decimal
+from core.messages import pydantic_message
 from core.platforms import platform_names
 
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
@@ -100,8 +102,8 @@ class RegistryError(ValueError):
                  where: Callable[[int], str] | None = None):
         self.source = source
         self.problems = problems
-        where = where or (lambda row: f"row {row}")
-        lines = [f"{source}: registry refused ({len(problems)} problem(s)); nothing imported"]
+        where = where or _row_label
+        lines = [f"{source}: registry ditolak ({len(problems)} masalah); tidak ada yang diimpor"]
         for row, message in problems:
             lines.append(f"  {where(row)}: {message}" if row is not None else f"  {message}")
         super().__init__("\n".join(lines))
@@ -137,34 +139,34 @@ class AgencyRow(BaseModel):
     @classmethod
     def _cells_as_text(cls, row: Any) -> Any:
         if not isinstance(row, dict):
-            raise ValueError("not a mapping of columns")
+            raise ValueError("bukan pemetaan kolom (nama: nilai)")
         if None in row:
-            raise ValueError("more values than columns")
+            raise ValueError("lebih banyak nilai daripada kolom")
         return {str(key).strip(): _text(value) for key, value in row.items()}
 
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
         if not value:
-            raise ValueError("missing id")
+            raise ValueError("id kosong")
         if not SLUG.match(value):
-            raise ValueError(f"id {value!r} is not a slug (lower-case letters, digits, - and _)")
+            raise ValueError(f"id {value!r} bukan slug (huruf kecil, angka, - dan _)")
         return value
 
     @field_validator("name")
     @classmethod
     def _named(cls, value: str) -> str:
         if not value:
-            raise ValueError("missing name")
+            raise ValueError("name kosong")
         return value
 
     @field_validator("url")
     @classmethod
     def _start_url(cls, value: str) -> str:
         if not value:
-            raise ValueError("missing url")
+            raise ValueError("url kosong")
         if (reason := url_problem(value)) is not None:
-            raise ValueError(f"bad url {value!r}: {reason}")
+            raise ValueError(f"url {value!r} tidak sah: {reason}")
         return value
 
     @field_validator("role")
@@ -172,21 +174,21 @@ class AgencyRow(BaseModel):
     def _known_role(cls, value: str) -> str:
         role = value.lower()
         if role not in ROLES:
-            raise ValueError(f"role {value!r} is not one of: {', '.join(ROLES)}")
+            raise ValueError(f"role {value!r} bukan salah satu dari: {', '.join(ROLES)}")
         return role
 
     @field_validator("email")
     @classmethod
     def _addresses(cls, value: str) -> str:
         if value and not all(EMAIL.match(e.strip()) for e in re.split(r"[;,]", value)):
-            raise ValueError(f"bad email {value!r}")
+            raise ValueError(f"email {value!r} tidak sah")
         return value
 
     @field_validator("insecure_tls")
     @classmethod
     def _yes_no(cls, value: str) -> str:
         if value.lower() not in TRUE_WORDS | FALSE_WORDS:
-            raise ValueError(f"insecure_tls {value!r} is not true/false")
+            raise ValueError(f"insecure_tls {value!r} bukan true/false")
         return value.lower()
 
     @field_validator("platform")
@@ -194,7 +196,7 @@ class AgencyRow(BaseModel):
     def _known_platform(cls, value: str) -> str:
         platform = value.lower()
         if platform and platform not in platform_names():
-            raise ValueError(f"platform {platform!r} is not one of: {', '.join(platform_names())}")
+            raise ValueError(f"platform {platform!r} bukan salah satu dari: {', '.join(platform_names())}")
         return platform
 
     @field_validator("render")
@@ -202,7 +204,7 @@ class AgencyRow(BaseModel):
     def _render_mode(cls, value: str) -> str:
         mode = value.lower() or "auto"
         if mode not in RENDER_MODES:
-            raise ValueError(f"render {mode!r} is not one of: {', '.join(RENDER_MODES)}")
+            raise ValueError(f"render {mode!r} bukan salah satu dari: {', '.join(RENDER_MODES)}")
         return mode
 
     def agency(self) -> Agency:
@@ -222,16 +224,14 @@ def row_problems(row: Any) -> tuple[list[str], Agency | None]:
 
 def _messages(exc: ValidationError) -> list[str]:
     unknown = sorted(str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden")
-    messages = [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+    messages = [f"kolom tak dikenal: {', '.join(unknown)}"] if unknown else []
     for error in exc.errors():
         if error["type"] == "extra_forbidden":
             continue
         if error["type"] == "missing":
-            messages.append(f"missing {error['loc'][0]}")
-        elif error["type"] == "value_error":
-            messages.append(str(error["ctx"]["error"]))
+            messages.append(f"{error['loc'][0]} kosong")
         else:
-            messages.append(error["msg"])
+            messages.append(pydantic_message(error))
     return messages
 
 
@@ -239,15 +239,15 @@ def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a start URL, or None."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
-        return "scheme must be http or https"
+        return "harus diawali http:// atau https://"
     if not parts.hostname:
-        return "no host"
+        return "tanpa nama host"
     if any(ch.isspace() for ch in url):
-        return "contains white space"
+        return "mengandung spasi"
     try:
         _ = parts.port  # raises ValueError for a bad port
     except ValueError:
-        return "bad port"
+        return "nomor port tidak sah"
     return None
 
 
@@ -257,29 +257,29 @@ def load_registry(path: str | Path) -> Registry:
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".csv", ".xlsx"}:
-        hint = " (save it as .xlsx or CSV)" if suffix in {".xls", ".ods", ".numbers"} else ""
-        raise RegistryError(source, [(None, f"unknown file type {suffix or '(none)'!r}{hint}: "
-                                            "use .yaml, .yml, .csv or .xlsx")])
+        hint = " (simpan sebagai .xlsx atau CSV)" if suffix in {".xls", ".ods", ".numbers"} else ""
+        raise RegistryError(source, [(None, f"jenis berkas tak dikenal {suffix or '(tanpa akhiran)'!r}"
+                                            f"{hint}: gunakan .yaml, .yml, .csv atau .xlsx")])
     try:
         size = path.stat().st_size
         if size > MAX_REGISTRY_BYTES:
-            raise RegistryError(source, [(None, f"file is {size:,} bytes; a registry may have "
-                                                f"at most {MAX_REGISTRY_BYTES:,}")])
+            raise RegistryError(source, [(None, f"berkas berukuran {decimal(size, 0)} bita; registry "
+                                                f"paling besar {decimal(MAX_REGISTRY_BYTES, 0)}")])
         if suffix == ".xlsx":
             rows = _xlsx_rows(path, source)
             return Registry(source, validate_rows(rows, source))
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise RegistryError(source, [(None, f"cannot read file: {exc.strerror or exc}")]) from None
+        raise RegistryError(source, [(None, f"berkas tidak dapat dibaca: {exc.strerror or exc}")]) from None
     except UnicodeDecodeError as exc:
-        raise RegistryError(source, [(None, f"not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
-                                            f"offset {exc.start}); in Excel save as "
-                                            "'CSV UTF-8', or save as .xlsx")]) from None
+        raise RegistryError(source, [(None, f"bukan teks UTF-8 (bita {exc.object[exc.start]:#04x} "
+                                            f"pada posisi {exc.start}); di Excel simpan sebagai "
+                                            "'CSV UTF-8', atau simpan sebagai .xlsx")]) from None
     if suffix == ".csv":
         return Registry(source, validate_rows(_csv_rows(text, source), source))
     rows, lines = _yaml_rows(text, source)
     return Registry(source, validate_rows(rows, source,
-                                          where=lambda n: f"agency {n} (line {lines[n]})"))
+                                          where=lambda n: f"badan publik ke-{n} (baris {lines[n]})"))
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -294,8 +294,8 @@ def _refuse_aliases(root: yaml.Node) -> None:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise yaml.YAMLError(f"aliases (*name) are not allowed in a registry (one repeats "
-                                 f"the value anchored at line {node.start_mark.line + 1})")
+            raise yaml.YAMLError(f"alias (*nama) tidak diizinkan dalam registry (salah satunya "
+                                 f"mengulang nilai bertambat di baris {node.start_mark.line + 1})")
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             stack.extend(part for pair in node.value for part in pair)
@@ -312,11 +312,11 @@ def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int,
             _refuse_aliases(root)
         data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
-        raise RegistryError(source, [(None, f"not valid YAML: {exc}")]) from None
+        raise RegistryError(source, [(None, f"bukan YAML yang sah: {exc}")]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
-        raise RegistryError(source, [(None, "expected a top-level 'agencies:' list")])
+        raise RegistryError(source, [(None, "tidak ada daftar 'agencies:' di tingkat teratas")])
     items = next(value for key, value in root.value if key.value == "agencies").value
     lines = {n: node.start_mark.line + 1 for n, node in enumerate(items, start=1)}
     return list(enumerate(data["agencies"], start=1)), lines
@@ -332,10 +332,10 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
         records = []
         for record in reader:
             if len(records) >= MAX_ROWS:
-                raise RegistryError(source, [(None, f"more than {MAX_ROWS:,} rows")])
+                raise RegistryError(source, [(None, f"lebih dari {decimal(MAX_ROWS, 0)} baris")])
             records.append(record)
     except csv.Error as exc:
-        raise RegistryError(source, [(None, f"not valid CSV: {exc}")]) from None
+        raise RegistryError(source, [(None, f"bukan CSV yang sah: {exc}")]) from None
     _check_header(header, source)
     return [(n, _row(header, record)) for n, record in enumerate(records, start=2)
             if any(cell.strip() for cell in record)]
@@ -349,14 +349,14 @@ def _xlsx_rows(path: Path, source: str) -> list[tuple[int, dict]]:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise RegistryError(source, [(None, "not an .xlsx workbook (not a zip file)")]) from None
+        raise RegistryError(source, [(None, "bukan buku kerja .xlsx (bukan berkas zip)")]) from None
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise RegistryError(source, [(None, f"workbook unpacks to {unpacked:,} bytes; at most "
-                                            f"{MAX_XLSX_UNPACKED_BYTES:,} are read")])
+        raise RegistryError(source, [(None, f"buku kerja terurai menjadi {decimal(unpacked, 0)} bita; "
+                                            f"paling banyak {decimal(MAX_XLSX_UNPACKED_BYTES, 0)} yang dibaca")])
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise RegistryError(source, [(None, f"not a readable .xlsx workbook: {exc}")]) from None
+        raise RegistryError(source, [(None, f"buku kerja .xlsx tidak terbaca: {exc}")]) from None
     try:
         sheet = workbook.worksheets[0]
         lines = sheet.iter_rows(values_only=True)
@@ -367,7 +367,7 @@ def _xlsx_rows(path: Path, source: str) -> list[tuple[int, dict]]:
         rows = []
         for number, values in enumerate(lines, start=2):
             if number > MAX_ROWS + 1:
-                raise RegistryError(source, [(None, f"more than {MAX_ROWS:,} rows")])
+                raise RegistryError(source, [(None, f"lebih dari {decimal(MAX_ROWS, 0)} baris")])
             cells = [_text(v) for v in values]
             if any(cells):
                 rows.append((number, _row(header, cells)))
@@ -379,10 +379,10 @@ def _xlsx_rows(path: Path, source: str) -> list[tuple[int, dict]]:
 def _check_header(header: list[str], source: str) -> None:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        found = ", ".join(h for h in header if h) or "nothing"
+        found = ", ".join(h for h in header if h) or "tidak ada"
         raise RegistryError(source, [(None, (
-            f"header row lacks column(s): {', '.join(missing)} (found: {found}); the registry "
-            f"needs {', '.join(COLUMNS)} — email and parent may be empty in a row"))])
+            f"baris judul tidak memuat kolom: {', '.join(missing)} (yang ada: {found}); registry "
+            f"memerlukan {', '.join(COLUMNS)} — email dan parent boleh kosong pada satu baris"))])
 
 
 def _row(header: list[str], cells: list[str]) -> dict:
@@ -404,7 +404,7 @@ def validate_rows(rows: list[tuple[int, Any]], source: str,
         problems += [(number, p) for p in found]
         agency_id = _text(row.get("id")) if isinstance(row, dict) else ""
         if agency_id in first_row:
-            problems.append((number, f"duplicate id {agency_id!r} (first at "
+            problems.append((number, f"id {agency_id!r} ganda (pertama di "
                                      f"{(where or _row_label)(first_row[agency_id])})"))
         elif agency_id:
             first_row[agency_id] = number
@@ -417,25 +417,25 @@ def validate_rows(rows: list[tuple[int, Any]], source: str,
             role, parent = _text(row.get("role")).lower(), _text(row.get("parent"))
             problems += [(number, p) for p in _parent_problems(role, parent, roles)]
     if not rows:
-        problems.append((None, "no agencies"))
+        problems.append((None, "tidak ada badan publik"))
     if problems:
         raise RegistryError(source, sorted(problems, key=lambda p: (p[0] or 0)), where)
     return tuple(agencies)
 
 
 def _row_label(row: int) -> str:
-    return f"row {row}"
+    return f"baris {row}"
 
 
 def _parent_problems(role: str, parent: str, roles: dict[str, str]) -> list[str]:
     if role == "utama":
-        return [f"a PPID Utama has no parent (got {parent!r})"] if parent else []
+        return [f"PPID Utama tidak punya parent (tertulis {parent!r})"] if parent else []
     if role != "pelaksana":
         return []  # the role itself is reported
     if not parent:
-        return ["a PPID Pelaksana needs a parent: the id of the PPID Utama it reports to"]
+        return ["PPID Pelaksana memerlukan parent: id PPID Utama tempatnya melapor"]
     if parent not in roles:
-        return [f"unknown parent {parent!r}"]
+        return [f"parent {parent!r} tidak dikenal"]
     if roles[parent] != "utama":
-        return [f"parent {parent!r} is not a PPID Utama (role {roles[parent]!r})"]
+        return [f"parent {parent!r} bukan PPID Utama (role {roles[parent]!r})"]
     return []

@@ -11,13 +11,14 @@ from, in increasing priority:
    ``dashboard:``);
 3. the environment: ``PANTAU_<SECTION>_<FIELD>`` (e.g. ``PANTAU_CRAWL_MAX_PAGES=50``), plus
    the contract's SMTP names ``PANTAU_SMTP_HOST`` … ``PANTAU_SMTP_SECURITY``,
-   ``PANTAU_SMTP_FROM`` and ``PANTAU_DASHBOARD_URL``.
+   ``PANTAU_SMTP_FROM`` and ``PANTAU_DASHBOARD_URL``, and ``PANTAU_CLAIM_SECRET`` (the key
+   that signs reminder links to the declaration form).
 
 The environment wins. The layering is pydantic-settings' own (``settings_customise_sources``
 with two sources: the environment, then the file); this module only fixes the environment
 names (the contract's are not a mechanical ``PANTAU_<SECTION>_<FIELD>``) and turns pydantic's
 validation errors into one-line messages naming the file or the variable that held the value.
-Secrets (the SMTP password, or the file holding it) are read here and never stored or logged.
+Secrets (the SMTP password, or the file holding it, the claim secret) are read here and never stored or logged.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from core.messages import pydantic_message
 
 CONTACT_URL = "https://github.com/pantau-ppid/pantau-ppid"
 MAX_SETTINGS_FILE_BYTES = 1_000_000
@@ -182,7 +185,7 @@ class ScheduleSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from exc
+            raise ValueError(f"zona waktu {value!r} tidak dikenal (pakai nama IANA seperti Asia/Jakarta)") from exc
         return value
 
 
@@ -281,6 +284,24 @@ class DashboardSettings(_Section):
     """Seconds a read waits while the crawl holds the file before the page says it is busy."""
 
 
+class ClaimsSettings(_Section):
+    """Declared evidence (an OPD's "klaim bukti"): the file, the reminder link, the form."""
+
+    declarations_file: str = ""
+    """The declarations file (YAML or CSV: ``agency_id, category_id, url, note``) the scheduled
+    crawl reads before each run; empty: none (``pantau crawl --declarations FILE`` names one)."""
+    secret: str = Field(default="", repr=False)
+    """The key that signs reminder links to the declaration form (``PANTAU_CLAIM_SECRET``);
+    empty: reminders carry no link and the form is off. Never stored nor logged."""
+    token_days: PositiveInt = 14
+    """Days a reminder's link to the form stays valid (it is also spent by one submission)."""
+    form_page: str = "/klaim"
+    """Dashboard page of the declaration form; links go to ``dashboard.url`` + this."""
+    max_documents: NonNegInt = 20
+    """Documents linked from a declared page that are verified for its category (each a
+    ranged GET, as the crawler verifies documents)."""
+
+
 SECTIONS: dict[str, type[_Section]] = {
     "crawl": CrawlSettings,
     "schedule": ScheduleSettings,
@@ -289,6 +310,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "smtp": SmtpSettings,
     "checklist": ChecklistSettings,
     "dashboard": DashboardSettings,
+    "claims": ClaimsSettings,
 }
 
 # The contract fixes these environment names; other fields use PANTAU_<SECTION>_<FIELD>.
@@ -301,6 +323,7 @@ CONTRACT_ENV = {
     ("smtp", "sender"): "PANTAU_SMTP_FROM",
     ("smtp", "security"): "PANTAU_SMTP_SECURITY",
     ("dashboard", "url"): "PANTAU_DASHBOARD_URL",
+    ("claims", "secret"): "PANTAU_CLAIM_SECRET",
 }
 SETTINGS_FILE_ENV = "PANTAU_SETTINGS_FILE"
 
@@ -363,6 +386,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     checklist: ChecklistSettings = ChecklistSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    claims: ClaimsSettings = ClaimsSettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
@@ -395,28 +419,28 @@ def _read_file(path: Path) -> dict:
     try:
         size = path.stat().st_size
         if size > MAX_SETTINGS_FILE_BYTES:
-            raise SettingsError(f"{path}: settings file is {size} bytes; at most "
-                                f"{MAX_SETTINGS_FILE_BYTES} are read")
+            raise SettingsError(f"{path}: berkas pengaturan berukuran {size} bita; paling "
+                                f"besar {MAX_SETTINGS_FILE_BYTES} yang dibaca")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot read settings file: {exc.strerror or exc}") from None
+        raise SettingsError(f"{path}: berkas pengaturan tidak dapat dibaca: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise SettingsError(f"{path}: not UTF-8 text: {exc.reason}") from None
+        raise SettingsError(f"{path}: bukan teks UTF-8: {exc.reason}") from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise SettingsError(f"{path}: not valid YAML: {exc}") from None
+        raise SettingsError(f"{path}: bukan YAML yang sah: {exc}") from None
     if not isinstance(data, dict):
-        raise SettingsError(f"{path}: expected a mapping of sections")
+        raise SettingsError(f"{path}: isinya harus pemetaan bagian (crawl:, schedule: …)")
     return {section: {} if values is None else values for section, values in data.items()}
 
 
 def _explain(exc: ValidationError, path: Any, data: dict, env: dict[str, str]) -> str:
     """One line per problem, each naming where the bad value came from."""
-    source = str(path) if path else "defaults"
+    source = str(path) if path else "bawaan"
     unknown_sections = sorted(str(e["loc"][0]) for e in exc.errors()
                               if e["type"] == "extra_forbidden" and len(e["loc"]) == 1)
-    lines = [f"{source}: unknown section(s): {', '.join(unknown_sections)}"] if unknown_sections else []
+    lines = [f"{source}: bagian tak dikenal: {', '.join(unknown_sections)}"] if unknown_sections else []
     unknown_fields: dict[str, list[str]] = {}
     for error in exc.errors():
         loc = [str(part) for part in error["loc"]]
@@ -425,18 +449,18 @@ def _explain(exc: ValidationError, path: Any, data: dict, env: dict[str, str]) -
                 unknown_fields.setdefault(loc[0], []).append(loc[1])
             continue
         if len(loc) == 1:
-            lines.append(f"{source}: section '{loc[0]}' must be a mapping")
+            lines.append(f"{source}: bagian '{loc[0]}' harus berupa pemetaan")
             continue
         section, name = loc[0], loc[1]
         variable = env_name(section, name)
         if env.get(variable, "") != "":
-            where = f"environment {variable} ({section}.{name})"
+            where = f"variabel lingkungan {variable} ({section}.{name})"
         else:
             where = f"{source}: {section}.{name}"
         shown = repr(error.get("input"))[:80]
-        lines.append(f"{where}: {error['msg']} (got {shown})")
+        lines.append(f"{where}: {pydantic_message(error)} (tertulis {shown})")
     for section, names in unknown_fields.items():
-        lines.append(f"{source}: unknown setting(s) in '{section}': {', '.join(sorted(names))}")
+        lines.append(f"{source}: pengaturan tak dikenal di '{section}': {', '.join(sorted(names))}")
     return "; ".join(lines)
 
 

@@ -132,6 +132,26 @@ SITE_CHANGED_WORD = "Situs berubah"
 STABLE_WORD = "Stabil"
 
 
+# ---- declared evidence: an OPD's "klaim bukti" (issue 14) -------------------------------
+DECLARED_SOURCE = "declared"
+"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed."""
+CLAIM_WORD = "Klaim bukti"
+"""A declaration: where an OPD says it publishes a category."""
+CLAIM_CONFIRMED_WORD = "terverifikasi"
+"""A declaration the latest crawl confirmed (detection found the category at its URL)."""
+CLAIM_UNVERIFIED_WORD = "belum terverifikasi"
+"""A declaration the latest crawl could not confirm (the reason is shown beside it)."""
+CLAIM_UNCHECKED_WORD = "belum diperiksa"
+"""A declaration no crawl has checked yet."""
+
+
+def claim_word(confirmed: bool | None) -> str:
+    """``terverifikasi``, ``belum terverifikasi`` or (never checked) ``belum diperiksa``."""
+    if confirmed is None or confirmed != confirmed:  # None or NaN
+        return CLAIM_UNCHECKED_WORD
+    return CLAIM_CONFIRMED_WORD if confirmed else CLAIM_UNVERIFIED_WORD
+
+
 def last_seen_word(days: int | None) -> str:
     """``terakhir terlihat 12 hari lalu`` (``hari ini`` for 0; never seen for None)."""
     if days is None:

@@ -50,7 +50,14 @@ def pages() -> list:
                 icon=":material/task_alt:", url_path="tindak-lanjut"),
         st.Page(PAGES_DIR / "kesehatan.py", title="Kesehatan Situs",
                 icon=":material/monitor_heart:", url_path="kesehatan-situs"),
+        claim_page(),
     ]
+
+
+def claim_page():
+    """The declaration form an OPD reaches from its reminder's link (``claims.form_page``)."""
+    return st.Page(PAGES_DIR / "klaim.py", title="Klaim Bukti", icon=":material/fact_check:",
+                   url_path="klaim")
 
 
 def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> None:

@@ -447,14 +447,17 @@ def _casefold(series: pd.Series) -> pd.Series:
 
 def matrix_wide(rows: pd.DataFrame, agency_order: list[str]) -> pd.DataFrame:
     """The matrix as a table for download: one row per agency (in ``agency_order``) with its
-    score, one column per category (checklist order) holding the status label."""
+    score, one column per category (checklist order, headed by its Indonesian name) holding
+    the status label."""
     if rows.empty:
         return pd.DataFrame(columns=["Badan Publik", "Skor"])
     statuses = rows.pivot(index="agency_id", columns="category_id", values="status_label")
-    categories = rows.sort_values("position")["category_id"].drop_duplicates().tolist()
+    ordered = rows.sort_values("position").drop_duplicates("category_id")
+    categories = ordered["category_id"].tolist()
+    names = dict(zip(ordered["category_id"], ordered["category_name"], strict=True))
     meta = rows.drop_duplicates("agency_id").set_index("agency_id")[["agency_name", "score"]]
     wide = meta.join(statuses[categories]).loc[agency_order].reset_index(drop=True)
-    return wide.rename(columns={"agency_name": "Badan Publik", "score": "Skor"})
+    return wide.rename(columns={"agency_name": "Badan Publik", "score": "Skor", **names})
 
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:

@@ -25,15 +25,23 @@ from prefect.tasks import exponential_backoff
 
 from core.checklist import Checklist, load_checklist
 from core.clock import local_today
+from core.declarations import DeclarationsError
 from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, Settings, TrustSettings, load_settings
 from core.vocabulary import run_word
 from flows import progress
+from flows.declared import (
+    check_declarations,
+    declarations_path,
+    read_open_declarations,
+    record_declarations_file,
+)
 from flows.runners import task_runner_for
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.recheck import recheck
 from scrapers.detection.confirm import PriorRun, patched_crawl
+from scrapers.detection.declared import DeclaredUrl
 from scrapers.detection.detect import detect_site
 from scrapers.detection.health import recheck_plan, review
 from scrapers.detection.ownership import Owner
@@ -198,9 +206,12 @@ def _state_error(state) -> str:
 
 @flow(name="crawl-all", log_prints=False)
 def crawl_all(registry: str, db: str, settings_file: str | None = None,
-              max_pages: int | None = None, today: date | None = None) -> dict:
+              max_pages: int | None = None, today: date | None = None,
+              declarations: str | None = None) -> dict:
     """Crawl every agency in the registry and store the run; returns its summary
-    (``run_id``, ``agencies``, ``unreachable``, scores … see ``flows.summary``)."""
+    (``run_id``, ``agencies``, ``unreachable``, scores … see ``flows.summary``).
+    ``declarations``: a declarations file recorded before the crawl (default: the
+    ``claims.declarations_file`` setting); every open declaration is checked after it."""
     logger = get_run_logger()
     settings = _settings(settings_file, max_pages)
     started = datetime.now(UTC)
@@ -212,6 +223,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     except warehouse_db.DatabaseFileError as error:
         return database_failure(error)
     priors = read_prior_runs(Path(db))
+    declared = load_declared(Path(db), settings, declarations, reg, checklist)
     logger.info("Crawling %d agencies from %s", len(agencies), registry)
     fetch = fetch_site.with_options(
         retries=settings.schedule.agency_task_retries,
@@ -228,6 +240,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     owners = {a.id: Owner.of(a.name, a.url, a.role, _parent_name(reg, a)) for a in agencies}
     outcomes = confirm_outcomes(outcomes, priors, settings.crawl, settings.trust, checklist,
                                 today, owners)
+    outcomes = check_declarations(outcomes, declared, settings, checklist, today, owners)
     for outcome in outcomes:
         if not outcome.reachable:
             logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
@@ -241,6 +254,20 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     logger.info("Run %d stored: %d agencies, %d unreachable", run_id,
                 summary["agencies"], summary["unreachable"])
     return summary
+
+
+def load_declared(db_path: Path, settings: Settings, given: str | None, reg: Registry,
+                  checklist: Checklist) -> dict[str, list[DeclaredUrl]]:
+    """Record the run's declarations file (a bad one is logged and left out: the declarations
+    already stored are still checked), then read every open declaration."""
+    path = declarations_path(settings, given)
+    if path:
+        try:
+            changes = record_declarations_file(db_path, path, reg, checklist, settings)
+            get_run_logger().info("Declarations %s: %s", path, changes)
+        except DeclarationsError as error:
+            get_run_logger().error("%s", error)
+    return read_open_declarations(db_path)
 
 
 def database_failure(error: warehouse_db.DatabaseFileError) -> State:

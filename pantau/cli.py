@@ -73,6 +73,9 @@ QUIET_PREFECT = {
     # No usage telemetry from a command-line run.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
+    # Without PREFECT_API_URL, Prefect starts a temporary server; its default 20 s to come up
+    # is not enough on a busy two-core machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
@@ -104,6 +107,8 @@ def crawl(
     db: DbOption,
     max_pages: Annotated[int | None, typer.Option("--max-pages", help="Halaman per situs (bawaan dari pengaturan: 300).")] = None,
     settings: SettingsOption = None,
+    declarations: Annotated[Path | None, typer.Option(
+        "--declarations", help="Berkas klaim bukti OPD (YAML atau CSV: agency_id, category_id, url, note).")] = None,
 ) -> None:
     """One full crawl run over every agency in the registry, committed to the DuckDB file."""
     loaded = settings_or_exit(settings)
@@ -111,6 +116,7 @@ def crawl(
         agencies = load_registry(registry)
     except RegistryError as exc:
         fail(str(exc), 2)
+    declarations_file = check_declarations_file(declarations, loaded, agencies)
     from prefect.exceptions import FailedRun
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -137,12 +143,31 @@ def crawl(
         try:
             summary = flow(registry=str(registry), db=str(db),
                            settings_file=str(settings) if settings else None,
-                           max_pages=max_pages)
+                           max_pages=max_pages, declarations=declarations_file)
         except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
             fail(str(exc))
     score_table(console, done)
     typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
                f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
+
+
+def check_declarations_file(path: Path | None, settings, registry) -> str | None:
+    """The run's declarations file (``--declarations`` or ``claims.declarations_file``),
+    validated before the crawl starts: a bad one ends the command (exit 2) naming each bad
+    row, and nothing is recorded."""
+    from core.checklist import load_checklist
+    from core.declarations import DeclarationsError, load_declarations
+    from scrapers.crawling.declared import declared_host_refusal
+
+    chosen = str(path) if path else settings.claims.declarations_file or None
+    if chosen is None:
+        return None
+    checklist = load_checklist(*settings.checklist.extension_files)
+    try:
+        load_declarations(chosen, registry, checklist.ids, declared_host_refusal)
+    except DeclarationsError as exc:
+        fail(str(exc), 2)
+    return chosen
 
 
 def score_table(console, lines) -> None:
@@ -435,5 +460,36 @@ def db_export(
 
 
 def main() -> None:
-    """Entry point of the ``pantau`` command."""
-    app()
+    """Entry point of the ``pantau`` command.
+
+    Prefect stays quiet for the whole process, not only inside a command: its ephemeral
+    server logs "Stopping temporary server" from an exit hook, after the command returned."""
+    import logging
+    import os
+
+    for name, value in QUIET_PREFECT.items():
+        os.environ.setdefault(name, value)
+    if os.environ["PREFECT_LOGGING_LEVEL"] == QUIET_PREFECT["PREFECT_LOGGING_LEVEL"]:
+        logging.getLogger("prefect").setLevel(logging.ERROR)
+    try:
+        app()
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        typer.echo(unexpected_error(exc), err=True)
+        raise SystemExit(1) from None
+
+
+def unexpected_error(exc: BaseException) -> str:
+    """An Indonesian line for an error no command foresaw; the traceback goes to a file
+    the line names, for whoever maintains the installation."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="pantau-galat-", suffix=".txt", delete=False,
+                                     encoding="utf-8") as file:
+        file.write("".join(traceback.format_exception(exc)))
+    if "ephemeral Prefect API" in str(exc):
+        cause = ("server Prefect sementara tidak siap tepat waktu (mesin sibuk?); coba lagi, "
+                 "atau setel PREFECT_API_URL ke server Prefect yang berjalan (`prefect server start`)")
+    else:
+        cause = f"{type(exc).__name__}: {exc}"
+    return f"Galat tak terduga: {cause}\nRincian teknis: {file.name}"

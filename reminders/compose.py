@@ -26,8 +26,10 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.checklist import DEFAULT_FRESHNESS_RULES, load_checklist
+from core.clock import local_now
 from core.settings import Settings
 from core.vocabulary import BROKEN, MISSING, RUN, STALE, STATUS_WORDS, is_blocked, status_word
+from reminders.links import claim_link, claim_link_expires
 from reminders.model import AgencyState, Gap, Message
 from scrapers.detection.years import oldest_current_year
 
@@ -202,6 +204,7 @@ class Composer:
             "escalation": escalation,
             "dashboard_link": dashboard_link(self.settings, agency.id),
             "run_id": agency.run_id,
+            **claim_context(self.settings, agency.id),
         }
         return self._render("reminder", context)
 
@@ -249,6 +252,14 @@ class Composer:
             "dashboard_url": self.settings.dashboard.url,
         }
         return self._render("digest", context)
+
+
+def claim_context(settings: Settings, agency_id: str) -> dict:
+    """``claim_link`` (the declaration form with a signed token; None when the form is off)
+    and ``claim_expires`` (the link's last day) for the reminder templates."""
+    now = local_now(settings)
+    link = claim_link(settings, agency_id, now)
+    return {"claim_link": link, "claim_expires": claim_link_expires(settings, now) if link else None}
 
 
 def gap_view(gap: Gap, checked: date) -> dict:

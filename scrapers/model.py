@@ -197,3 +197,8 @@ class Finding:
     """Failing re-checks of the old evidence counted so far for a pending drop."""
     held_reason: str | None = None
     """Why ``status`` is not the detector's: ``unconfirmed``, ``evidence_live``, ``site_changed``."""
+    status_source: str = "crawler"
+    """Where ``status`` comes from: ``crawler`` (this run's detection, possibly held), or
+    ``declared`` (a declaration this run confirmed: ``scrapers.detection.declared``)."""
+    declaration_id: int | None = None
+    """The declaration that gave ``status`` when ``status_source`` is ``declared``."""

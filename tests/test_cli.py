@@ -64,10 +64,10 @@ def test_registry_check_lists_every_bad_row(tmp_path):
                    "utama,U2,notaurl,,pelaksana,ghost\n")
     result = invoke("registry", "check", bad)
     assert result.exit_code == 1
-    assert "row 3: missing id" in result.output  # as a spreadsheet numbers rows: header is row 1
-    assert "row 4: duplicate id 'utama' (first at row 2)" in result.output
-    assert "row 4: bad url 'notaurl'" in result.output
-    assert "row 4: unknown parent 'ghost'" in result.output
+    assert "baris 3: id kosong" in result.output  # as a spreadsheet numbers rows: header is row 1
+    assert "baris 4: id 'utama' ganda (pertama di baris 2)" in result.output
+    assert "baris 4: url 'notaurl' tidak sah" in result.output
+    assert "baris 4: parent 'ghost' tidak dikenal" in result.output
 
 
 def test_db_migrate_and_export(tmp_path):
@@ -88,7 +88,7 @@ def test_a_newer_database_is_refused_by_every_command(tmp_path):
     con.execute("INSERT INTO schema_version VALUES (99, 'future', now())")
     con.close()
     result = invoke("db", "migrate", "--db", db)
-    assert result.exit_code == 1 and "newer" in result.output
+    assert result.exit_code == 1 and "lebih baru" in result.output
 
 
 @pytest.mark.slow
@@ -126,7 +126,7 @@ def test_crawl_refuses_a_bad_registry_and_stores_nothing(tmp_path):
     db = tmp_path / "pantau.duckdb"
     result = invoke("crawl", "--registry", bad, "--db", db)
     assert result.exit_code == 2
-    assert "bad url" in result.output
+    assert "tidak sah" in result.output
     assert not db.exists()
 
 
@@ -162,9 +162,42 @@ def test_crawl_in_a_real_process_prints_no_prefect_warnings_or_telemetry(tmp_pat
              "--db", str(tmp_path / "pantau.duckdb"), "--settings", str(fast_settings_file)],
             capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
         )
+        reminded = subprocess.run(
+            [sys.executable, "-m", "pantau", "remind", "--db", str(tmp_path / "pantau.duckdb"),
+             "--dry-run", "--settings", str(fast_settings_file)],
+            capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
+        )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "[1/1] situs:" in done.stdout
-    terminal = done.stdout + done.stderr
+    assert reminded.returncode == 0, reminded.stdout + reminded.stderr
+    assert "UJI COBA (--dry-run)" in reminded.stdout
+    terminal = done.stdout + done.stderr + reminded.stdout + reminded.stderr
     for noise in ("WARNING", "Warning", "Traceback", "worker thread", "Worker thread",
-                  "timed out", "telemetry", "Beginning flow run", "Finished in state"):
+                  "timed out", "telemetry", "Beginning flow run", "Finished in state",
+                  "| INFO", "temporary server"):
         assert noise not in terminal, terminal
+
+
+def test_an_unforeseen_error_reaches_the_user_as_one_line_and_a_file(tmp_path):
+    """A real process whose command fails in a way nobody foresaw (here: a command added for
+    the test divides by zero) prints no traceback: one Indonesian line and the file that
+    holds the details."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys; from pantau import cli\n"
+              "@cli.app.command('meledak')\n"
+              "def explode():\n"
+              "    raise ZeroDivisionError('contoh')\n"
+              "sys.argv = ['pantau', 'meledak']\n"
+              "cli.main()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    first, second = done.stderr.strip().splitlines()
+    assert first == "Galat tak terduga: ZeroDivisionError: contoh"
+    details = second.removeprefix("Rincian teknis: ")
+    assert "ZeroDivisionError" in open(details, encoding="utf-8").read()
+    os.unlink(details)

@@ -240,7 +240,7 @@ def test_matrix_filters_by_role_group_and_parent_and_sorts_by_name(city, monkeyp
 
     at.multiselect(key="matrix_roles").set_value(["utama", "pelaksana"])
     at.multiselect(key="matrix_groups").set_value(["layanan"]).run()
-    layanan = [c.id for c in city.cats if c.group == "layanan"]
+    layanan = [c.name for c in city.cats if c.group == "layanan"]
     assert list(at.dataframe[0].value.columns[2:]) == layanan
     assert figures(at)[0]["data"][0]["x"] == [charts.short_name(c.name) for c in city.cats
                                               if c.group == "layanan"]
@@ -450,9 +450,11 @@ def matrix_rows():
     agencies = [("u", "Utama", "utama", None, 90.0), ("x", "zeta", "pelaksana", "u", 20.0),
                 ("y", "Alfa", "pelaksana", "u", None), ("z", "Beta", "pelaksana", "q", 50.0)]
     for agency_id, name, role, parent, score in agencies:
-        for pos, (cat, group) in enumerate([("c1", "berkala"), ("c2", "layanan")]):
+        for pos, (cat, group, title) in enumerate([("c1", "berkala", "Profil Badan Publik"),
+                                                   ("c2", "layanan", "SOP PPID")]):
             rows.append({"agency_id": agency_id, "agency_name": name, "role": role,
-                         "parent": parent, "category_id": cat, "category_group": group,
+                         "parent": parent, "category_id": cat, "category_name": title,
+                         "category_group": group,
                          "position": pos, "status": "found" if score else "unreachable",
                          "score": score})
     frame = pd.DataFrame(rows)
@@ -480,9 +482,9 @@ def test_matrix_wide_is_one_row_per_agency_in_display_order():
     rows = matrix_rows()
     _, order = data.filter_matrix(rows, sort="name")
     wide = data.matrix_wide(rows, order)
-    assert list(wide.columns) == ["Badan Publik", "Skor", "c1", "c2"]
+    assert list(wide.columns) == ["Badan Publik", "Skor", "Profil Badan Publik", "SOP PPID"]
     assert list(wide["Badan Publik"]) == ["Alfa", "Beta", "Utama", "zeta"]
-    assert list(wide["c1"]) == ["Tidak terjangkau", "Ditemukan", "Ditemukan", "Ditemukan"]
+    assert list(wide["Profil Badan Publik"]) == ["Tidak terjangkau", "Ditemukan", "Ditemukan", "Ditemukan"]
 
 
 def test_score_moves_keep_only_agencies_that_moved():

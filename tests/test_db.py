@@ -43,16 +43,16 @@ def test_a_newer_database_is_refused_clearly(tmp_path):
     con = db.connect(path)
     con.execute("INSERT INTO schema_version VALUES (999, 'from_the_future', now())")
     con.close()
-    with pytest.raises(db.SchemaError, match="newer than this Pantau PPID knows"):
+    with pytest.raises(db.SchemaError, match="lebih baru daripada yang dikenal Pantau"):
         db.connect(path)
-    with pytest.raises(db.SchemaError, match="newer"), db.read_only(path):
+    with pytest.raises(db.SchemaError, match="lebih baru"), db.read_only(path):
         pass
 
 
 def test_read_only_refuses_a_file_that_is_not_a_pantau_database(tmp_path):
     path = tmp_path / "other.duckdb"
     duckdb.connect(str(path)).close()
-    with pytest.raises(db.SchemaError, match="not a Pantau PPID database"), db.read_only(path):
+    with pytest.raises(db.SchemaError, match="bukan basis data Pantau PPID"), db.read_only(path):
         pass
     with pytest.raises(FileNotFoundError), db.read_only(tmp_path / "absent.duckdb"):
         pass
@@ -125,3 +125,16 @@ def test_every_timestamp_carries_its_zone_and_old_naive_times_are_converted(tmp_
     con.close()
     assert started == datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
     assert sent == datetime(2026, 11, 2, 2, 31, tzinfo=UTC)  # 09.31 WIB
+
+
+def test_every_stored_and_viewed_time_carries_its_zone(tmp_path):
+    """information_schema (what DBeaver, the duckdb CLI and pandas read) reports every
+    timestamp column of every table and view as TIMESTAMP WITH TIME ZONE."""
+    con = db.connect(tmp_path / "pantau.duckdb")
+    try:
+        naive = con.execute(
+            "SELECT table_name || '.' || column_name FROM information_schema.columns"
+            " WHERE data_type = 'TIMESTAMP' ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert naive == []

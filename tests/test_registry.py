@@ -43,9 +43,9 @@ def test_missing_id_and_url_are_reported_by_row(tmp_path):
         "a,A,https://a.go.id/,,utama,\n"
         ",B,https://b.go.id/,,pelaksana,a\n"
         "c,C,,,pelaksana,a\n"))
-    assert (3, "missing id") in found  # spreadsheet rows: the header is row 1
-    assert (4, "missing url") in found
-    assert "row 3: missing id" in message and "nothing imported" in message
+    assert (3, "id kosong") in found  # spreadsheet rows: the header is row 1
+    assert (4, "url kosong") in found
+    assert "baris 3: id kosong" in message and "tidak ada yang diimpor" in message
 
 
 def test_duplicate_id(tmp_path):
@@ -53,20 +53,20 @@ def test_duplicate_id(tmp_path):
         "id,name,url,email,role,parent\n"
         "a,A,https://a.go.id/,,utama,\n"
         "a,A2,https://a2.go.id/,,utama,\n"))
-    assert found == [(3, "duplicate id 'a' (first at row 2)")]
+    assert found == [(3, "id 'a' ganda (pertama di baris 2)")]
 
 
 @pytest.mark.parametrize("url, reason", [
-    ("ftp://a.go.id/", "scheme must be http or https"),
-    ("a.go.id/ppid", "scheme must be http or https"),
-    ("https:///ppid", "no host"),
-    ("https://a.go.id/ppid page", "contains white space"),
-    ("https://a.go.id:99999/", "bad port"),
+    ("ftp://a.go.id/", "harus diawali http:// atau https://"),
+    ("a.go.id/ppid", "harus diawali http:// atau https://"),
+    ("https:///ppid", "tanpa nama host"),
+    ("https://a.go.id/ppid page", "mengandung spasi"),
+    ("https://a.go.id:99999/", "nomor port tidak sah"),
 ])
 def test_malformed_urls(tmp_path, url, reason):
     found, _ = problems(write(tmp_path, "r.yaml",
         f"agencies:\n  - {{id: a, name: A, url: '{url}', role: utama}}\n"))
-    assert found == [(1, f"bad url {url!r}: {reason}")]
+    assert found == [(1, f"url {url!r} tidak sah: {reason}")]
 
 
 def test_unknown_parent_and_parent_that_is_not_utama(tmp_path):
@@ -78,8 +78,8 @@ agencies:
   - {id: disdik, name: E, url: "https://e.go.id/", role: pelaksana, parent: nobody}
 """))
     assert found == [
-        (3, "parent 'dinkes' is not a PPID Utama (role 'pelaksana')"),
-        (4, "unknown parent 'nobody'"),
+        (3, "parent 'dinkes' bukan PPID Utama (role 'pelaksana')"),
+        (4, "parent 'nobody' tidak dikenal"),
     ]
 
 
@@ -93,21 +93,21 @@ agencies:
 """))
     rows = sorted({row for row, _ in found})
     assert rows == [1, 2, 3, 4]
-    assert "agency 3 (line 5): unknown column(s): colour" in message
-    assert "agency 3 (line 5): bad email 'not-an-email'" in message
-    assert "agency 2 (line 4): role 'boss' is not one of: utama, pelaksana" in message
-    assert "agency 4 (line 6): a PPID Utama has no parent (got 'y')" in message
+    assert "badan publik ke-3 (baris 5): kolom tak dikenal: colour" in message
+    assert "badan publik ke-3 (baris 5): email 'not-an-email' tidak sah" in message
+    assert "badan publik ke-2 (baris 4): role 'boss' bukan salah satu dari: utama, pelaksana" in message
+    assert "badan publik ke-4 (baris 6): PPID Utama tidak punya parent (tertulis 'y')" in message
 
 
 def test_file_level_problems(tmp_path):
-    assert "expected a top-level 'agencies:' list" in problems(write(tmp_path, "r.yaml", "- a\n"))[1]
-    assert "not valid YAML" in problems(write(tmp_path, "r.yaml", "agencies: [\n"))[1]
-    assert "header row lacks column(s): url, email, role, parent (found: id, name)" in problems(
+    assert "tidak ada daftar 'agencies:' di tingkat teratas" in problems(write(tmp_path, "r.yaml", "- a\n"))[1]
+    assert "bukan YAML yang sah" in problems(write(tmp_path, "r.yaml", "agencies: [\n"))[1]
+    assert "baris judul tidak memuat kolom: url, email, role, parent (yang ada: id, name)" in problems(
         write(tmp_path, "r.csv", "id,name\na,A\n"))[1]
-    assert "unknown file type '.json'" in problems(write(tmp_path, "r.json", "{}"))[1]
-    assert "save it as .xlsx or CSV" in problems(write(tmp_path, "r.xls", "x"))[1]
-    assert "cannot read file" in problems(tmp_path / "absent.yaml")[1]
-    assert "no agencies" in problems(write(tmp_path, "r.yaml", "agencies: []\n"))[1]
+    assert "jenis berkas tak dikenal '.json'" in problems(write(tmp_path, "r.json", "{}"))[1]
+    assert "simpan sebagai .xlsx atau CSV" in problems(write(tmp_path, "r.xls", "x"))[1]
+    assert "berkas tidak dapat dibaca" in problems(tmp_path / "absent.yaml")[1]
+    assert "tidak ada badan publik" in problems(write(tmp_path, "r.yaml", "agencies: []\n"))[1]
 
 
 def test_the_error_names_the_file(tmp_path):
@@ -130,7 +130,7 @@ def test_platform_column_is_optional_and_checked(tmp_path):
     assert good.get("a").platform == "wordpress" and good.get("b").platform == ""
     found, _ = problems(write(tmp_path, "bad.csv",
         "id,name,url,email,role,parent,platform\na,A,https://a.go.id/,,utama,,wix\n"))
-    assert found == [(2, "platform 'wix' is not one of: wordpress, joomla, drupal, laravel, generic")]
+    assert found == [(2, "platform 'wix' bukan salah satu dari: wordpress, joomla, drupal, laravel, generic")]
 
 
 HEADER = "id,name,url,email,role,parent\n"
@@ -150,7 +150,7 @@ def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert "aliases (*name) are not allowed in a registry (one repeats the value anchored at line" in message
+    assert "alias (*nama) tidak diizinkan dalam registry (salah satunya mengulang nilai bertambat di baris" in message
     assert peak < 5_000_000
 
 
@@ -158,25 +158,25 @@ def test_a_huge_file_is_refused_unread(tmp_path):
     path = tmp_path / "huge.yaml"
     with path.open("wb") as f:
         f.truncate(25_000_000)  # sparse: the size is what counts
-    assert "file is 25,000,000 bytes; a registry may have at most 20,000,000" in problems(path)[1]
+    assert "berkas berukuran 25.000.000 bita; registry paling besar 20.000.000" in problems(path)[1]
 
 
 def test_the_contract_columns_are_required(tmp_path):
     found, message = problems(write(tmp_path, "r.csv",
         "id,name,url\ndiskominfo,Diskominfo,https://ppid.contoh.go.id/\n"))
-    assert found == [(None, "header row lacks column(s): email, role, parent (found: id, name, url); "
-                            "the registry needs id, name, url, email, role, parent — email and "
-                            "parent may be empty in a row")]
+    assert found == [(None, "baris judul tidak memuat kolom: email, role, parent (yang ada: id, name, "
+                            "url); registry memerlukan id, name, url, email, role, parent — email "
+                            "dan parent boleh kosong pada satu baris")]
     found, _ = problems(write(tmp_path, "r.yaml",
         "agencies:\n  - {id: a, url: 'https://a.go.id/'}\n"))
-    assert found == [(1, "missing name"), (1, "missing role")]
+    assert found == [(1, "name kosong"), (1, "role kosong")]
 
 
 def test_every_pelaksana_needs_a_parent(tmp_path):
     found, message = problems(write(tmp_path, "r.csv", HEADER + UTAMA_ROW +
         "dinkes,Dinas Kesehatan,https://dinkes.contoh.go.id/,,pelaksana,\n"))
-    assert found == [(3, "a PPID Pelaksana needs a parent: the id of the PPID Utama it reports to")]
-    assert "row 3: a PPID Pelaksana needs a parent" in message
+    assert found == [(3, "PPID Pelaksana memerlukan parent: id PPID Utama tempatnya melapor")]
+    assert "baris 3: PPID Pelaksana memerlukan parent" in message
 
 
 def test_semicolon_csv_as_excel_writes_it_in_indonesian_settings(tmp_path):
@@ -197,7 +197,7 @@ def test_a_csv_in_a_windows_code_page_is_refused_with_the_way_out(tmp_path):
     path = tmp_path / "ansi.csv"
     path.write_bytes((HEADER + "dinkes,Dinas Kesehatan – Kota,https://d.go.id/,,utama,\n").encode("cp1252"))
     message = problems(path)[1]
-    assert "not UTF-8 text (byte 0x96 at offset" in message and "'CSV UTF-8'" in message
+    assert "bukan teks UTF-8 (bita 0x96 pada posisi" in message and "'CSV UTF-8'" in message
 
 
 def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows_them(tmp_path):
@@ -214,13 +214,13 @@ def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows_them(tmp_path):
     path = tmp_path / "registry.xlsx"
     book.save(path)
     found, message = problems(path)
-    assert found == [(5, "bad url 'ftp://disdik/': scheme must be http or https")]
+    assert found == [(5, "url 'ftp://disdik/' tidak sah: harus diawali http:// atau https://")]
     sheet.delete_rows(5)
     book.save(path)
     registry = load_registry(path)
     assert [a.id for a in registry] == ["diskominfo", "dinkes"]
     assert registry.get("dinkes").insecure_tls and not registry.get("diskominfo").insecure_tls
-    assert "not an .xlsx workbook" in problems(write(tmp_path, "fake.xlsx", "id,name\n"))[1]
+    assert "bukan buku kerja .xlsx" in problems(write(tmp_path, "fake.xlsx", "id,name\n"))[1]
 
 
 def test_an_xlsx_zip_bomb_is_refused_unopened(tmp_path):
@@ -233,7 +233,7 @@ def test_an_xlsx_zip_bomb_is_refused_unopened(tmp_path):
             for _ in range(210):
                 part.write(block)
     assert path.stat().st_size < 1_000_000
-    assert "workbook unpacks to 210,000,000 bytes" in problems(path)[1]
+    assert "buku kerja terurai menjadi 210.000.000 bita" in problems(path)[1]
 
 
 def test_render_column_is_optional_auto_by_default_and_checked(tmp_path):
@@ -246,4 +246,4 @@ agencies:
     assert [a.render for a in good] == ["always", "never", "auto"]
     found, _ = problems(write(tmp_path, "bad.csv",
         "id,name,url,email,role,parent,render\na,A,https://a.go.id/,,utama,,sometimes\n"))
-    assert found == [(2, "render 'sometimes' is not one of: auto, always, never")]
+    assert found == [(2, "render 'sometimes' bukan salah satu dari: auto, always, never")]

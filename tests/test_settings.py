@@ -39,18 +39,18 @@ def test_password_is_not_in_repr():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("crawl:\n  max_pagez: 3\n", "unknown setting(s) in 'crawl': max_pagez"),
-    ("crowl:\n  max_pages: 3\n", "unknown section(s): crowl"),
+    ("crawl:\n  max_pagez: 3\n", "pengaturan tak dikenal di 'crawl': max_pagez"),
+    ("crowl:\n  max_pages: 3\n", "bagian tak dikenal: crowl"),
     ("crawl:\n  max_pages: many\n", "crawl.max_pages"),
-    ("crawl: 5\n", "section 'crawl' must be a mapping"),
-    ("- a\n", "expected a mapping"),
+    ("crawl: 5\n", "bagian 'crawl' harus berupa pemetaan"),
+    ("- a\n", "harus pemetaan bagian"),
 ])
 def test_bad_settings_files_name_the_file_and_the_setting(tmp_path, text, message):
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(SettingsError) as info:
         load_settings(path, env={})
-    assert message in str(info.value) and ("bad.yaml" in str(info.value) or message.startswith("expected"))
+    assert message in str(info.value) and ("bad.yaml" in str(info.value) or message.startswith("harus"))
 
 
 def test_bad_environment_values_name_the_variable():
@@ -72,10 +72,10 @@ def test_values_are_typed_and_validated_where_they_come_from(tmp_path):
     path.write_text("crawl:\n  max_pages: -1\nschedule:\n  timezone: Asia/Jakarta\n")
     with pytest.raises(SettingsError) as info:
         load_settings(path, env={})
-    assert "s.yaml: crawl.max_pages" in str(info.value) and "greater than or equal to 0" in str(info.value)
-    with pytest.raises(SettingsError, match="environment PANTAU_SCHEDULE_TIMEZONE.*unknown time zone"):
+    assert "s.yaml: crawl.max_pages" in str(info.value) and "harus paling sedikit 0" in str(info.value)
+    with pytest.raises(SettingsError, match="variabel lingkungan PANTAU_SCHEDULE_TIMEZONE.*zona waktu .* tidak dikenal"):
         load_settings(env={"PANTAU_SCHEDULE_TIMEZONE": "Asia/Atlantis"})
-    with pytest.raises(SettingsError, match="environment PANTAU_SMTP_PORT"):
+    with pytest.raises(SettingsError, match="variabel lingkungan PANTAU_SMTP_PORT"):
         load_settings(env={"PANTAU_SMTP_PORT": "70000"})
 
 
@@ -104,7 +104,7 @@ def test_replace_validates_like_a_loaded_value():
 def test_a_huge_or_unreadable_settings_file_is_refused_by_name(tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text("#" * 2_000_000)
-    with pytest.raises(SettingsError, match="huge.yaml: settings file is 2000000 bytes"):
+    with pytest.raises(SettingsError, match="huge.yaml: berkas pengaturan berukuran 2000000 bita"):
         load_settings(path, env={})
-    with pytest.raises(SettingsError, match="missing.yaml: cannot read settings file"):
+    with pytest.raises(SettingsError, match="missing.yaml: berkas pengaturan tidak dapat dibaca"):
         load_settings(tmp_path / "missing.yaml", env={})

@@ -194,8 +194,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
     current = schema_version(con)
     if current > len(known):
         raise SchemaError(
-            f"database schema version {current} is newer than this Pantau PPID knows "
-            f"({len(known)}); upgrade Pantau PPID instead of opening it with this version"
+            f"skema basis data versi {current} lebih baru daripada yang dikenal Pantau PPID ini "
+            f"({len(known)}); perbarui Pantau PPID, jangan membukanya dengan versi ini"
         )
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -218,7 +218,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
                 pass  # already ended by DuckDB (a full disk): keep the real cause
             if isinstance(exc, duckdb.IOException | OSError):
                 raise file_error(con_path(con), exc) from exc
-            raise SchemaError(f"{migration.path}: migration failed: {exc}") from exc
+            raise SchemaError(f"{migration.path}: migrasi gagal: {exc}") from exc
         applied.append(migration)
     return applied
 
@@ -271,11 +271,11 @@ def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
     version = schema_version(con)
     if version > latest_version():
         raise SchemaError(
-            f"{path}: database schema version {version} is newer than this Pantau PPID knows "
-            f"({latest_version()}); upgrade Pantau PPID"
+            f"{path}: skema basis data versi {version} lebih baru daripada yang dikenal Pantau "
+            f"PPID ini ({latest_version()}); perbarui Pantau PPID"
         )
     if version == 0:
-        raise SchemaError(f"{path}: not a Pantau PPID database (run `pantau db migrate --db {path}`)")
+        raise SchemaError(f"{path}: bukan basis data Pantau PPID (jalankan `pantau db migrate --db {path}`)")
     return version
 
 

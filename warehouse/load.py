@@ -22,10 +22,11 @@ import duckdb
 import pyarrow as pa
 
 from core.registry import Agency
+from scrapers.detection.declared import DeclarationCheck
 from scrapers.detection.evidence import EvidenceBundle, EvidenceIndex
 from scrapers.detection.health import SiteHealth
 from scrapers.model import STATUSES, UNREACHABLE, DocumentCheck, Finding, SiteCrawl
-from warehouse import queries, scoring
+from warehouse import claims, queries, scoring
 from warehouse.db import scalar
 
 
@@ -55,6 +56,8 @@ class AgencyOutcome:
     """This run compared with the site's previous one (None for an unreachable site)."""
     rechecks: dict[str, DocumentCheck] = field(default_factory=dict)
     """Old evidence URLs re-checked later in the run (``scrapers.crawling.recheck``)."""
+    declaration_checks: list[DeclarationCheck] = field(default_factory=list)
+    """The agency's declared URLs as this run checked them (``warehouse.claims``)."""
 
     @property
     def reachable(self) -> bool:
@@ -107,6 +110,7 @@ def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
         _insert(con, "pages", _page_rows(run_id, run.outcomes))
         _insert(con, "documents", _document_rows(run_id, run.outcomes))
         _insert(con, "evidence_checks", _recheck_rows(run_id, run.outcomes))
+        _store_declaration_checks(con, run_id, run)
         _update_http_cache(con, run_id, run.outcomes, run.finished_at)
         con.execute("COMMIT")
     except Exception as exc:
@@ -252,6 +256,14 @@ def _recheck_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:
     ]
 
 
+def _store_declaration_checks(con: duckdb.DuckDBPyConnection, run_id: int, run: RunRecord) -> None:
+    """The run's checks of declared URLs, with an audit row for each changed confirmation."""
+    checks = [c for o in run.outcomes for c in o.declaration_checks]
+    if checks:
+        claims.audit_check_changes(con, checks, run_id, run.finished_at)
+        _insert(con, "declaration_checks", claims.check_rows(run_id, checks, run.finished_at))
+
+
 def _checked_at(outcome: AgencyOutcome, run: RunRecord) -> datetime:
     if outcome.checked_at:
         return outcome.checked_at
@@ -276,7 +288,8 @@ def _finding_rows(run_id: int, run: RunRecord) -> dict[str, list]:
 
 
 FINDING_FIELDS = ("category_id", "status", "evidence_url", "evidence_text", "page_url",
-                  "document_year", "matched_rule", "confirmed", "drop_checks", "held_reason")
+                  "document_year", "matched_rule", "confirmed", "drop_checks", "held_reason",
+                  "status_source", "declaration_id")
 EVIDENCE_COLUMNS = ("evidence_chain", "evidence_status_code", "evidence_content_type",
                     "evidence_bytes", "evidence_sha256", "evidence_sha256_bytes",
                     "evidence_from_cache")

@@ -1,6 +1,8 @@
 """HTTP for the crawler: one ``requests.Session`` per site, every request bounded.
 
-Each request goes through the shared :class:`~scrapers.crawling.politeness.HostThrottle`, streams
+Each request goes through the shared :class:`~scrapers.crawling.politeness.HostThrottle` (the
+connection tells it when the request is on the wire, so the per-host delay is a floor on real
+sends), streams
 its body so that a size cap and a total time budget hold even against a server that drips
 one byte a second, retries connection errors and 5xx answers with exponential backoff, and
 never follows redirects by itself: :meth:`Fetcher.follow` does, hop by hop, so that the
@@ -41,7 +43,12 @@ from urllib3.util.response import is_fp_closed
 from core.settings import CrawlSettings
 from scrapers.crawling.deadline import RequestScope, current_scope, request_scope
 from scrapers.crawling.guard import AddressGuard, AddressRefused
-from scrapers.crawling.politeness import BudgetExceeded, HostThrottle, shared_throttle
+from scrapers.crawling.politeness import (
+    BudgetExceeded,
+    HostThrottle,
+    request_sent,
+    shared_throttle,
+)
 from scrapers.urls import host_of, normalize_url
 
 # verify_tls=False is an explicit per-agency choice; one warning per request adds nothing.
@@ -224,7 +231,10 @@ class _GuardedConnection:
         scope = current_scope()
         if scope is not None:
             scope.attach(self.sock)  # a kept-alive connection taken from the pool
-        return super().request(*args, **kwargs)  # type: ignore[misc]
+        try:
+            return super().request(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            request_sent()  # the per-host delay counts from here (as the server sees it)
 
 
 def _guarded_pool_classes(guard: AddressGuard) -> dict[str, type]:

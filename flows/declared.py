@@ -1,0 +1,110 @@
+"""Declared evidence in the crawl flow: the declarations file recorded before the crawl, the
+open declarations fetched after it (one task per agency: network I/O only), detection on them
+(pure, ``scrapers.detection.declared``), and the confirmed ones applied to the findings.
+
+Only wiring: the rules live in ``core.declarations`` (the file), ``scrapers.crawling.declared``
+(what may be fetched, and how), ``scrapers.detection.declared`` (what confirms) and
+``warehouse.claims`` (what is stored and audited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+
+from core.checklist import Checklist
+from core.clock import local_now
+from core.declarations import load_declarations
+from core.registry import Agency, Registry
+from core.settings import Settings
+from scrapers.crawling.declared import declared_host_refusal, fetch_declared
+from scrapers.detection.declared import (
+    DeclarationCheck,
+    DeclaredFetch,
+    DeclaredUrl,
+    apply_declarations,
+    confirm_fetched,
+    refused_check,
+    unreachable_checks,
+)
+from scrapers.detection.ownership import Owner
+from warehouse import claims
+from warehouse import db as warehouse_db
+from warehouse.claims import FileChanges
+from warehouse.load import AgencyOutcome
+
+CLAIMS_TAG = "pantau-crawl"
+
+
+def declarations_path(settings: Settings, given: str | None) -> str | None:
+    """The declarations file of this run: the one given (``--declarations``), else the
+    ``claims.declarations_file`` setting; None when neither names one."""
+    return given or settings.claims.declarations_file or None
+
+
+def record_declarations_file(db_path: Path, path: str, registry: Registry,
+                             checklist: Checklist, settings: Settings) -> FileChanges:
+    """Validate the declarations file (raises ``DeclarationsError`` naming every bad row) and
+    record it in the database in one short transaction."""
+    declarations = load_declarations(path, registry, checklist.ids, declared_host_refusal)
+    with warehouse_db.writing(db_path) as con:
+        return claims.record_file_declarations(con, declarations, path, local_now(settings))
+
+
+def read_open_declarations(db_path: Path) -> dict[str, list[DeclaredUrl]]:
+    """The open declarations by agency (empty for a new database)."""
+    if not db_path.exists():
+        return {}
+    with warehouse_db.writing(db_path) as con:
+        return claims.open_declarations(con)
+
+
+@task(name="fetch-declared", tags=[CLAIMS_TAG], cache_policy=NO_CACHE)
+def fetch_declared_task(agency: Agency, declared: list[DeclaredUrl],
+                        settings: Settings) -> list[DeclaredFetch]:
+    """Fetch one agency's declared URLs (network I/O only; no database, no detection)."""
+    verify = settings.crawl.verify_tls and not agency.insecure_tls
+    return fetch_declared(agency, declared, settings.crawl,
+                          max_documents=settings.claims.max_documents, verify_tls=verify)
+
+
+def check_declarations(outcomes: list[AgencyOutcome], declared: dict[str, list[DeclaredUrl]],
+                       settings: Settings, checklist: Checklist, today: date,
+                       owners: dict[str, Owner]) -> list[AgencyOutcome]:
+    """Fetch every reachable agency's declared URLs (a task each), confirm them (pure) and
+    apply the confirmed ones; an unreachable agency's declarations wait for the next run."""
+    futures = {o.agency.id: fetch_declared_task.submit(o.agency, declared[o.agency.id], settings)
+               for o in outcomes if o.reachable and declared.get(o.agency.id)}
+    result = []
+    for outcome in outcomes:
+        items = declared.get(outcome.agency.id, [])
+        if not items:
+            result.append(outcome)
+            continue
+        if outcome.agency.id not in futures:
+            result.append(replace(outcome, declaration_checks=unreachable_checks(items)))
+            continue
+        fetched = _fetched(futures[outcome.agency.id], items)
+        checks = confirm_fetched(fetched, checklist, today, owners.get(outcome.agency.id))
+        result.append(replace(outcome, declaration_checks=checks,
+                              findings=apply_declarations(outcome.findings, checks)))
+    return result
+
+
+def _fetched(future: PrefectFuture, items: list[DeclaredUrl]) -> list[DeclaredFetch]:
+    """The task's fetches, or (a failed task) each declaration refused with the task's fault."""
+    future.wait()
+    if future.state.is_completed():
+        return future.result()
+    reason = f"pemeriksaan gagal ({future.state.name.lower()})"
+    return [DeclaredFetch(item, refusal=reason) for item in items]
+
+
+def failed_checks(items: list[DeclaredUrl], reason: str) -> list[DeclarationCheck]:
+    """Checks of declarations that could not be made at all, with the reason."""
+    return [refused_check(item, reason) for item in items]
