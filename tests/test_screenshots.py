@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -151,3 +153,44 @@ def test_the_run_of_another_finding_keeps_its_own_screenshot(stored, renderer):
                                 category_id="struktur_organisasi", run_id=1)[0]
     assert latest["run_id"] == 2 and latest["screenshot_path"] is None
     assert first["screenshot_path"].startswith("bukti/putaran-1/")
+
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("BEGIN TRANSACTION")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+con.execute("COMMIT")
+"""
+
+
+def hold_database(path, seconds: float) -> subprocess.Popen:
+    """Another process (a crawl writing its run) holding the database file for ``seconds``."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_the_write_waits_for_the_crawl_and_gives_up_in_time(stored, renderer):
+    site, path = stored
+    holder = hold_database(path, 2.0)
+    try:
+        result = take_screenshot(path, "dinas", "struktur_organisasi", settings=SHOT,
+                                 actor=audit.CLI, renderer=renderer, write_wait=30)
+    finally:
+        holder.wait(timeout=30)
+    assert result.taken, result.message
+    holder = hold_database(path, 30.0)
+    try:
+        started = time.monotonic()
+        busy = take_screenshot(path, "dinas", "struktur_organisasi", settings=SHOT, actor=audit.CLI,
+                               renderer=renderer, write_wait=1.0)
+        assert time.monotonic() - started < 15
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert not busy.taken and "sedang ditulis" in busy.message
+    with db.read_only(path) as con:
+        assert con.execute("SELECT count(*) FROM evidence_screenshots").fetchall() == [(1,)]

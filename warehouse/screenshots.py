@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ SCREENSHOT_FOLDER = "bukti"
 """Screenshots live in this folder beside the database file (the data folder)."""
 ACTION = "screenshot"
 """The audit_log action of a screenshot taken."""
+BUSY = "Basis data sedang ditulis proses lain (putaran pemantauan); coba lagi sebentar lagi."
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -74,8 +76,13 @@ def take_screenshot(db_path: str | Path, agency_id: str, category_id: str, *,
                     now: datetime | None = None) -> ScreenshotResult:
     """Screenshot the evidence page of one finding (latest run unless ``run_id``) and keep it
     with that run. ``actor`` is who asked (``audit.reviewer_actor(...)``, ``audit.CLI``)."""
-    with db.read_only(db_path, wait=write_wait) as con:
-        bundle = evidence_bundle(con, agency_id, category_id, run_id)
+    try:
+        with db.read_only(db_path, wait=write_wait) as con:
+            bundle = evidence_bundle(con, agency_id, category_id, run_id)
+    except duckdb.Error as exc:
+        if db.is_lock_error(exc):
+            return ScreenshotResult(False, BUSY)
+        raise
     if bundle is None:
         return ScreenshotResult(False, "Temuan ini tidak punya alamat bukti untuk difoto.")
     verify = settings.verify_tls and not bundle.get("insecure_tls")
@@ -95,10 +102,9 @@ def take_screenshot(db_path: str | Path, agency_id: str, category_id: str, *,
         _record(db_path, bundle, capture, stored, sha256, actor, now or datetime.now(UTC),
                 write_wait)
     except duckdb.Error as exc:
-        if db.is_lock_error(exc):
-            return ScreenshotResult(False, "Basis data sedang ditulis proses lain; tangkapan "
-                                           "layar belum tercatat. Coba lagi sebentar lagi.", path,
-                                    sha256)
+        if db.is_lock_error(exc) or "configuration" in str(exc).lower():
+            return ScreenshotResult(False, f"{BUSY} Berkas gambarnya sudah ada ({stored}) tetapi "
+                                           "belum tercatat.", path, sha256)
         raise
     return ScreenshotResult(True, f"Tangkapan layar disimpan: {stored}", path, sha256)
 
@@ -124,16 +130,33 @@ def _record(db_path: str | Path, bundle: dict[str, Any], capture: Capture, store
            "category_id": bundle["category_id"]}
     row = {**key, "url": capture.url, "path": stored, "sha256": sha256, "taken_by": actor,
            "taken_at": at}
-    with db.writing(db_path, wait=wait) as con:
-        con.execute("BEGIN TRANSACTION")
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
         try:
-            before = queries.execute(con, "screenshot_previous", **key)
-            queries.execute(con, "screenshot_record", **row)
-            audit.record(con, at=at, actor=actor, action=ACTION, agency_id=key["agency_id"],
-                         category_id=key["category_id"], before=before[0] if before else None,
-                         after={**row, "final_url": capture.final_url},
-                         note=f"putaran {key['run_id']}")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+            with db.writing(db_path, wait=max(0.05, deadline - time.monotonic())) as con:
+                _insert_with_audit(con, key, row, actor, at, capture.final_url)
+                return
+        except duckdb.Error as exc:
+            # Held by the crawl (a lock), or by a reader of this same process (DuckDB then
+            # refuses a second configuration): wait and try again, up to ``wait`` seconds.
+            busy = db.is_lock_error(exc) or "configuration" in str(exc).lower()
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def _insert_with_audit(con: duckdb.DuckDBPyConnection, key: dict[str, Any], row: dict[str, Any],
+                       actor: str, at: datetime, final_url: str) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        before = queries.execute(con, "screenshot_previous", **key)
+        queries.execute(con, "screenshot_record", **row)
+        audit.record(con, at=at, actor=actor, action=ACTION, agency_id=key["agency_id"],
+                     category_id=key["category_id"], before=before[0] if before else None,
+                     after={**row, "final_url": final_url}, note=f"putaran {key['run_id']}")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
