@@ -284,6 +284,28 @@ class DashboardSettings(_Section):
     """Seconds a read waits while the crawl holds the file before the page says it is busy."""
 
 
+class ReviewSettings(_Section):
+    """Reviewers who may correct findings (``pantau users``) and the dashboard's sign-in."""
+
+    users_file: str = ""
+    """The reviewers file (names, salted scrypt password hashes); empty means beside the
+    database: ``pantau.duckdb`` → ``pantau.users.json``."""
+    min_password_length: Annotated[int, Field(ge=8, le=1024)] = 10
+    """Shortest password ``pantau users add`` accepts."""
+    signin_max_failures: PositiveInt = 5
+    """Failed sign-ins for one name within ``signin_window_minutes`` after which that name is
+    refused (even with the right password) until the window has passed."""
+    signin_window_minutes: Annotated[float, Field(gt=0)] = 15.0
+    """The window over which failed sign-ins are counted (from the audit trail)."""
+    signin_delay: Seconds = 1.0
+    """Seconds the dashboard waits before answering a failed sign-in (slows guessing)."""
+    reason_max_chars: Annotated[int, Field(ge=20, le=5000)] = 500
+    """Longest reason a reviewer may give for an override (shown as text, never HTML)."""
+    write_wait: Seconds = 5.0
+    """Seconds a reviewer's save waits for the database while a crawl writes it, before the
+    page says to try again (a save itself takes milliseconds)."""
+
+
 class ClaimsSettings(_Section):
     """Declared evidence (an OPD's "klaim bukti"): the file, the reminder link, the form."""
 
@@ -310,6 +332,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "smtp": SmtpSettings,
     "checklist": ChecklistSettings,
     "dashboard": DashboardSettings,
+    "review": ReviewSettings,
     "claims": ClaimsSettings,
 }
 
@@ -386,6 +409,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     checklist: ChecklistSettings = ChecklistSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    review: ReviewSettings = ReviewSettings()
     claims: ClaimsSettings = ClaimsSettings()
 
     @classmethod

@@ -209,3 +209,53 @@ def sql_parameters() -> dict[str, list[str]]:
         "change_statuses": list(CHANGE_BY_STATUS),
         "change_names": list(CHANGE_BY_STATUS.values()),
     }
+
+
+# ---- reviews: confirmations and overrides by a signed-in reviewer (issue 14) -------------
+SOURCE_CRAWLER, SOURCE_DECLARED, SOURCE_OVERRIDE = "crawler", "declared", "override"
+STATUS_SOURCES = (SOURCE_CRAWLER, SOURCE_DECLARED, SOURCE_OVERRIDE)
+"""Where a finding's effective status comes from (``latest_findings.status_source``)."""
+SOURCE_WORDS = {
+    SOURCE_CRAWLER: "Pemantau otomatis",
+    SOURCE_DECLARED: "Klaim bukti OPD",
+    SOURCE_OVERRIDE: "Koreksi peninjau",
+}
+OVERRIDE_WORD = "Dikoreksi"
+"""The label of a finding whose status a reviewer overrode (shown wherever the status is)."""
+OVERRIDE_MARK = "✎"
+"""The mark beside an overridden status in tables, the matrix and reports."""
+REVIEW_CONFIRMED_WORD = "Dibenarkan peninjau"
+"""A finding a reviewer confirmed as the crawler found it."""
+REVIEW_KIND_WORDS = {"confirm": "Dibenarkan", "override": OVERRIDE_WORD}
+LAPSE_WORDS = {
+    "detector_changed": "Gugur: status dari pemantau berubah",
+    "evidence_changed": "Gugur: isi bukti berubah (SHA-256 lain)",
+}
+"""Why an override lapsed by itself (``reviews.lapse_reason``)."""
+REVIEW_STATE_WORDS = {"active": "Berlaku", "lapsed": "Gugur", "revoked": "Dicabut"}
+AUDIT_ACTION_WORDS = {
+    "user_add": "Pengguna ditambahkan",
+    "user_remove": "Pengguna dihapus",
+    "signin": "Masuk",
+    "signin_failed": "Gagal masuk",
+    "signin_locked": "Masuk ditolak (terlalu banyak percobaan)",
+    "review_confirm": "Temuan dibenarkan",
+    "override": "Status dikoreksi",
+    "override_revoked": "Koreksi dicabut",
+    "override_replaced": "Koreksi diganti",
+    "override_applied": "Koreksi diterapkan pada putaran baru",
+    "override_lapsed": "Koreksi gugur",
+    "review_conflict": "Simpan ditolak (sudah ditinjau orang lain)",
+    "rescore": "Nilai dihitung ulang",
+}
+"""The audit trail's actions as the dashboard names them (unknown ones are shown as stored)."""
+
+
+def source_word(source: str | None) -> str:
+    """The Indonesian name of a status source (``crawler`` when unknown)."""
+    return SOURCE_WORDS.get(source or SOURCE_CRAWLER, source or "")
+
+
+def overridden_status_word(status: str | None) -> str:
+    """``Ditemukan ✎ (dikoreksi)``: an overridden status, marked as such."""
+    return f"{status_word(status)} {OVERRIDE_MARK} ({OVERRIDE_WORD.lower()})"

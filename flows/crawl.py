@@ -47,6 +47,7 @@ from scrapers.detection.health import recheck_plan, review
 from scrapers.detection.ownership import Owner
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
+from warehouse import reviews
 from warehouse.load import (
     AgencyOutcome,
     RunRecord,
@@ -307,8 +308,10 @@ def record_failure(db_path: Path, started: datetime, registry: str, cause: str) 
 
 def _write_run(db_path: Path, record: RunRecord, outcomes: list[AgencyOutcome]) -> dict:
     with warehouse_db.writing(db_path) as con:
+        carried = reviews.plan_run(con, record)  # overrides in force: scores use them
+        record = carried.record
         record.summary = run_summary(record, previous_scores(con))
-        run_id = write_run(con, record)
+        run_id = write_run(con, record, after_insert=carried.store)
     return {"run_id": run_id, **record.summary}
 
 

@@ -25,6 +25,9 @@ db_app = typer.Typer(help="Gudang data DuckDB: migrasi skema, ekspor untuk anali
 app.add_typer(registry_app, name="registry")
 app.add_typer(db_app, name="db")
 app.add_typer(monev_app, name="monev")
+users_app = typer.Typer(help="Peninjau yang boleh mengoreksi temuan di dasbor (berkas pengguna).",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 DbOption = Annotated[Path, typer.Option("--db", help="Berkas basis data DuckDB.")]
 SettingsOption = Annotated[
@@ -457,6 +460,122 @@ def db_export(
         fail(str(exc))
     for path in files:
         typer.echo(str(path))
+
+
+PASSWORD_ENV = "PANTAU_USER_PASSWORD"
+"""A new reviewer's password for scripts (instead of the prompt); never stored nor logged."""
+UsersFileOption = Annotated[
+    Path | None, typer.Option("--users-file", help="Berkas pengguna (bawaan: review.users_file, "
+                                                   "atau <basis data>.users.json di sampingnya).")
+]
+
+
+def users_file_or_exit(db: Path, users_file: Path | None, settings: Path | None) -> tuple[Path, object]:
+    """The users file (option, setting, or beside the database) and the settings."""
+    from core.users import users_path
+
+    loaded = settings_or_exit(settings)
+    return (users_file or users_path(loaded.review.users_file, db)), loaded
+
+
+def new_password(from_stdin: bool) -> str:
+    """The new reviewer's password: one line of stdin (``--password-stdin``), else
+    ``PANTAU_USER_PASSWORD``, else asked twice without echo."""
+    import getpass
+    import os
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if not sys.stdin.isatty():
+        fail(f"kata sandi: ketik di terminal, atau berikan lewat --password-stdin atau "
+             f"variabel {PASSWORD_ENV}", 2)
+    try:
+        first = getpass.getpass("Kata sandi: ")
+        again = getpass.getpass("Ulangi kata sandi: ")
+    except (EOFError, KeyboardInterrupt):
+        fail("dibatalkan; tidak ada yang diubah", 1)
+    if first != again:
+        fail("kedua kata sandi tidak sama; tidak ada yang diubah", 2)
+    return first
+
+
+@users_app.command("add", help="Tambahkan peninjau (kata sandi ditanyakan, atau --password-stdin / PANTAU_USER_PASSWORD).")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Nama pengguna (huruf kecil, angka, . _ -).")],
+    db: DbOption,
+    users_file: UsersFileOption = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Baca kata sandi dari satu baris stdin.")] = False,
+    settings: SettingsOption = None,
+) -> None:
+    """Add a reviewer to the users file (salted scrypt hash), with its audit row."""
+    from core.clock import local_now
+    from core.users import UserError, UsersFileError, check_name
+    from warehouse import db as warehouse_db
+    from warehouse import reviewers
+
+    path, loaded = users_file_or_exit(db, users_file, settings)
+    try:
+        check_name(name)
+    except UserError as exc:
+        fail(str(exc), 2)
+    password = new_password(password_stdin)
+    with database_errors(db):
+        warehouse_db.inspect_file(db, writing=True)
+        try:
+            user = reviewers.add(db, path, name, password, local_now(loaded),
+                                 min_length=loaded.review.min_password_length)
+        except (UserError, UsersFileError, warehouse_db.SchemaError) as exc:
+            fail(str(exc))
+    typer.echo(f"Peninjau {user.name} ditambahkan ke {path}.")
+
+
+@users_app.command("remove", help="Hapus peninjau dari berkas pengguna.")
+def users_remove(
+    name: Annotated[str, typer.Argument(help="Nama pengguna.")],
+    db: DbOption,
+    users_file: UsersFileOption = None,
+    settings: SettingsOption = None,
+) -> None:
+    """Remove a reviewer from the users file, with its audit row."""
+    from core.clock import local_now
+    from core.users import UserError, UsersFileError
+    from warehouse import db as warehouse_db
+    from warehouse import reviewers
+
+    path, loaded = users_file_or_exit(db, users_file, settings)
+    with database_errors(db):
+        warehouse_db.inspect_file(db, writing=True)
+        try:
+            user = reviewers.remove(db, path, name, local_now(loaded))
+        except (UserError, UsersFileError, warehouse_db.SchemaError) as exc:
+            fail(str(exc))
+    typer.echo(f"Peninjau {user.name} dihapus dari {path}.")
+
+
+@users_app.command("list", help="Daftar peninjau: nama dan kapan ditambahkan (tanpa hash).")
+def users_list(
+    db: DbOption,
+    users_file: UsersFileOption = None,
+    settings: SettingsOption = None,
+) -> None:
+    """List the reviewers (names and when they were added; never the hashes)."""
+    from core.formats import moment
+    from core.users import UsersFileError, load_users
+
+    path, loaded = users_file_or_exit(db, users_file, settings)
+    try:
+        found = load_users(path)
+    except UsersFileError as exc:
+        fail(str(exc))
+    if not found:
+        typer.echo(f"Belum ada peninjau di {path}. Tambahkan: pantau users add NAMA --db {db}")
+        return
+    typer.echo(f"{len(found)} peninjau di {path}:")
+    for user in found:
+        typer.echo(f"  {user.name}  ditambahkan {moment(user.added, loaded.schedule.timezone)}")
 
 
 def main() -> None:

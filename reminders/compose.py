@@ -28,7 +28,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from core.checklist import DEFAULT_FRESHNESS_RULES, load_checklist
 from core.clock import local_now
 from core.settings import Settings
-from core.vocabulary import BROKEN, MISSING, RUN, STALE, STATUS_WORDS, is_blocked, status_word
+from core.vocabulary import (
+    BROKEN,
+    MISSING,
+    OVERRIDE_MARK,
+    OVERRIDE_WORD,
+    RUN,
+    SOURCE_OVERRIDE,
+    SOURCE_WORDS,
+    STALE,
+    STATUS_WORDS,
+    is_blocked,
+    status_word,
+)
 from reminders.links import claim_link, claim_link_expires
 from reminders.model import AgencyState, Gap, Message
 from scrapers.detection.years import oldest_current_year
@@ -277,7 +289,16 @@ def gap_view(gap: Gap, checked: date) -> dict:
         "evidence_text": gap.evidence_text,
         "document_year": gap.document_year,
         "expected_year": expected_year(gap.freshness, checked, gap.category_id),
+        "override_note": override_note(gap),
     }
+
+
+def override_note(gap: Gap) -> str:
+    """``Status ini koreksi peninjau Diskominfo: <reason>`` for an overridden category."""
+    if not gap.override_reason:
+        return ""
+    return (f"Status ini {SOURCE_WORDS[SOURCE_OVERRIDE].lower()} Diskominfo "
+            f"({OVERRIDE_MARK} {OVERRIDE_WORD.lower()}): {gap.override_reason}")
 
 
 def email_message(message: Message, sender: str) -> EmailMessage:

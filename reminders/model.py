@@ -43,6 +43,8 @@ class Gap:
     """The year of the newest document found (stale)."""
     upload_hint: str = ""
     """What to upload, from the checklist (empty when the checklist has none)."""
+    override_reason: str = ""
+    """A reviewer overrode this category's status (the reason, as text); empty otherwise."""
 
 
 @dataclass(frozen=True)

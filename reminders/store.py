@@ -50,6 +50,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
             legal_basis=r["legal_basis"] or "", freshness=r["freshness"], status=r["status"],
             evidence_url=r["evidence_url"], evidence_text=r["evidence_text"],
             document_year=r["document_year"], upload_hint=r["upload_hint"] or "",
+            override_reason=r.get("review_reason") or "",
         ))
     agencies = {}
     for r in queries.records(con, "reminder_agencies"):

@@ -40,6 +40,8 @@ class TrustSite:
     flaky: dict[str, int] = field(default_factory=dict)
     """Path → how many more requests answer 503 before it recovers."""
     forbid_all: bool = False
+    bodies: dict[str, bytes] = field(default_factory=dict)
+    """Document key → another body than ``PDF_BODY`` (a document replaced at the same URL)."""
     server: LoopbackServer | None = None
 
     def __enter__(self) -> TrustSite:
@@ -74,9 +76,10 @@ class TrustSite:
         if path == "/ppid" and self.template == "old":
             return html(self._table())
         if path.startswith("/files/") and path.endswith(".pdf"):
-            if path[len("/files/"):-4] in self.removed:
+            key = path[len("/files/"):-4]
+            if key in self.removed:
                 return html("<h1>Not Found</h1>", status=404)
-            return Reply(200, PDF_BODY, content_type="application/pdf")
+            return Reply(200, self.bodies.get(key, PDF_BODY), content_type="application/pdf")
         return html("<h1>Not Found</h1>", status=404)
 
     def _table(self) -> str:

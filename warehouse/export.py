@@ -1,5 +1,8 @@
 """Analysts' export: every view and the tables behind them (agencies, categories, runs,
-agency_runs, findings, documents, reminders) to Parquet or CSV files."""
+agency_runs, findings, documents, reminders, the audit trail) to Parquet or CSV files.
+Overrides are visible in them as overrides: ``latest_findings.status_source = 'override'``
+beside ``detector_status``, and the reviews themselves in ``active_overrides`` and
+``review_history``."""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ from pathlib import Path
 
 import duckdb
 
-VIEWS = ("latest_findings", "latest_scores", "score_history", "latest_findings_named")
-TABLES = ("agencies", "categories", "runs", "agency_runs", "findings", "documents", "reminders")
+VIEWS = ("latest_findings", "latest_scores", "score_history", "latest_findings_named",
+         *("active_overrides", "review_history", "open_reviews"))
+TABLES = ("agencies", "categories", "runs", "agency_runs", "findings", "documents", "reminders",
+          "audit_log")
 FORMATS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)"}
 
 

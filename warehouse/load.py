@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -90,8 +90,11 @@ class RunWriteError(RuntimeError):
     pass
 
 
-def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
-    """Store a completed run in one transaction; returns its run id."""
+def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord, *,
+              after_insert: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None) -> int:
+    """Store a completed run in one transaction; returns its run id. ``after_insert(con,
+    run_id)`` runs inside that transaction once the findings are in (the reviews carried
+    into the run and their lapses: ``warehouse.reviews.RunReviews.store``)."""
     _check_findings(run)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building ~10^6 small objects: the cyclic collector would only slow it down
@@ -112,6 +115,8 @@ def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> int:
         _insert(con, "evidence_checks", _recheck_rows(run_id, run.outcomes))
         _store_declaration_checks(con, run_id, run)
         _update_http_cache(con, run_id, run.outcomes, run.finished_at)
+        if after_insert is not None:
+            after_insert(con, run_id)
         con.execute("COMMIT")
     except Exception as exc:
         rollback_quietly(con)

@@ -50,10 +50,12 @@ class Gap:
     upload_hint: str
     weight: float
     position: int
+    overridden: bool = False
+    """A reviewer's override (``status_source = 'override'``): the status is marked as such."""
 
     @property
     def status_word(self) -> str:
-        return STATUS_WORDS.get(self.status, self.status)
+        return _status_word(self.status, self.overridden)
 
 
 @dataclass
@@ -69,10 +71,14 @@ class Finding:
     evidence_text: str | None
     document_year: int | None
     weight: float
+    overridden: bool = False
+    """A reviewer's override (``status_source = 'override'``): the status is marked as such."""
+    override_note: str = ""
+    """Who overrode it, when and why (text), for the agency report."""
 
     @property
     def status_word(self) -> str:
-        return STATUS_WORDS.get(self.status, self.status)
+        return _status_word(self.status, self.overridden)
 
 
 @dataclass
@@ -115,6 +121,10 @@ class AgencyLine:
             if f.category_id == category_id:
                 return f.status
         return "unreachable"
+
+    def overridden(self, category_id: str) -> bool:
+        """Whether the category's status is a reviewer's override (marked in the matrix)."""
+        return any(f.overridden for f in self.findings if f.category_id == category_id)
 
     @property
     def delta(self) -> float | None:
@@ -260,6 +270,24 @@ def gap_sentence(agency: AgencyLine) -> str:
 
 # Reading --------------------------------------------------------------------------------------
 
+def _status_word(status: str, overridden: bool) -> str:
+    if overridden:
+        return vocabulary.overridden_status_word(status)
+    return STATUS_WORDS.get(status, status)
+
+
+def _overridden(row) -> bool:
+    return getattr(row, "status_source", None) == vocabulary.SOURCE_OVERRIDE
+
+
+def override_note(row) -> str:
+    """``Dikoreksi oleh budi, 1 Des 2026 10.00 WIB: <reason>`` (the reason as text)."""
+    who = _value(getattr(row, "reviewer", None)) or "peninjau"
+    when = formats.moment(_value(getattr(row, "reviewed_at", None)))
+    reason = _value(getattr(row, "review_reason", None)) or ""
+    return f"{vocabulary.OVERRIDE_WORD} oleh {who}, {when}: {reason}"
+
+
 def _value(value):
     return None if formats.unknown(value) else value
 
@@ -296,7 +324,8 @@ def lines_from(agencies: pd.DataFrame, findings: pd.DataFrame) -> list[AgencyLin
                     status=f.status, legal_basis=_value(f.legal_basis) or "",
                     evidence_url=_value(f.evidence_url), evidence_text=_value(f.evidence_text),
                     document_year=int(year) if year is not None else None,
-                    weight=float(f.weight),
+                    weight=float(f.weight), overridden=_overridden(f),
+                    override_note=override_note(f) if _overridden(f) else "",
                 ))
                 if f.status in GAP_ORDER:
                     line.gaps.append(Gap(
@@ -304,7 +333,7 @@ def lines_from(agencies: pd.DataFrame, findings: pd.DataFrame) -> list[AgencyLin
                         group=f.category_group, status=f.status,
                         legal_basis=_value(f.legal_basis) or "",
                         upload_hint=hints.get(f.category_id, ""), weight=float(f.weight),
-                        position=int(f.position),
+                        position=int(f.position), overridden=_overridden(f),
                     ))
         line.gaps.sort(key=lambda g: (GAP_ORDER[g.status], -g.weight, g.position))
         out.append(line)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from core import formats, palette
+from core import formats, palette, vocabulary
 from warehouse.reports import content
 from warehouse.reports.content import AgencyReport, CityReport
 
@@ -35,7 +35,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(number=formats.number, signed=formats.signed, text=formats.text,
                        day=formats.day, moment=formats.moment, link=safe_link)
-    env.globals.update(palette=palette, content=content, formats=formats)
+    env.globals.update(palette=palette, content=content, formats=formats, vocabulary=vocabulary)
     return env
 
 

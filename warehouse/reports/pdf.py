@@ -15,6 +15,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, XPos, YPos
 
 from core import formats, palette
+from core.vocabulary import OVERRIDE_MARK, OVERRIDE_WORD
 from warehouse.reports import content
 from warehouse.reports.content import AgencyReport, CityReport
 
@@ -102,8 +103,9 @@ class Document(FPDF):
         self.ln(2)
 
 
-def _status_cell(status: str) -> tuple[str, str, str]:
-    return (palette.STATUS_GLYPHS.get(status, "?"), palette.STATUS_COLORS.get(status, "#FFFFFF"),
+def _status_cell(status: str, overridden: bool = False) -> tuple[str, str, str]:
+    glyph = palette.STATUS_GLYPHS.get(status, "?") + (OVERRIDE_MARK if overridden else "")
+    return (glyph, palette.STATUS_COLORS.get(status, "#FFFFFF"),
             palette.STATUS_TEXT_COLORS.get(status, "#000000"))
 
 
@@ -118,8 +120,9 @@ def _dated(report) -> str:
 
 def legend_text() -> str:
     """The line that explains the matrix glyphs."""
-    return "Tanda: " + " · ".join(f"{palette.STATUS_GLYPHS[s]} {content.STATUS_WORDS[s]}"
-                                  for s in palette.STATUS_GLYPHS)
+    return ("Tanda: " + " · ".join(f"{palette.STATUS_GLYPHS[s]} {content.STATUS_WORDS[s]}"
+                                   for s in palette.STATUS_GLYPHS)
+            + f" · {OVERRIDE_MARK} {OVERRIDE_WORD.lower()} oleh peninjau")
 
 
 def city_pdf(report: CityReport) -> bytes:
@@ -187,7 +190,7 @@ def _matrix_pages(doc: Document, report: CityReport) -> None:
     rows = []
     for a in report.agencies:
         rows.append([a.name, formats.number(a.score),
-                     *[_status_cell(a.status_of(c[0])) for c in report.categories]])
+                     *[_status_cell(a.status_of(c[0]), a.overridden(c[0])) for c in report.categories]])
     totals = report.column_totals()
     rows.append(["Jumlah Ditemukan", "", *[str(totals[c[0]]) for c in report.categories]])
     doc.grid(header, rows, [width_name, 12, *[width_cell] * len(report.categories)], size=7,
@@ -248,6 +251,7 @@ def agency_pdf(report: AgencyReport) -> bytes:
                  [50, 24, 14, 98])
     else:
         doc.paragraph("Belum ada bukti yang ditemukan.")
+    _override_notes(doc, a)
 
     doc.heading("Riwayat skor")
     doc.grid(["Putaran", "Tanggal", "Skor", "Predikat"],
@@ -255,6 +259,15 @@ def agency_pdf(report: AgencyReport) -> bytes:
                band or content.NO_SCORE] for run, when, score, band in report.history],
              [22, 44, 22, 50])
     return bytes(doc.output())
+
+
+def _override_notes(doc, agency) -> None:
+    """The reviewers' overrides in force, each with who, when and why (as text)."""
+    overridden = [f for f in agency.findings if f.overridden]
+    if overridden:
+        doc.heading("Koreksi peninjau")
+        for f in overridden:
+            doc.paragraph(f"{f.name} — {f.status_word}. {f.override_note}")
 
 
 def _link_cell(url: str | None, text: str | None):
