@@ -1,4 +1,5 @@
--- The evidence bundle of findings with evidence (found, stale, broken: $with_evidence), kept
+-- The evidence bundle of findings with evidence (found, stale, broken: $with_evidence, as the
+-- detector saw it or as it stands after a reviewer's override), kept
 -- with the run: the URL chain followed (the linking page, the evidence URL, every redirect
 -- hop, the final URL), the HTTP status, content type and size of the answer, the SHA-256 of
 -- its body (evidence_sha256_bytes: the hash covers only that many first bytes, the probe or
@@ -23,7 +24,8 @@ LEFT JOIN latest_agency_runs AS l ON l.agency_id = f.agency_id AND l.run_id = f.
 LEFT JOIN evidence_screenshots AS s
        ON s.run_id = f.run_id AND s.agency_id = f.agency_id AND s.category_id = f.category_id
 WHERE f.evidence_url IS NOT NULL
-  AND list_contains($with_evidence, f.status)
+  AND (list_contains($with_evidence, f.status)
+       OR list_contains($with_evidence, coalesce(f.detector_status, f.status)))
   AND ($agency_id::VARCHAR IS NULL OR f.agency_id = $agency_id::VARCHAR)
   AND ($category_id::VARCHAR IS NULL OR f.category_id = $category_id::VARCHAR)
   AND (CASE WHEN $run_id::INTEGER IS NULL THEN l.run_id IS NOT NULL
