@@ -153,6 +153,16 @@ class CrawlSettings(_Section):
     screenshot_max_height: Annotated[int, Field(ge=200, le=30000)] = 10000
     """An evidence screenshot shows the whole page down to this many pixels (an endless page
     is cut there)."""
+    smart_recrawl: bool = True
+    """Recrawl smartly: ask again only robots.txt, the sitemaps, the start page, the last run's
+    evidence and the pages leading to it, pages whose sitemap ``lastmod`` changed and pages
+    not seen before; reuse the rest of the last run unasked. Off: every run is a full crawl."""
+    full_every_days: PositiveInt = 30
+    """An agency gets a full crawl when its last one is this many days old (and on its first
+    run, after a run it was unreachable or its site changed, and with ``pantau crawl --full``)."""
+    recrawl_hub_depth: NonNegInt = 0
+    """A smart recrawl also asks again every page within this many links of the start page
+    (0: the start page only; 1 adds the menu pages)."""
 
 
 class ScheduleSettings(_Section):

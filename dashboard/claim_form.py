@@ -15,6 +15,7 @@ the crawl holds it, retries for ``WRITE_WAIT`` seconds, then tells the OPD to se
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -164,6 +165,14 @@ def category_choices(findings: Sequence[dict[str, Any]]) -> list[CategoryChoice]
     choices = [CategoryChoice(f["category_id"], f["category_name"], f["category_group"],
                               f["status"], status_word(f["status"])) for f in findings]
     return sorted(choices, key=lambda c: c.status == "found")
+
+
+MARKDOWN_ACTIVE = re.compile(r"[*_`\[\]<>#|~\\$:]")
+
+
+def plain_label(text: str) -> str:
+    """Text for a widget label (Markdown) with the characters Markdown acts on removed."""
+    return " ".join(MARKDOWN_ACTIVE.sub(" ", text).split())
 
 
 def check_entries(access: FormAccess, entries: Sequence[Entry], settings: Settings,

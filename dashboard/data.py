@@ -508,6 +508,8 @@ def health_table(health: pd.DataFrame) -> pd.DataFrame:
     table["alive_share"] = [
         (r["evidence_alive"] / r["evidence_checked"]) if r["evidence_checked"] else None
         for _, r in table.iterrows()] if len(table) else []
+    table["crawl_label"] = [labels.agency_crawl_label(r.get("crawl_mode"), r.get("crawl_reason"))
+                            for _, r in table.iterrows()] if len(table) else []
     return table
 
 

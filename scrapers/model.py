@@ -93,6 +93,11 @@ class Page:
     """How many body bytes ``sha256`` covers."""
     sha256_whole: bool = False
     """``sha256`` covers the whole body (False: ``max_page_bytes`` cut it)."""
+    sitemap_lastmod: str | None = None
+    """The site's sitemap ``<lastmod>`` for this URL ("" listed without one; None: not
+    listed): a smart recrawl asks again when it changes (``scrapers.crawling.recrawl``)."""
+    reused: bool = False
+    """A smart recrawl took the last run's copy without asking the server (``from_cache`` too)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -141,6 +146,10 @@ class DocumentCheck:
     sha256_whole: bool = False
     """``sha256`` covers the whole file. False when only the first ``sha256_bytes`` were read
     (the probe or size cap): the hash then changes when those bytes change, not the rest."""
+    sitemap_lastmod: str | None = None
+    """The sitemap ``<lastmod>`` for this URL, as on :class:`Page`."""
+    reused: bool = False
+    """A smart recrawl took the last run's check without asking the server."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -174,6 +183,10 @@ class SiteCrawl:
     """What the crawler left out and why (robots, traps, limits), for the run summary."""
     platform: str = ""
     """The site platform the crawl used (``scrapers.crawling.platforms``): given or detected."""
+    mode: str = "full"
+    """``full`` (every URL asked again) or ``smart`` (``scrapers.crawling.recrawl``)."""
+    mode_reason: str = ""
+    """Why a full crawl was made (Indonesian, shown to users), or ""."""
 
 
 @dataclass
