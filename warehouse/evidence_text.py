@@ -70,8 +70,10 @@ def describe(bundle: dict[str, Any], tz: str | None = None) -> list[tuple[str, s
         ("SHA-256", hash_text(bundle)),
     ]
     if bundle.get("evidence_from_cache") is True:
-        lines.append(("Pemeriksaan", "server menjawab 304 (tidak berubah): status, ukuran dan "
-                                     "sidik dari putaran yang terakhir membacanya"))
+        lines.append(("Pemeriksaan", "tidak berubah sejak putaran sebelumnya (server menjawab "
+                                     "304, atau tidak ditanya ulang oleh pemantauan cerdas): "
+                                     "status, ukuran dan sidik dari putaran yang terakhir "
+                                     "membacanya"))
     shot = bundle.get("screenshot_path")
     if isinstance(shot, str) and shot:
         lines.append(("Tangkapan layar", f"{shot} (SHA-256 {bundle.get('screenshot_sha256')}), "
