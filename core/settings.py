@@ -188,6 +188,9 @@ class ScheduleSettings(_Section):
     """Retries of a failed agency task before it counts as ``unreachable``."""
     agency_task_retry_backoff: Seconds = 5.0
     """Seconds before the first retry of a failed agency task; doubled for each further retry."""
+    agencies_per_task: PositiveInt = 25
+    """Most agencies one crawl task takes (one after another, each with its own retries and
+    timeout); fewer for a small registry. Agencies on one host always share a task."""
 
     @field_validator("timezone")
     @classmethod

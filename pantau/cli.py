@@ -152,6 +152,20 @@ def crawl(
     score_table(console, done)
     typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
                f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
+    claims_line(db, summary["run_id"])
+
+
+def claims_line(db: Path, run_id: int) -> None:
+    """One line on the run's checks of declared evidence, when there were any."""
+    from core.vocabulary import CLAIM_CONFIRMED_WORD, CLAIM_UNVERIFIED_WORD, CLAIM_WORD
+    from warehouse import claims
+    from warehouse import db as warehouse_db
+
+    with warehouse_db.read_only(db) as con:
+        counts = claims.check_counts(con, run_id)
+    if counts["checked"]:
+        typer.echo(f"{CLAIM_WORD}: {counts['checked']} diperiksa, {counts['confirmed']} "
+                   f"{CLAIM_CONFIRMED_WORD}, {counts['unconfirmed']} {CLAIM_UNVERIFIED_WORD}.")
 
 
 def check_declarations_file(path: Path | None, settings, registry) -> str | None:
