@@ -121,12 +121,12 @@ def open_form(path: str | Path, agency_param: str | None, token_text: str | None
         raise FormRefused([NO_TOKEN])
     now = now or local_now(settings)
     token = _checked_token(path, agency_param, token_text, settings, now, log_refusal)
-    with db.read_only(path, wait=settings.dashboard.read_wait) as con:
-        spent = claims.token_used(con, token.token_id)
-        agency = next((a for a in queries.records(con, "agencies")
-                       if a["agency_id"] == token.agency_id), None)
-        findings = queries.records(con, "agency_findings", agency_id=token.agency_id)
-        open_claims = claims.open_claims(con, token.agency_id)
+    spent, agency, findings, open_claims = _read(path, settings, lambda con: (
+        claims.token_used(con, token.token_id),
+        next((a for a in queries.records(con, "agencies") if a["agency_id"] == token.agency_id),
+             None),
+        queries.records(con, "agency_findings", agency_id=token.agency_id),
+        claims.open_claims(con, token.agency_id)))
     if spent:
         raise _refusal(path, now, SPENT, token.agency_id, log_refusal, note="token replayed")
     if agency is None:
@@ -243,6 +243,21 @@ def _refusal(path: str | Path, now: datetime, message: str, agency_id: str | Non
     return FormRefused([message])
 
 
+def _read(path: str | Path, settings: Settings,
+          use: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    """``use(con)`` on a short read-only connection; FormBusy while the crawl holds the file
+    past ``dashboard.read_wait``."""
+    try:
+        with db.read_only(path, wait=settings.dashboard.read_wait) as con:
+            return use(con)
+    except duckdb.Error as exc:
+        if db.is_lock_error(exc):
+            raise FormBusy([BUSY]) from exc
+        raise FormRefused([f"Basis data tidak dapat dibaca: {exc}"]) from exc
+    except (OSError, db.SchemaError, db.DatabaseFileError) as exc:
+        raise FormRefused([f"Basis data tidak dapat dibaca: {exc}"]) from exc
+
+
 def _write(path: str | Path, use: Callable[[duckdb.DuckDBPyConnection], Any],
            wait: float = WRITE_WAIT) -> Any:
     """``use(con)`` on a read-write connection held only for it, retried while another
@@ -258,6 +273,8 @@ def _write(path: str | Path, use: Callable[[duckdb.DuckDBPyConnection], Any],
             if not retry or time.monotonic() >= deadline:
                 if retry:
                     raise FormBusy([BUSY]) from exc
-                raise
+                raise FormRefused([f"Basis data tidak dapat ditulis: {exc}"]) from exc
+        except (OSError, db.SchemaError, db.DatabaseFileError) as exc:
+            raise FormRefused([f"Basis data tidak dapat ditulis: {exc}"]) from exc
         time.sleep(delay)
         delay = min(delay * 2, 0.5)

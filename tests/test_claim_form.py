@@ -152,3 +152,42 @@ def test_an_empty_form_and_overlong_note_are_refused(path, settings):
         claim_form.submit(path, "dinkes", token(settings),
                           [Entry("lhkpn", f"{SITE}a.pdf", "n" * 501)], settings)
     assert "keterangan lebih dari 500 karakter" in refused.value.messages[0]
+
+
+def hold_file(path, seconds):
+    """Another process (standing in for the crawl) holding the database file for writing."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+         " time.sleep(float(sys.argv[2])); con.close()", str(path), str(seconds)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_submission_waits_for_a_short_crawl_write_and_gives_up_on_a_long_one(path, settings):
+    import time
+
+    link = token(settings)
+    with db.read_only(path):
+        pass  # migrated already by the fixture's write
+    holder = hold_file(path, 2.0)
+    started = time.monotonic()
+    ids = claim_form.submit(path, "dinkes", link, [Entry("lhkpn", f"{SITE}a.pdf")], settings)
+    assert len(ids) == 1 and 1.0 < time.monotonic() - started < claim_form.WRITE_WAIT + 2
+    holder.wait()
+
+    second = token(settings)
+    holder = hold_file(path, claim_form.WRITE_WAIT + 6)
+    try:
+        with pytest.raises(claim_form.FormRefused) as busy:
+            claim_form.submit(path, "dinkes", second, [Entry("dip", f"{SITE}dip")], settings)
+    finally:
+        holder.wait()
+    assert "tautan belum terpakai" in busy.value.messages[0]
+    after = state(path)
+    assert (after["declarations"], after["tokens"]) == (1, 1)  # the second token not spent
+    assert len(claim_form.submit(path, "dinkes", second, [Entry("dip", f"{SITE}dip")], settings)) == 1

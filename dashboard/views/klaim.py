@@ -34,6 +34,10 @@ except claim_form.FormOff as off:
     st.warning("Formulir klaim bukti tidak aktif.")
     st.text(off.messages[0])
     st.stop()
+except claim_form.FormBusy as busy:
+    st.warning("Basis data sedang sibuk.")
+    st.text(busy.messages[0])
+    st.stop()
 except claim_form.FormRefused as refused:
     logged.add(token)
     st.error("Tautan tidak dapat dipakai.")
