@@ -261,3 +261,24 @@ def test_an_override_stays_through_unchanged_runs_and_lapses_when_the_document_c
     assert effective() == ("found", "crawler")
     lapsed = con.execute("SELECT lapse_reason FROM reviews WHERE lapsed_at IS NOT NULL").fetchall()
     assert lapsed == [("evidence_changed",)]
+
+
+@pytest.mark.slow
+def test_the_crawl_flow_stores_the_bundle(prefect_api, site, tmp_path, fast_settings_file):
+    """The real crawl_all flow (Prefect, agencies streamed through the staging file)."""
+    from flows.crawl import crawl_all
+
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "agencies:\n"
+        f"  - {{id: dinas, name: Dinas Contoh, url: \"{site.url('/')}\", email: \"\", "
+        "role: utama, parent: \"\"}\n", encoding="utf-8")
+    path = tmp_path / "pantau.duckdb"
+    crawl_all(registry=str(registry), db=str(path), settings_file=str(fast_settings_file),
+              today=TODAY)
+    with db.read_only(path) as con:
+        got = bundles(con)
+    assert got["kinerja"]["evidence_chain"][-1] == site.url("/storage/2025/lkjip.pdf")
+    assert got["kinerja"]["evidence_sha256"] == hashlib.sha256(site.lkjip).hexdigest()
+    assert got["sop_ppid"]["status"] == "broken" and got["sop_ppid"]["evidence_sha256"] is None
+    assert got["laporan_keuangan"]["evidence_sha256_bytes"] == 2048
