@@ -463,7 +463,7 @@ FINDING_FIELDS = ("category_id", "status", "evidence_url", "evidence_text", "pag
                   "status_source", "declaration_id")
 EVIDENCE_COLUMNS = ("evidence_chain", "evidence_status_code", "evidence_content_type",
                     "evidence_bytes", "evidence_sha256", "evidence_sha256_bytes",
-                    "evidence_from_cache")
+                    "evidence_from_cache", "evidence_body_sha256")
 
 
 def _add_evidence_columns(columns: dict[str, list], outcome: AgencyOutcome) -> None:
@@ -483,6 +483,7 @@ def _add_evidence_columns(columns: dict[str, list], outcome: AgencyOutcome) -> N
         columns["evidence_sha256"].append(bundle.sha256)
         columns["evidence_sha256_bytes"].append(bundle.sha256_bytes)
         columns["evidence_from_cache"].append(bundle.from_cache if bundle.chain else None)
+        columns["evidence_body_sha256"].append(bundle.body_sha256)
 
 
 NO_BUNDLE = EvidenceBundle()
