@@ -6,9 +6,9 @@
     python -m benchmarks.run --only render --quick
 
 Benchmarks: ``crawl`` (1 throughput against Scrapy, 5 peak memory), ``politeness`` (2),
-``recrawl`` (3), ``warehouse`` (4), ``render`` (6: client-rendered sites), ``trust`` (7: a
+``recrawl`` (3), ``smart`` (8: smart recrawl of a world 5 % changed), ``warehouse`` (4), ``render`` (6: client-rendered sites), ``trust`` (7: a
 simulated year of flaky weekly runs, false drops before and after confirmation), ``national``
-(8: the crawl_all flow over 1,000 / 10,000 / 30,000 loopback sites on a Dask cluster; 9: the
+(9: the crawl_all flow over 1,000 / 10,000 / 30,000 loopback sites on a Dask cluster; 10: the
 Prefect overhead at 1,000 agencies). ``--quick`` shrinks every world and the warehouse for
 development; only a full run of all benchmarks writes ``benchmarks/RESULTS.md`` unless
 ``--results PATH`` says otherwise. Nothing here is a pass/fail test: a target that is not met
@@ -27,12 +27,12 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import crawl, national, render, trust_year, warehouse
+from benchmarks import crawl, national, render, smart_recrawl, trust_year, warehouse
 from benchmarks.common import Outcome, Row, machine
 from benchmarks.world import find_nginx
 
-ALL = ("crawl", "politeness", "recrawl", "warehouse", "render", "trust", "national")
-SERVED = {"crawl", "politeness", "recrawl", "render", "national"}
+ALL = ("crawl", "politeness", "recrawl", "smart", "warehouse", "render", "trust", "national")
+SERVED = {"crawl", "politeness", "recrawl", "smart", "render", "national"}
 """Benchmarks that serve a generated world (nginx, or the Python fallback server)."""
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             "crawl": lambda: crawl.throughput(size, workdir, prefer_nginx),
             "politeness": lambda: crawl.politeness(size, workdir, prefer_nginx),
             "recrawl": lambda: crawl.recrawl(size, workdir, prefer_nginx),
+            "smart": lambda: smart_recrawl.run(smart_recrawl.QUICK if args.quick
+                                               else smart_recrawl.FULL, workdir, prefer_nginx),
             "warehouse": lambda: warehouse.run(wh_size, workdir),
             "render": lambda: render.run(render_size, workdir, prefer_nginx),
             "trust": lambda: trust_year.run(trust_year.QUICK if args.quick else trust_year.FULL,

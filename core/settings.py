@@ -148,6 +148,11 @@ class CrawlSettings(_Section):
     """Requests one rendered page may make (scripts, API calls); further ones are refused."""
     max_api_pages: int = 20
     """Pages of one paginated JSON list read (``next_page_url``, ``?page=N``)."""
+    screenshot_width: Annotated[int, Field(ge=320, le=4000)] = 1280
+    """Width in CSS pixels of an evidence page's screenshot (taken on request, same browser)."""
+    screenshot_max_height: Annotated[int, Field(ge=200, le=30000)] = 10000
+    """An evidence screenshot shows the whole page down to this many pixels (an endless page
+    is cut there)."""
     smart_recrawl: bool = True
     """Recrawl smartly: ask again only robots.txt, the sitemaps, the start page, the last run's
     evidence and the pages leading to it, pages whose sitemap ``lastmod`` changed and pages

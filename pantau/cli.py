@@ -11,7 +11,15 @@ import typer
 
 from core.registry import RegistryError, load_registry
 from core.settings import SettingsError, load_settings
-from core.vocabulary import NO_SCORE, RUN, UNREACHABLE_WORD, run_word
+from core.vocabulary import (
+    FULL_CRAWL,
+    NO_SCORE,
+    RUN,
+    SMART_CRAWL,
+    UNREACHABLE_WORD,
+    run_crawl_word,
+    run_word,
+)
 
 app = typer.Typer(
     help="Pantau PPID: memantau kepatuhan publikasi informasi publik badan publik (PPID).",
@@ -112,8 +120,12 @@ def crawl(
     settings: SettingsOption = None,
     declarations: Annotated[Path | None, typer.Option(
         "--declarations", help="Berkas klaim bukti OPD (YAML atau CSV: agency_id, category_id, url, note).")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Crawl penuh: setiap halaman semua situs ditanyakan ulang (bawaan: crawl "
+                       "cerdas, kecuali situs yang jatuh tempo crawl penuh).")] = False,
 ) -> None:
-    """One full crawl run over every agency in the registry, committed to the DuckDB file."""
+    """One crawl run over every agency in the registry (smart recrawls unless a full crawl is
+    due or ``--full`` asks for one), committed to the DuckDB file."""
     loaded = settings_or_exit(settings)
     try:
         agencies = load_registry(registry)
@@ -146,12 +158,15 @@ def crawl(
         try:
             summary = flow(registry=str(registry), db=str(db),
                            settings_file=str(settings) if settings else None,
-                           max_pages=max_pages, declarations=declarations_file)
+                           max_pages=max_pages, declarations=declarations_file, full=full)
         except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
             fail(str(exc))
     score_table(console, done)
-    typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
-               f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
+    modes = summary.get("crawl_modes") or {}
+    crawl_word = run_crawl_word(modes.get(FULL_CRAWL, 0), modes.get(SMART_CRAWL, 0))
+    typer.echo(f"{run_word(summary['run_id'])} selesai" + (f" ({crawl_word})" if crawl_word else "")
+               + f": {summary['agencies']} badan publik dipantau, {summary['unreachable']} "
+               f"{UNREACHABLE_WORD}. Basis data: {db}")
     claims_line(db, summary["run_id"])
 
 
@@ -334,6 +349,51 @@ def report(
     typer.echo(f"{len(files)} berkas laporan ditulis ke {out}:")
     for path in files:
         typer.echo(f"  {path}")
+
+
+@app.command(help="Rincian bukti satu temuan (rantai URL, status HTTP, jenis, ukuran, SHA-256); "
+                  "--screenshot memotret halaman buktinya.")
+def evidence(
+    agency: Annotated[str, typer.Argument(help="Id badan publik.")],
+    category: Annotated[str, typer.Argument(help="Id kategori (mis. kinerja).")],
+    db: DbOption,
+    run: Annotated[int | None, typer.Option("--run", help="Putaran (bawaan: yang terakhir).")] = None,
+    screenshot: Annotated[bool, typer.Option(
+        "--screenshot", help="Potret halaman bukti dengan peramban pemantau dan simpan.")] = False,
+    settings: SettingsOption = None,
+) -> None:
+    """Print one finding's evidence bundle in Indonesian; with --screenshot, take and keep a
+    screenshot of its evidence page first (audited)."""
+    from warehouse import audit
+    from warehouse import db as warehouse_db
+    from warehouse.evidence_text import CHAIN_LABEL, chain_lines, describe
+    from warehouse.screenshots import evidence_bundle, take_screenshot
+
+    loaded = settings_or_exit(settings)
+    tz = loaded.schedule.timezone
+    try:
+        with database_errors(db):
+            if screenshot:
+                result = take_screenshot(db, agency, category, settings=loaded.crawl,
+                                         actor=audit.CLI, run_id=run)
+                typer.echo(result.message)
+            with warehouse_db.read_only(db) as con:
+                bundle = evidence_bundle(con, agency, category, run)
+    except (FileNotFoundError, warehouse_db.SchemaError) as exc:
+        fail(f"bukti: {exc}")
+    if bundle is None:
+        fail(f"bukti: temuan {agency}/{category} tidak punya bukti pada "
+             f"{'putaran ' + str(run) if run else 'putaran terakhir'} "
+             "(tidak ditemukan, tidak terjangkau, atau id tidak dikenal)")
+    for label, value in describe(bundle, tz):
+        typer.echo(f"{label}: {value}")
+    lines = chain_lines(bundle)
+    if lines:
+        typer.echo(f"{CHAIN_LABEL}:")
+        for line in lines:
+            typer.echo(f"  {line}")
+    if screenshot and not (result.taken or result.not_applicable):
+        raise typer.Exit(1)
 
 
 @monev_app.command("import", help="Catat hasil resmi Monev tahun-tahun sebelumnya (ditampilkan di samping skor Pantau).")

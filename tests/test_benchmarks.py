@@ -183,7 +183,7 @@ def test_render_benchmark_renders_exactly_the_client_rendered_sites(tmp_path):
 
 @pytest.mark.skipif(find_nginx(install=False) is None, reason="nginx is not installed")
 def test_national_world_serves_a_mix_of_sites_and_the_pipeline_stores_them(tmp_path):
-    """(8)/(9)'s machinery at 40 sites, without Prefect (the flow is timed only by make bench)."""
+    """(9)/(10)'s machinery at 40 sites, without Prefect (the flow is timed only by make bench)."""
     from benchmarks import national
 
     world = national.generate(tmp_path / "world", 40)
@@ -207,5 +207,20 @@ def test_national_world_serves_a_mix_of_sites_and_the_pipeline_stores_them(tmp_p
     rows, details = national.report(
         {40: {**result, "worker_peak_rss_mb": [1.0, 1.0]}},
         {"best": {"flow": result, "direct": result}, "share": 0.0}, national.TINY)
-    assert rows[0].figure.startswith("(8)") and rows[-1].figure.startswith("(9)")
+    assert rows[0].figure.startswith("(9)") and rows[-1].figure.startswith("(10)")
     assert "| 40 |" in details
+
+
+@pytest.mark.slow
+def test_smart_recrawl_benchmark_compares_with_the_first_run_and_a_full_recrawl(tmp_path):
+    from benchmarks import smart_recrawl
+
+    out = smart_recrawl.run(smart_recrawl.TINY, tmp_path, prefer_nginx=False, log=lambda *_: None)
+    runs = out.raw["runs"]
+    assert runs["first"]["full"] == runs["full"]["full"] == smart_recrawl.TINY.world.sites
+    assert runs["smart"]["smart"] == smart_recrawl.TINY.world.sites
+    assert runs["smart"]["requests"] < runs["first"]["requests"]
+    assert out.raw["changes"]["pages"] > 0 and out.raw["findings"]["changed_by_full"] > 0
+    assert out.raw["findings"]["missed"] == 0
+    assert [r.figure.startswith("(8)") for r in out.rows][0] and len(out.rows) == 3
+    assert not list(tmp_path.iterdir()), "the world is removed afterwards"

@@ -25,7 +25,7 @@ from scrapers.detection.detect import detect_site
 from scrapers.detection.evidence import EvidenceIndex
 from scrapers.model import DocumentCheck, Finding, Page, SiteCrawl
 from tests.loopback import LoopbackServer, Reply, html, redirect
-from warehouse import db, queries
+from warehouse import db, queries, reviews
 from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run
 
 FAST = CrawlSettings(host_delay=0.0, retries=0, retry_backoff=0.01, page_timeout=5.0,
@@ -102,7 +102,8 @@ def crawl_and_store(con, site: Site, settings: CrawlSettings = FAST) -> int:
     record = RunRecord(started_at=now, finished_at=now, categories=list(CHECKLIST),
                        outcomes=[AgencyOutcome(agency=agency, findings=findings, crawl=crawl,
                                                checked_at=now)])
-    return write_run(con, record)
+    carried = reviews.plan_run(con, record, at=now)  # as flows.crawl writes a run
+    return write_run(con, carried.record, after_insert=carried.store)
 
 
 def bundles(con, run_id: int | None = None) -> dict[str, dict]:
@@ -143,7 +144,9 @@ def test_a_crawl_stores_chain_status_type_size_and_hash_of_each_finding(con, sit
     assert struktur["evidence_chain"] == [site.url("/dokumen"), site.url("/struktur"),
                                           site.url("/profil/struktur-organisasi")]
     assert struktur["evidence_content_type"].startswith("text/html")
-    assert struktur["evidence_sha256"] == hashlib.sha256(site.struktur.encode()).hexdigest()
+    assert struktur["evidence_body_sha256"] == hashlib.sha256(site.struktur.encode()).hexdigest()
+    assert struktur["evidence_sha256"] not in (None, struktur["evidence_body_sha256"])
+    assert kinerja["evidence_body_sha256"] == kinerja["evidence_sha256"]  # a document: its bytes
     assert struktur["evidence_bytes"] == len(site.struktur.encode())
     # Findings without evidence have no bundle.
     assert "pengadaan" not in got
@@ -215,7 +218,7 @@ def test_an_over_size_body_is_cut_and_its_hash_says_what_it_covers(con):
     profil = index.bundle(findings["profil"].status, findings["profil"].evidence_url,
                           findings["profil"].page_url)
     assert profil.sha256_bytes == 30_000
-    assert profil.sha256 == hashlib.sha256(big_page.encode()[:30_000]).hexdigest()
+    assert profil.body_sha256 == hashlib.sha256(big_page.encode()[:30_000]).hexdigest()
     dip = index.bundle(findings["dip"].status, findings["dip"].evidence_url,
                        findings["dip"].page_url)
     assert findings["dip"].status == "found"
@@ -236,3 +239,85 @@ def test_the_bundle_of_a_held_drop_comes_from_its_recheck():
     assert bundle.chain == ["http://dinas.test/", "http://dinas.test/f/lkjip.pdf"]
     assert bundle.status_code == 404 and bundle.sha256 is None
     assert EvidenceIndex(crawl).bundle("missing", None) is None
+
+
+def test_an_override_stays_through_unchanged_runs_and_lapses_when_the_document_changes(con, site):
+    """Reviews lapse when the evidence's hash changes: unchanged content (also a 304) must keep
+    its hash, or every override would lapse on the next run."""
+    crawl_and_store(con, site)
+    reviews.override(con, agency_id="dinas", category_id="kinerja", status="broken",
+                     reason="dokumen milik badan publik lain", expected_run_id=1,
+                     expected_review_id=None, reviewer="rina", at=datetime.now(UTC))
+
+    def effective():
+        return con.execute("SELECT status, status_source FROM latest_findings WHERE "
+                           "agency_id = 'dinas' AND category_id = 'kinerja'").fetchall()[0]
+
+    assert effective() == ("broken", "override")
+    crawl_and_store(con, site)  # unchanged: the LKjIP answers 304
+    assert bundles(con)["kinerja"]["evidence_from_cache"] is True
+    crawl_and_store(con, site)
+    assert effective() == ("broken", "override")
+    site.lkjip, site.etag = pdf("LKjIP 2025 revisi", 1600), '"v3"'
+    crawl_and_store(con, site)
+    assert effective() == ("found", "crawler")
+    lapsed = con.execute("SELECT lapse_reason FROM reviews WHERE lapsed_at IS NOT NULL").fetchall()
+    assert lapsed == [("evidence_changed",)]
+
+
+@pytest.mark.slow
+def test_the_crawl_flow_stores_the_bundle(prefect_api, site, tmp_path, fast_settings_file):
+    """The real crawl_all flow (Prefect, agencies streamed through the staging file)."""
+    from flows.crawl import crawl_all
+
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "agencies:\n"
+        f"  - {{id: dinas, name: Dinas Contoh, url: \"{site.url('/')}\", email: \"\", "
+        "role: utama, parent: \"\"}\n", encoding="utf-8")
+    path = tmp_path / "pantau.duckdb"
+    crawl_all(registry=str(registry), db=str(path), settings_file=str(fast_settings_file),
+              today=TODAY)
+    with db.read_only(path) as con:
+        got = bundles(con)
+    assert got["kinerja"]["evidence_chain"][-1] == site.url("/storage/2025/lkjip.pdf")
+    assert got["kinerja"]["evidence_sha256"] == hashlib.sha256(site.lkjip).hexdigest()
+    assert got["sop_ppid"]["status"] == "broken" and got["sop_ppid"]["evidence_sha256"] is None
+    assert got["laporan_keuangan"]["evidence_sha256_bytes"] == 2048
+
+
+def test_a_page_hash_ignores_a_counter_and_a_token_but_not_new_content(con):
+    """The raw HTML of many PPID pages changes on every visit (a visitor counter, a script
+    token): the evidence hash, which reviews compare, follows what the page shows instead."""
+    visits = itertools.count(1)
+    links = ['<a href="/kontak">Hubungi kami</a>']
+
+    def maklumat(request) -> Reply:
+        n = next(visits)
+        return html("<title>Maklumat Pelayanan Informasi Publik</title>"
+                    f"<script>var ajax = {{nonce: 'n{n * 7919}'}};</script>"
+                    "<h1>Maklumat Pelayanan</h1><p>Kami berjanji melayani.</p>"
+                    + "".join(links) + f"<footer>Pengunjung hari ini: {n}</footer>")
+
+    routes = {"/": html('<a href="/maklumat">Maklumat Pelayanan</a>'), "/maklumat": maklumat}
+    with LoopbackServer(routes) as server:
+        site = type("S", (), {"url": server.url})()
+
+        def run_once():
+            agency = Agency(id="dinas", name="Dinas Contoh", url=server.url("/"), email="",
+                            role="utama", parent="")
+            crawl = crawl_site(agency.url, FAST, throttle=HostThrottle())
+            now = datetime.now(UTC)
+            record = RunRecord(started_at=now, finished_at=now, categories=list(CHECKLIST),
+                               outcomes=[AgencyOutcome(agency=agency, crawl=crawl,
+                                                       findings=detect_site(crawl, CHECKLIST, TODAY),
+                                                       checked_at=now)])
+            return bundles(con, write_run(con, record))["maklumat"]
+
+        first, second = run_once(), run_once()
+        assert first["evidence_url"] == site.url("/maklumat")
+        assert first["evidence_body_sha256"] != second["evidence_body_sha256"]
+        assert first["evidence_sha256"] == second["evidence_sha256"]
+        links.append('<a href="/jam-layanan">Jam layanan baru: Senin sampai Sabtu</a>')
+        third = run_once()
+    assert third["evidence_sha256"] != first["evidence_sha256"]
