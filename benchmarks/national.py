@@ -1,4 +1,4 @@
-"""(8) A national run, simulated: the real ``crawl_all`` flow over thousands of small PPID sites.
+"""(9) A national run, simulated: the real ``crawl_all`` flow over thousands of small PPID sites.
 
 One nginx serves every site. Site ``i`` has its own loopback address (``127.100.X.Y``, so
 every site is its own host for the crawler's per-host limits and for the batching by host)
@@ -416,7 +416,7 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
     outcome = Outcome("national")
     nginx = find_nginx(log=log)
     if not nginx:
-        outcome.rows.append(Row("(8) national run: nginx missing", "—", "—", "—", "—", False))
+        outcome.rows.append(Row("(9) national run: nginx missing", "—", "—", "—", "—", False))
         return outcome
     tmp = tempfile.TemporaryDirectory(prefix="pantau-bench-national-", dir=workdir)
     root = Path(tmp.name)
@@ -442,7 +442,7 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
     per_s = {n: n / runs[n]["wall"] for n in sizes}
     for n in sizes:
         r = runs[n]
-        rows.append(Row(f"(8) national run, {n:,} agencies (Dask, 2 workers): wall time",
+        rows.append(Row(f"(9) national run, {n:,} agencies (Dask, 2 workers): wall time",
                         f"{r['wall']:.0f} s", "—", "—", "informative", None))
     growth = (big["wall"] / sizes[-1]) / (small["wall"] / sizes[0])
     rows.append(Row(f"  agencies per second at {sizes[-1]:,} vs {sizes[0]:,}",
@@ -464,7 +464,7 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
                     f"{write / WRITE_TARGET_S:.2f}× bound", "< 2 s", write < WRITE_TARGET_S))
     flow, direct = cost["best"]["flow"], cost["best"]["direct"]
     n = size.overhead_agencies
-    rows.append(Row(f"(9) Prefect overhead at {n:,} agencies: crawl_all vs the same work "
+    rows.append(Row(f"(10) Prefect overhead at {n:,} agencies: crawl_all vs the same work "
                     "without Prefect", f"{flow['wall']:.1f} s", f"{direct['wall']:.1f} s",
                     f"{cost['share']:+.1%}", "< +10 %", cost["share"] < OVERHEAD_TARGET))
     lines = [

@@ -1,4 +1,4 @@
-"""Child process of (8)/(9): one run of a registry, through the flow or without Prefect.
+"""Child process of (9)/(10): one run of a registry, through the flow or without Prefect.
 
 ``python -m benchmarks.national_runner flow|direct REGISTRY DB SETTINGS --out OUT_JSON``
 
