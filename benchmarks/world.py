@@ -60,6 +60,8 @@ class WorldSpec:
     """PDFs per site (each verified with one ranged request)."""
     doc_bytes: int = 64 * 1024
     seed: int = 7
+    offsite_links: bool = True
+    """Pages link LAPOR, JDIH and Satu Data (off-site hosts; the crawler verifies LAPOR's)."""
 
 
 @dataclass(frozen=True)
@@ -189,14 +191,86 @@ def render_page(spec: WorldSpec, site: Site, k: int, rng: random.Random) -> str:
 <ul class="posts">{''.join(rows)}</ul>
 {doc_rows}
 </article>
-<aside class="widget"><h3 class="widget-title">Tautan</h3><ul>
-<li><a href="https://www.lapor.go.id/">SP4N-LAPOR!</a></li>
-<li><a href="https://jdih.example.go.id/">JDIH</a></li>
-<li><a href="https://data.example.go.id/">Satu Data</a></li></ul></aside>
+{_offsite_aside() if spec.offsite_links else ""}
 </main>
 <footer class="site-footer"><p>Hak Cipta {2025} PPID Perangkat Daerah {site.index}. {_sentence(rng, 12)}</p></footer>
 </body></html>
 """
+
+
+def _offsite_aside() -> str:
+    return """<aside class="widget"><h3 class="widget-title">Tautan</h3><ul>
+<li><a href="https://www.lapor.go.id/">SP4N-LAPOR!</a></li>
+<li><a href="https://jdih.example.go.id/">JDIH</a></li>
+<li><a href="https://data.example.go.id/">Satu Data</a></li></ul></aside>"""
+
+
+BASE_MTIME = 1_790_000_000
+"""Every file of a new world was last modified at this time (2026-09-21): its sitemap's
+``lastmod``, and nginx's Last-Modified and ETag, come from the files' times."""
+
+
+def write_sitemap(world: World, site: Site) -> None:
+    """``/sitemap.xml`` listing every page and document with its file's time as ``lastmod``
+    (what a CMS writes: the time the entry was last saved)."""
+    root = world.site_dir(site)
+    entries = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".html", ".pdf"):
+            continue
+        rel = path.relative_to(root).as_posix()
+        url = site.url if rel == "index.html" else f"{site.url}{rel}"
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(path.stat().st_mtime))
+        entries.append(f"<url><loc>{url}</loc><lastmod>{stamp}</lastmod></url>")
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(entries) + "</urlset>\n", encoding="utf-8")
+
+
+NEW_DOC_TITLES = ("Laporan Layanan Informasi Publik", "Rencana Kerja", "SOP Pelayanan Informasi",
+                  "Maklumat Pelayanan", "LHKPN Pejabat", "Daftar Informasi yang Dikecualikan")
+
+
+def mutate(world: World, share: float = 0.05, seed: int = 11) -> dict[str, int]:
+    """Change ``share`` of the world's pages and of its documents, as a week on real sites
+    would: every changed page gets a new paragraph and every other one also a new document
+    (a category the site may not have had); half the changed documents are deleted (their
+    links stay: broken), the others replaced by a new file. Sitemaps are rewritten from the
+    files' new times. Returns how many of each changed."""
+    rng = random.Random(seed)
+    spec = world.spec
+    pages = [(site, k) for site in world.sites for k in range(spec.pages)]
+    docs = [(site, d) for site in world.sites for d in range(spec.documents)]
+    changed_pages = rng.sample(pages, round(share * len(pages)))
+    changed_docs = rng.sample(docs, round(share * len(docs)))
+    counts = {"pages": len(changed_pages), "new_documents": 0, "documents_deleted": 0,
+              "documents_replaced": 0}
+    for i, (site, k) in enumerate(changed_pages):
+        root = world.site_dir(site)
+        path = root / ("index.html" if k == 0 else page_path(k).lstrip("/"))
+        extra = f"<p>Pembaruan minggu ini: {_sentence(rng, 30)}</p>"
+        if i % 2 == 0:
+            title = NEW_DOC_TITLES[(i // 2) % len(NEW_DOC_TITLES)]
+            name = f"/dokumen/{title.lower().replace(' ', '-')}-{2026}-{k}.pdf"
+            (root / name.lstrip("/")).write_bytes(_pdf(spec.doc_bytes))
+            extra += ("<table class='table'><caption>Dokumen baru</caption><tbody><tr><td>1</td>"
+                      f"<td>{title}</td><td>2026</td><td><a href=\"{name}\">Unduh PDF</a></td>"
+                      "</tr></tbody></table>")
+            counts["new_documents"] += 1
+        html = path.read_text(encoding="utf-8")
+        path.write_text(html.replace("</article>", extra + "</article>", 1), encoding="utf-8")
+    for j, (site, d) in enumerate(changed_docs):
+        path = world.site_dir(site) / doc_path(site.index, d).lstrip("/")
+        if j % 2 == 0:
+            path.unlink()
+            counts["documents_deleted"] += 1
+        else:
+            path.write_bytes(_pdf(spec.doc_bytes + 512))
+            counts["documents_replaced"] += 1
+    for site in world.sites:
+        write_sitemap(world, site)
+    return counts
 
 
 def generate(spec: WorldSpec, root: Path) -> World:
@@ -217,6 +291,10 @@ def generate(spec: WorldSpec, root: Path) -> World:
             (d / name).write_text(render_page(spec, site, k, rng), encoding="utf-8")
         for doc in range(spec.documents):
             (d / doc_path(site.index, doc).lstrip("/")).write_bytes(pdf_body)
+        for path in d.rglob("*"):
+            if path.is_file():
+                os.utime(path, (BASE_MTIME, BASE_MTIME))
+        write_sitemap(world, site)
     os.chmod(root, 0o755)  # nginx workers run as an unprivileged user
     world.save()
     return world

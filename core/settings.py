@@ -148,6 +148,21 @@ class CrawlSettings(_Section):
     """Requests one rendered page may make (scripts, API calls); further ones are refused."""
     max_api_pages: int = 20
     """Pages of one paginated JSON list read (``next_page_url``, ``?page=N``)."""
+    screenshot_width: Annotated[int, Field(ge=320, le=4000)] = 1280
+    """Width in CSS pixels of an evidence page's screenshot (taken on request, same browser)."""
+    screenshot_max_height: Annotated[int, Field(ge=200, le=30000)] = 10000
+    """An evidence screenshot shows the whole page down to this many pixels (an endless page
+    is cut there)."""
+    smart_recrawl: bool = True
+    """Recrawl smartly: ask again only robots.txt, the sitemaps, the start page, the last run's
+    evidence and the pages leading to it, pages whose sitemap ``lastmod`` changed and pages
+    not seen before; reuse the rest of the last run unasked. Off: every run is a full crawl."""
+    full_every_days: PositiveInt = 30
+    """An agency gets a full crawl when its last one is this many days old (and on its first
+    run, after a run it was unreachable or its site changed, and with ``pantau crawl --full``)."""
+    recrawl_hub_depth: NonNegInt = 0
+    """A smart recrawl also asks again every page within this many links of the start page
+    (0: the start page only; 1 adds the menu pages)."""
 
 
 class ScheduleSettings(_Section):
@@ -173,6 +188,9 @@ class ScheduleSettings(_Section):
     """Retries of a failed agency task before it counts as ``unreachable``."""
     agency_task_retry_backoff: Seconds = 5.0
     """Seconds before the first retry of a failed agency task; doubled for each further retry."""
+    agencies_per_task: PositiveInt = 25
+    """Most agencies one crawl task takes (one after another, each with its own retries and
+    timeout); fewer for a small registry. Agencies on one host always share a task."""
 
     @field_validator("timezone")
     @classmethod

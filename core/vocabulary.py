@@ -152,6 +152,33 @@ def claim_word(confirmed: bool | None) -> str:
     return CLAIM_CONFIRMED_WORD if confirmed else CLAIM_UNVERIFIED_WORD
 
 
+# ---- crawl modes: full or smart recrawl (issue 16) ---------------------------------------
+FULL_CRAWL = "full"
+SMART_CRAWL = "smart"
+CRAWL_MODES = (FULL_CRAWL, SMART_CRAWL)
+CRAWL_MODE_WORDS = {FULL_CRAWL: "Penuh", SMART_CRAWL: "Cerdas"}
+"""A full crawl asks every page again; a smart one only what may have changed."""
+MIXED_CRAWL_WORD = "Campuran"
+"""A run in which some agencies were crawled fully and the others smartly."""
+FULL_REASONS = {
+    "requested": "diminta (--full)",
+    "first": "putaran pertama situs ini",
+    "unreachable": f"{UNREACHABLE_WORD} pada {RUN} sebelumnya",
+    "site_changed": f"{SITE_CHANGED_WORD.lower()} pada {RUN} sebelumnya",
+    "platform": "platform situs berganti",
+    "schedule": "jadwal crawl penuh",
+    "disabled": "crawl cerdas dimatikan",
+}
+"""Why an agency got a full crawl (``agency_runs.crawl_reason`` starts with one of these)."""
+
+
+def crawl_mode_word(mode: str | None) -> str:
+    """``Penuh``, ``Cerdas`` or ``Campuran`` (the mode itself when unknown, '' for None)."""
+    if mode == "mixed":
+        return MIXED_CRAWL_WORD
+    return CRAWL_MODE_WORDS.get(mode or "", mode or "")
+
+
 def last_seen_word(days: int | None) -> str:
     """``terakhir terlihat 12 hari lalu`` (``hari ini`` for 0; never seen for None)."""
     if days is None:

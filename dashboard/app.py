@@ -22,7 +22,7 @@ if __package__ in (None, ""):
         sys.path.insert(0, root)
 
 from dashboard import charts, data, ui  # noqa: E402
-from dashboard.labels import md_escape  # noqa: E402
+from dashboard.labels import crawl_label, md_escape  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Not "pages/": Streamlit treats a pages/ folder beside the entry point as a legacy (v1)
@@ -129,8 +129,11 @@ def _sidebar(snapshot: data.Snapshot) -> None:
         except data.DatabaseError:
             return  # busy: the page says so
         latest = runs.iloc[0]
+        crawl = crawl_label(latest.get("crawl_mode"), int(latest.get("full_crawls") or 0),
+                            int(latest.get("smart_crawls") or 0))
         st.caption(f"Putaran terakhir: #{int(latest['run_id'])} · "
-                   f"{ui.when(latest['finished_at'])} · {len(runs)} putaran")
+                   f"{ui.when(latest['finished_at'])}" + (f" · {crawl}" if crawl else "")
+                   + f" · {len(runs)} putaran")
 
 
 @st.fragment(run_every=REFRESH_EVERY)

@@ -15,6 +15,7 @@ the crawl holds it, retries for ``WRITE_WAIT`` seconds, then tells the OPD to se
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -120,12 +121,12 @@ def open_form(path: str | Path, agency_param: str | None, token_text: str | None
         raise FormRefused([NO_TOKEN])
     now = now or local_now(settings)
     token = _checked_token(path, agency_param, token_text, settings, now, log_refusal)
-    with db.read_only(path, wait=settings.dashboard.read_wait) as con:
-        spent = claims.token_used(con, token.token_id)
-        agency = next((a for a in queries.records(con, "agencies")
-                       if a["agency_id"] == token.agency_id), None)
-        findings = queries.records(con, "agency_findings", agency_id=token.agency_id)
-        open_claims = claims.open_claims(con, token.agency_id)
+    spent, agency, findings, open_claims = _read(path, settings, lambda con: (
+        claims.token_used(con, token.token_id),
+        next((a for a in queries.records(con, "agencies") if a["agency_id"] == token.agency_id),
+             None),
+        queries.records(con, "agency_findings", agency_id=token.agency_id),
+        claims.open_claims(con, token.agency_id)))
     if spent:
         raise _refusal(path, now, SPENT, token.agency_id, log_refusal, note="token replayed")
     if agency is None:
@@ -164,6 +165,14 @@ def category_choices(findings: Sequence[dict[str, Any]]) -> list[CategoryChoice]
     choices = [CategoryChoice(f["category_id"], f["category_name"], f["category_group"],
                               f["status"], status_word(f["status"])) for f in findings]
     return sorted(choices, key=lambda c: c.status == "found")
+
+
+MARKDOWN_ACTIVE = re.compile(r"[*_`\[\]<>#|~\\$:]")
+
+
+def plain_label(text: str) -> str:
+    """Text for a widget label (Markdown) with the characters Markdown acts on removed."""
+    return " ".join(MARKDOWN_ACTIVE.sub(" ", text).split())
 
 
 def check_entries(access: FormAccess, entries: Sequence[Entry], settings: Settings,
@@ -234,6 +243,21 @@ def _refusal(path: str | Path, now: datetime, message: str, agency_id: str | Non
     return FormRefused([message])
 
 
+def _read(path: str | Path, settings: Settings,
+          use: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    """``use(con)`` on a short read-only connection; FormBusy while the crawl holds the file
+    past ``dashboard.read_wait``."""
+    try:
+        with db.read_only(path, wait=settings.dashboard.read_wait) as con:
+            return use(con)
+    except duckdb.Error as exc:
+        if db.is_lock_error(exc):
+            raise FormBusy([BUSY]) from exc
+        raise FormRefused([f"Basis data tidak dapat dibaca: {exc}"]) from exc
+    except (OSError, db.SchemaError, db.DatabaseFileError) as exc:
+        raise FormRefused([f"Basis data tidak dapat dibaca: {exc}"]) from exc
+
+
 def _write(path: str | Path, use: Callable[[duckdb.DuckDBPyConnection], Any],
            wait: float = WRITE_WAIT) -> Any:
     """``use(con)`` on a read-write connection held only for it, retried while another
@@ -249,6 +273,8 @@ def _write(path: str | Path, use: Callable[[duckdb.DuckDBPyConnection], Any],
             if not retry or time.monotonic() >= deadline:
                 if retry:
                     raise FormBusy([BUSY]) from exc
-                raise
+                raise FormRefused([f"Basis data tidak dapat ditulis: {exc}"]) from exc
+        except (OSError, db.SchemaError, db.DatabaseFileError) as exc:
+            raise FormRefused([f"Basis data tidak dapat ditulis: {exc}"]) from exc
         time.sleep(delay)
         delay = min(delay * 2, 0.5)

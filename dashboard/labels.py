@@ -17,6 +17,7 @@ from core.vocabulary import (
     BANDS,
     CHANGE_WORDS,
     CHANGES,
+    FULL_CRAWL,
     GROUP_WORDS,
     GROUPS,
     HELD,
@@ -29,12 +30,14 @@ from core.vocabulary import (
     REMINDER_STATUS_WORDS,
     ROLE_WORDS,
     SITE_CHANGED_WORD,
+    SMART_CRAWL,
     SOURCE_OVERRIDE,
     STABLE_WORD,
     STATUS_WORDS,
     STATUSES,
     UNCONFIRMED_WORD,
     band_word,
+    crawl_mode_word,
     group_word,
     last_seen_word,
     overridden_status_word,
@@ -146,3 +149,25 @@ def days_ago_label(days: object) -> str:
     if days is None or days != days:
         return last_seen_word(None)
     return last_seen_word(int(days))
+
+
+def crawl_label(mode: str | None, full_crawls: int = 0, smart_crawls: int = 0) -> str:
+    """How a run's crawl is named beside it: ``crawl cerdas``, ``crawl penuh`` or, for a mixed
+    run, ``crawl campuran (28 cerdas, 2 penuh)``; "" for a run without agencies."""
+    if not mode or mode != mode:  # None or NaN
+        return ""
+    word = f"crawl {crawl_mode_word(mode).lower()}"
+    if mode == "mixed":
+        return (f"{word} ({smart_crawls} {crawl_mode_word(SMART_CRAWL).lower()}, "
+                f"{full_crawls} {crawl_mode_word(FULL_CRAWL).lower()})")
+    return word
+
+
+def agency_crawl_label(mode: str | None, reason: str | None) -> str:
+    """One agency's crawl in a run: ``Cerdas``, or ``Penuh: jadwal crawl penuh (tiap 30 hari)``."""
+    if not mode or mode != mode:  # None or NaN
+        return ""
+    word = crawl_mode_word(mode)
+    if reason and reason == reason:
+        return f"{word}: {reason}"
+    return word

@@ -152,6 +152,20 @@ def crawl(
     score_table(console, done)
     typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
                f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
+    claims_line(db, summary["run_id"])
+
+
+def claims_line(db: Path, run_id: int) -> None:
+    """One line on the run's checks of declared evidence, when there were any."""
+    from core.vocabulary import CLAIM_CONFIRMED_WORD, CLAIM_UNVERIFIED_WORD, CLAIM_WORD
+    from warehouse import claims
+    from warehouse import db as warehouse_db
+
+    with warehouse_db.read_only(db) as con:
+        counts = claims.check_counts(con, run_id)
+    if counts["checked"]:
+        typer.echo(f"{CLAIM_WORD}: {counts['checked']} diperiksa, {counts['confirmed']} "
+                   f"{CLAIM_CONFIRMED_WORD}, {counts['unconfirmed']} {CLAIM_UNVERIFIED_WORD}.")
 
 
 def check_declarations_file(path: Path | None, settings, registry) -> str | None:
@@ -320,6 +334,51 @@ def report(
     typer.echo(f"{len(files)} berkas laporan ditulis ke {out}:")
     for path in files:
         typer.echo(f"  {path}")
+
+
+@app.command(help="Rincian bukti satu temuan (rantai URL, status HTTP, jenis, ukuran, SHA-256); "
+                  "--screenshot memotret halaman buktinya.")
+def evidence(
+    agency: Annotated[str, typer.Argument(help="Id badan publik.")],
+    category: Annotated[str, typer.Argument(help="Id kategori (mis. kinerja).")],
+    db: DbOption,
+    run: Annotated[int | None, typer.Option("--run", help="Putaran (bawaan: yang terakhir).")] = None,
+    screenshot: Annotated[bool, typer.Option(
+        "--screenshot", help="Potret halaman bukti dengan peramban pemantau dan simpan.")] = False,
+    settings: SettingsOption = None,
+) -> None:
+    """Print one finding's evidence bundle in Indonesian; with --screenshot, take and keep a
+    screenshot of its evidence page first (audited)."""
+    from warehouse import audit
+    from warehouse import db as warehouse_db
+    from warehouse.evidence_text import CHAIN_LABEL, chain_lines, describe
+    from warehouse.screenshots import evidence_bundle, take_screenshot
+
+    loaded = settings_or_exit(settings)
+    tz = loaded.schedule.timezone
+    try:
+        with database_errors(db):
+            if screenshot:
+                result = take_screenshot(db, agency, category, settings=loaded.crawl,
+                                         actor=audit.CLI, run_id=run)
+                typer.echo(result.message)
+            with warehouse_db.read_only(db) as con:
+                bundle = evidence_bundle(con, agency, category, run)
+    except (FileNotFoundError, warehouse_db.SchemaError) as exc:
+        fail(f"bukti: {exc}")
+    if bundle is None:
+        fail(f"bukti: temuan {agency}/{category} tidak punya bukti pada "
+             f"{'putaran ' + str(run) if run else 'putaran terakhir'} "
+             "(tidak ditemukan, tidak terjangkau, atau id tidak dikenal)")
+    for label, value in describe(bundle, tz):
+        typer.echo(f"{label}: {value}")
+    lines = chain_lines(bundle)
+    if lines:
+        typer.echo(f"{CHAIN_LABEL}:")
+        for line in lines:
+            typer.echo(f"  {line}")
+    if screenshot and not (result.taken or result.not_applicable):
+        raise typer.Exit(1)
 
 
 @monev_app.command("import", help="Catat hasil resmi Monev tahun-tahun sebelumnya (ditampilkan di samping skor Pantau).")

@@ -7,7 +7,7 @@ next run can reuse them).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,11 @@ from core.vocabulary import BROKEN, FOUND, MISSING, STALE, STATUSES, UNREACHABLE
 
 __all__ = ["BROKEN", "FOUND", "MISSING", "STALE", "STATUSES", "UNREACHABLE", "DocumentCheck",
            "Finding", "Link", "Page", "SiteCrawl"]
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    """A dataclass's fields as a new dict, lists copied (their items are plain values)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in vars(record).items()}
 
 
 @dataclass
@@ -93,9 +98,18 @@ class Page:
     """How many body bytes ``sha256`` covers."""
     sha256_whole: bool = False
     """``sha256`` covers the whole body (False: ``max_page_bytes`` cut it)."""
+    sitemap_lastmod: str | None = None
+    """The site's sitemap ``<lastmod>`` for this URL ("" listed without one; None: not
+    listed): a smart recrawl asks again when it changes (``scrapers.crawling.recrawl``)."""
+    reused: bool = False
+    """A smart recrawl took the last run's copy without asking the server (``from_cache`` too)."""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The page as JSON-ready data (what the HTTP cache keeps). Built field by field, not
+        with ``dataclasses.asdict``, whose deep copies cost more than the crawl of a small
+        site: a national run converts hundreds of thousands of pages."""
+        data = _plain(self)
+        data["links"] = [dict(vars(link)) for link in self.links]
         data["fetched_at"] = self.fetched_at.isoformat() if self.fetched_at else None
         return data
 
@@ -141,9 +155,14 @@ class DocumentCheck:
     sha256_whole: bool = False
     """``sha256`` covers the whole file. False when only the first ``sha256_bytes`` were read
     (the probe or size cap): the hash then changes when those bytes change, not the rest."""
+    sitemap_lastmod: str | None = None
+    """The sitemap ``<lastmod>`` for this URL, as on :class:`Page`."""
+    reused: bool = False
+    """A smart recrawl took the last run's check without asking the server."""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The check as JSON-ready data (what the HTTP cache keeps)."""
+        data = _plain(self)
         data["checked_at"] = self.checked_at.isoformat() if self.checked_at else None
         return data
 
@@ -174,6 +193,10 @@ class SiteCrawl:
     """What the crawler left out and why (robots, traps, limits), for the run summary."""
     platform: str = ""
     """The site platform the crawl used (``scrapers.crawling.platforms``): given or detected."""
+    mode: str = "full"
+    """``full`` (every URL asked again) or ``smart`` (``scrapers.crawling.recrawl``)."""
+    mode_reason: str = ""
+    """Why a full crawl was made (Indonesian, shown to users), or ""."""
 
 
 @dataclass

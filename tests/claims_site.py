@@ -3,12 +3,14 @@ archive where the LHKPN is, so the crawl alone finds it missing; a declaration p
 
 Routes (all on one LoopbackServer): ``/`` (home: Profil, Maklumat), ``/profil``, ``/maklumat``,
 ``/arsip/dokumen`` (unlinked: lists the LHKPN document), ``/arsip/lhkpn-<year>.pdf``,
+``/arsip/scan-001.pdf`` (unlinked: a performance report whose name says nothing),
 ``/berita/lama`` (unlinked: a page about nothing of the checklist), ``/rahasia/lhkpn``
 (disallowed by robots.txt), anything else 404.
 """
 
 from __future__ import annotations
 
+from sample_world.render import make_pdf
 from tests.conftest import TODAY
 from tests.loopback import LoopbackServer, Reply, html
 
@@ -31,6 +33,9 @@ def site() -> LoopbackServer:
             f"(LHKPN) Tahun {YEAR}</td><td><a href='/arsip/lhkpn-{YEAR}.pdf'>Unduh</a></td></tr>"
             "</table>"))),
         f"/arsip/lhkpn-{YEAR}.pdf": Reply(200, PDF, content_type="application/pdf"),
+        "/arsip/scan-001.pdf": Reply(200, make_pdf(
+            f"LAPORAN KINERJA INSTANSI PEMERINTAH\nDINAS CONTOH KOTA UJI\nTAHUN {YEAR}\n"),
+            content_type="application/pdf"),
         "/berita/lama": html(page.format(title="Kegiatan Senam Pagi",
                                          body="<h1>Kegiatan Senam Pagi</h1><p>Senam bersama.</p>")),
         "/rahasia/lhkpn": html(page.format(title="LHKPN", body="<h1>LHKPN</h1>")),

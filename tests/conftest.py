@@ -44,10 +44,31 @@ def fast_settings_file(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def renderer():
-    """One headless Chromium for the whole test session (Debian's /usr/bin/chromium)."""
+    """One headless Chromium for the whole test session (Debian's /usr/bin/chromium): the
+    process's shared browser, so code that takes ``shared_renderer()`` by itself (an evidence
+    screenshot asked for on the dashboard) uses this same one."""
     from core.settings import CrawlSettings
-    from scrapers.crawling.render import Renderer
+    from scrapers.crawling.render import shared_renderer
 
-    with Renderer(CrawlSettings(render_timeout=30.0)) as shared:
+    with shared_renderer(CrawlSettings(render_timeout=30.0)) as shared:
         shared.start()
         yield shared
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Playwright) for every browser test of the session."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (CI does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,7 +1,8 @@
 """End to end: `pantau dashboard` (the real CLI, a subprocess) in headless Chromium.
 
 Screenshots go to ``test-output/dashboard/`` at the project root (git-ignored).
-Chromium must be at /usr/bin/chromium: without it these tests fail, they do not skip.
+Chromium must be at /usr/bin/chromium: without it these tests fail, they do not skip. The
+browser is one for the whole session (``browser`` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -29,10 +30,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-output" / "dashboard"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 WAIT_MS = 60_000
 
 
@@ -110,18 +107,6 @@ def dashboard(tmp_path):
     city = fx.build(tmp_path / "pantau.duckdb")
     with serve(city.path, tmp_path) as url:
         yield city, url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (CI does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -115,3 +115,16 @@ def test_queries_fill_vocabulary_parameters_but_keep_the_callers():
     assert queries.parameters(text, {"agency_id": "x", "lacking": ["missing"]})["lacking"] == [
         "missing"]
     assert queries.parameters("SELECT 1", {}) == {}
+
+
+def test_crawl_modes_have_one_word_each_and_the_dashboard_names_runs_with_them():
+    from core.vocabulary import CRAWL_MODES, FULL_REASONS, crawl_mode_word
+    from dashboard.labels import agency_crawl_label, crawl_label
+
+    assert [crawl_mode_word(m) for m in CRAWL_MODES] == ["Penuh", "Cerdas"]
+    assert crawl_mode_word("mixed") == "Campuran" and crawl_mode_word(None) == ""
+    assert crawl_label("smart") == "crawl cerdas"
+    assert crawl_label("mixed", full_crawls=2, smart_crawls=28) == "crawl campuran (28 cerdas, 2 penuh)"
+    assert crawl_label(None) == "" and crawl_label(float("nan")) == ""
+    assert agency_crawl_label("full", FULL_REASONS["first"]) == "Penuh: putaran pertama situs ini"
+    assert agency_crawl_label("smart", None) == "Cerdas"

@@ -31,6 +31,7 @@ from core.settings import CrawlSettings
 from scrapers.crawling.declared import address_refusal, agency_guard, declared_host_refusal
 from scrapers.crawling.guard import AddressGuard
 from scrapers.detection.declared import DeclarationCheck, DeclaredUrl
+from scrapers.detection.evidence import EvidenceIndex
 from warehouse import audit, queries
 from warehouse.db import transaction
 
@@ -152,6 +153,11 @@ def declare_from_form(con: duckdb.DuckDBPyConnection, *, agency_id: str, token_i
     return ids
 
 
+def check_counts(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, int]:
+    """How the run's checks of declared URLs ended (``checked``, ``confirmed``, ``unconfirmed``)."""
+    return queries.records(con, "declaration_check_counts", run_id=run_id)[0]
+
+
 def token_used(con: duckdb.DuckDBPyConnection, token_id: str) -> bool:
     """Whether the token was already spent by a submission."""
     return bool(queries.execute(con, "token_used", token_id=token_id))
@@ -189,6 +195,13 @@ def check_rows(run_id: int, checks: Iterable[DeclarationCheck], at: datetime) ->
     """``declaration_checks`` rows of one run."""
     return [{"run_id": run_id, **{name: getattr(c, name) for name in CHECK_COLUMNS},
              "checked_at": c.checked_at or at} for c in checks]
+
+
+def evidence_indexes(checks: Iterable[DeclarationCheck]) -> dict[int, EvidenceIndex]:
+    """The answers of each confirmed declaration's crawl, by declaration id: a finding the
+    declaration gave takes its evidence bundle from there (``warehouse.load``)."""
+    return {c.declaration_id: EvidenceIndex(c.crawl) for c in checks
+            if c.confirmed and c.crawl is not None}
 
 
 def audit_check_changes(con: duckdb.DuckDBPyConnection, checks: Sequence[DeclarationCheck],

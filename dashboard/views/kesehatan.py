@@ -60,6 +60,7 @@ ui.table(health, key="health_all", file_stem="kesehatan-situs", columns={
     "previous_platform": st.column_config.TextColumn("Platform sebelumnya"),
     "alive_share": st.column_config.ProgressColumn("Bukti lama masih terbuka", format="percent",
                                                    min_value=0.0, max_value=1.0),
+    "crawl_label": st.column_config.TextColumn("Crawl putaran ini", width="medium"),
     "health_note": st.column_config.TextColumn("Catatan", width="large"),
 })
 

@@ -9,7 +9,6 @@ import streamlit as st
 from core.declarations import MAX_NOTE_CHARS, MAX_URL_CHARS
 from core.vocabulary import CLAIM_WORD, claim_word
 from dashboard import claim_form, ui
-from dashboard.labels import md_escape
 
 DONE_KEY = "klaim_done"
 LOGGED_KEY = "klaim_refusals_logged"
@@ -34,6 +33,10 @@ try:
 except claim_form.FormOff as off:
     st.warning("Formulir klaim bukti tidak aktif.")
     st.text(off.messages[0])
+    st.stop()
+except claim_form.FormBusy as busy:
+    st.warning("Basis data sedang sibuk.")
+    st.text(busy.messages[0])
     st.stop()
 except claim_form.FormRefused as refused:
     logged.add(token)
@@ -63,8 +66,10 @@ found = [c for c in access.categories if c.status == "found"]
 
 
 def inputs(choice: claim_form.CategoryChoice) -> None:
-    """The URL and note fields of one category (labels escaped: names are data)."""
-    name = md_escape(choice.name)
+    """The URL and note fields of one category. A widget label is Markdown and also the
+    field's accessible name, so the checklist's name goes in plain, without the characters
+    Markdown would act on (escaping them would put backslashes in the accessible name)."""
+    name = claim_form.plain_label(choice.name)
     st.text_input(f"Alamat (URL): {name}", key=f"url_{choice.category_id}",
                   max_chars=MAX_URL_CHARS, help=f"Status saat ini: {choice.status_word}")
     st.text_input(f"Keterangan: {name}", key=f"note_{choice.category_id}",

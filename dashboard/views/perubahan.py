@@ -16,11 +16,15 @@ if len(runs) < 2:
 
 run_ids = [int(r) for r in runs["run_id"]]  # newest first
 finished = dict(zip(run_ids, runs["finished_at"], strict=True))
+crawls = {int(r["run_id"]): labels.crawl_label(r.get("crawl_mode"), int(r.get("full_crawls") or 0),
+                                               int(r.get("smart_crawls") or 0))
+          for _, r in runs.iterrows()}
 
 
 def run_label(run_id: int) -> str:
-    """How a run is named in the run pickers."""
-    return f"Putaran #{run_id} — {ui.when(finished[run_id])}"
+    """How a run is named in the run pickers (with its crawl: cerdas, penuh or campuran)."""
+    crawl = f" ({crawls[run_id]})" if crawls.get(run_id) else ""
+    return f"Putaran #{run_id}{crawl} — {ui.when(finished[run_id])}"
 
 
 # Keys carry the newest run: when a new run arrives the defaults move to the last two again.

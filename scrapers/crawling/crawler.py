@@ -18,6 +18,11 @@ If-Modified-Since, and a 304 reuses the stored result. This is hand-written rath
 verdict, not the HTTP body: they already live in DuckDB with the run they came from, travel to
 a Dask worker as plain task arguments, and need no second cache store (a SQLite file of whole
 bodies per worker) to be kept, sized and expired beside the warehouse.
+
+A smart recrawl (``smart``, see :mod:`scrapers.crawling.recrawl`) goes further: it walks the
+same link graph but asks again only what may have changed (the start page, the last run's
+evidence and the pages leading to it, pages whose sitemap ``lastmod`` changed, URLs without a
+stored copy) and takes every other page and document check from the last run unasked.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.settings import CrawlSettings
-from core.vocabulary import BLOCKED
+from core.vocabulary import BLOCKED, FULL_CRAWL, FULL_REASONS, SMART_CRAWL
 from scrapers.crawling.charset import decode_html
 from scrapers.crawling.documents import (
     conditional_headers,
@@ -45,6 +50,12 @@ from scrapers.crawling.fetch import REDIRECT_BODY_BYTES, Fetcher, FetchError, Re
 from scrapers.crawling.guard import AddressGuard, start_redirect_refusal
 from scrapers.crawling.platforms import GENERIC, Platform, detect_platform, platform_named
 from scrapers.crawling.politeness import BudgetExceeded, HostThrottle
+from scrapers.crawling.recrawl import (
+    SmartRecrawl,
+    revalidation_set,
+    sitemap_changes,
+    stored_lastmods,
+)
 from scrapers.crawling.render import Renderer
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
 from scrapers.crawling.shells import AUTO, ShellReader
@@ -90,6 +101,7 @@ def crawl_site(
     renderer: Renderer | None = None,
     hosts: tuple[HostRule, ...] | None = None,
     guard: AddressGuard | None = None,
+    smart: SmartRecrawl | None = None,
 ) -> SiteCrawl:
     """Crawl one site within ``settings``' limits.
 
@@ -105,6 +117,8 @@ def crawl_site(
     table, ``scrapers.detection.hosts``).
     ``guard`` decides which addresses may be reached; None: the guard of ``start_url`` (its
     own address class is allowed, see :mod:`scrapers.crawling.guard`).
+    ``smart`` makes it a smart recrawl (:mod:`scrapers.crawling.recrawl`) when ``cache`` holds
+    the last run's pages; None (or an empty cache) crawls fully.
     """
     if guard is None:
         guard = AddressGuard.for_registry_url(
@@ -122,6 +136,7 @@ def crawl_site(
         renderer=renderer,
         hosts=bundled_host_rules() if hosts is None else hosts,
         guard=guard,
+        smart=smart,
     )
     return crawler.run()
 
@@ -168,6 +183,7 @@ class SiteCrawler:
         renderer: Renderer | None = None,
         hosts: tuple[HostRule, ...] = (),
         guard: AddressGuard | None = None,
+        smart: SmartRecrawl | None = None,
     ) -> None:
         self.settings = settings
         self.hosts = hosts
@@ -203,6 +219,14 @@ class SiteCrawler:
             settings, self.fetcher, mode=render, allow=self._browser_may_request,
             deadline=self.deadline, renderer=renderer,
         )
+        self.smart = smart if smart is not None and cache else None
+        self.revalidate: set[str] = set()
+        """URLs a smart recrawl asks again (the others with a stored copy are reused)."""
+        self.sitemap_lastmod: dict[str, str] = {}
+        self.reused = Counter()
+        self.result.mode = SMART_CRAWL if self.smart else FULL_CRAWL
+        if smart is not None and self.smart is None:
+            self.result.mode_reason = FULL_REASONS["first"]
 
     # --- the run ----------------------------------------------------------------------
 
@@ -220,6 +244,9 @@ class SiteCrawler:
             self.result.error = f"invalid start URL: {self.start_url!r}"
             return
         self.scope = SiteScope.of(start)
+        if self.smart is not None:
+            self.revalidate = revalidation_set(start, self.cache, self.smart,
+                                               self.settings.recrawl_hub_depth)
         policy = self._robots_for(origin_of(start))
         if not policy.allowed(start, self.settings.user_agent):
             self.result.error = policy.error or policy.note or "robots.txt disallows the start URL"
@@ -288,8 +315,22 @@ class SiteCrawler:
         if self.platform is None:
             self.platform = detect_platform(page) if page is not None else GENERIC
         self.result.platform = self.platform.name
+        self._check_platform()
         self._absorb(outcome)
         return True
+
+    def _check_platform(self) -> None:
+        """A smart recrawl of a site whose platform changed becomes a full crawl: the stored
+        link graph describes the old site."""
+        before = self.smart.platform if self.smart else ""
+        if before and self.result.platform and before != self.result.platform:
+            self._full_after_all(f"{FULL_REASONS['platform']}: {before} → {self.result.platform}")
+
+    def _full_after_all(self, reason: str) -> None:
+        self.smart = None
+        self.revalidate = set()
+        self.result.mode = FULL_CRAWL
+        self.result.mode_reason = reason
 
     def _seed_sitemaps(self, start: str, final: str) -> None:
         if not self.settings.use_sitemaps:
@@ -307,6 +348,11 @@ class SiteCrawler:
             deadline=self.deadline,
         )
         self.result.notes += found.notes
+        self.sitemap_lastmod = found.lastmod
+        if self.smart is not None:
+            self.revalidate |= sitemap_changes(
+                stored_lastmods(self.cache, self.doc_cache), found.lastmod,
+                known=(*self.cache, *self.doc_cache))
         for url in found.urls:
             self._consider(url, 1, FROM_SITEMAP)
 
@@ -326,6 +372,10 @@ class SiteCrawler:
                     item = self._next_item()
                     if item is None:
                         break
+                    reused = self._reuse(item)
+                    if reused is not None:
+                        self._absorb(reused)  # no request: its links join the frontier now
+                        continue
                     in_flight[pool.submit(self._work, item)] = item
                 if not in_flight:
                     break
@@ -357,6 +407,23 @@ class SiteCrawler:
                 self.documents_started += 1
             return item
         return None
+
+    def _reuse(self, item: _Item) -> _Outcome | None:
+        """In a smart recrawl, the last run's copy of a URL it need not ask again (None: ask)."""
+        if self.smart is None or item.url in self.revalidate:
+            return None
+        if item.kind == DOCUMENT or item.url in self.doc_cache:
+            check = self.doc_cache.get(item.url)
+            if check is None or not check.ok:  # a failed check is asked again: it may be fixed
+                return None
+            self.reused[DOCUMENT] += 1
+            return _Outcome(item, document=reused_check(check))
+        cached = self.cache.get(item.url)
+        if cached is None or cached.shell or cached.status != 200:
+            return None
+        self.reused[PAGE] += 1
+        return _Outcome(item, page=page_from_cache(cached, item.depth, reused=True),
+                        final_url=cached.final_url or item.url)
 
     # --- what to follow -----------------------------------------------------------------
 
@@ -667,12 +734,28 @@ class SiteCrawler:
             self._note_left_out(reason, self.frontier[0].url, len(self.frontier))
             self.frontier.clear()
 
+    def _note_sitemap_lastmod(self) -> None:
+        """Keep each URL's sitemap ``lastmod`` for the next smart recrawl. When no sitemap
+        could be read this time, reused copies keep what the last run saw."""
+        if not self.sitemap_lastmod:
+            return
+        for page in self.result.pages:
+            page.sitemap_lastmod = self.sitemap_lastmod.get(page.url)
+        for check in self.result.documents.values():
+            check.sitemap_lastmod = self.sitemap_lastmod.get(check.url)
+
     def _note_left_out(self, reason: str, url: str, count: int = 1) -> None:
         self.left_out[reason] += count
         self.left_out_example.setdefault(reason, url)
 
     def _finish(self) -> None:
         self.result.notes += self.shells.notes()
+        self._note_sitemap_lastmod()
+        if self.reused:
+            self.result.notes.append(
+                f"smart recrawl: {self.reused[PAGE]} page(s) and {self.reused[DOCUMENT]} "
+                f"document(s) taken from the last run without asking; "
+                f"{len(self.revalidate)} URL(s) asked again as possibly changed")
         for reason, count in self.left_out.most_common():
             self.result.notes.append(
                 f"left out {count} URL(s): {reason} (e.g. {self.left_out_example[reason]})"
@@ -706,14 +789,21 @@ def keep_answer_evidence(page: Page, response: Response) -> None:
     page.sha256, page.sha256_bytes, page.sha256_whole = response.body_digest()
 
 
-def page_from_cache(cached: Page, depth: int) -> Page:
-    """The previous run's page, confirmed unchanged by a 304: its links are reused."""
+def page_from_cache(cached: Page, depth: int, reused: bool = False) -> Page:
+    """The previous run's page, confirmed unchanged by a 304 (or, ``reused``, taken unasked
+    by a smart recrawl: it keeps the time it was last fetched): its links are reused."""
     return Page(
         **{
             **cached.__dict__,
             "depth": depth,
             "bytes": 0,
             "from_cache": True,
-            "fetched_at": datetime.now(UTC),
+            "reused": reused,
+            "fetched_at": cached.fetched_at if reused else datetime.now(UTC),
         }
     )
+
+
+def reused_check(cached: DocumentCheck) -> DocumentCheck:
+    """The previous run's document check, taken unasked by a smart recrawl."""
+    return DocumentCheck(**{**cached.__dict__, "from_cache": True, "reused": True})

@@ -1,7 +1,7 @@
 """Fetching declared URLs (I/O): each one as a one-page crawl of it, under the agency's rules.
 
-A declared URL is fetched by :func:`scrapers.crawling.crawler.crawl_site` itself, started at
-the URL with at most one page and the documents that page links (``claims.max_documents``),
+A declared URL is fetched by the crawler itself (``SiteCrawler``, what
+:func:`scrapers.crawling.crawler.crawl_site` runs), started at the URL with at most one page and the documents that page links (``claims.max_documents``),
 no sitemaps: the same robots.txt, per-host delay (the process-wide throttle), address guard,
 deadline, redirect and size rules as the agency's crawl. The address guard is the agency's
 (built from its registry URL), not the declared URL's: a declaration cannot open an address
@@ -23,10 +23,13 @@ from urllib.parse import urlsplit
 
 from core.registry import Agency
 from core.settings import CrawlSettings
-from scrapers.crawling.crawler import crawl_site
+from scrapers.crawling.crawler import SiteCrawler
 from scrapers.crawling.guard import AddressGuard, registrable_domain, start_redirect_refusal
+from scrapers.crawling.platforms import platform_named
 from scrapers.detection.declared import NOT_ALLOWED, DeclaredFetch, DeclaredUrl, address_reason
 from scrapers.detection.hosts import HostRule, bundled_host_rules
+from scrapers.model import SiteCrawl
+from scrapers.urls import normalize_url
 
 
 def on_publication_host(url: str, rules: Iterable[HostRule] | None = None) -> bool:
@@ -97,7 +100,19 @@ def fetch_declared(agency: Agency, declared: list[DeclaredUrl], settings: CrawlS
         if refusal:
             fetched.append(DeclaredFetch(item, refusal=refusal))
             continue
-        crawl = crawl_site(item.url, one_page, verify_tls=verify_tls, guard=guard,
-                           platform=agency.platform or None, render=agency.render)
-        fetched.append(DeclaredFetch(item, crawl=crawl))
+        fetched.append(DeclaredFetch(item, crawl=crawl_declared(
+            item.url, agency, one_page, verify_tls=verify_tls, guard=guard)))
     return fetched
+
+
+def crawl_declared(url: str, agency: Agency, settings: CrawlSettings, *,
+                   verify_tls: bool | None, guard: AddressGuard) -> SiteCrawl:
+    """One declared URL crawled by the crawler itself (``SiteCrawler``, what ``crawl_site``
+    runs), with the URL marked as a document whose first page is read: a declared
+    ``scan-001.pdf`` says what it is on its first page, not in its name."""
+    crawler = SiteCrawler(url, settings, cache={}, doc_cache={}, verify_tls=verify_tls,
+                          throttle=None, platform=platform_named(agency.platform)
+                          if agency.platform else None, render=agency.render,
+                          hosts=bundled_host_rules(), guard=guard)
+    crawler.untitled.add(normalize_url(url) or url)
+    return crawler.run()

@@ -27,6 +27,8 @@ class SitemapContent:
     urls: list[str] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
     truncated: bool = False
+    lastmod: dict[str, str] = field(default_factory=dict)
+    """Each listed URL's ``<lastmod>`` as written ("" when the entry has none)."""
 
 
 def gunzip_bounded(data: bytes, max_bytes: int) -> tuple[bytes, bool]:
@@ -67,14 +69,24 @@ def _parse_xml(body: bytes) -> SitemapContent:
             content.sitemaps.append(url)
         else:
             content.urls.append(url)
+            content.lastmod[url] = _lastmod_of(parent)
     return content
+
+
+def _lastmod_of(entry: etree._Element | None) -> str:
+    """The ``<lastmod>`` text of a ``<url>`` entry, stripped ("" when absent)."""
+    if entry is None:
+        return ""
+    for child in entry:
+        if _local_name(child.tag) == "lastmod" and child.text:
+            return child.text.strip()[:64]
+    return ""
 
 
 def _parse_text(body: bytes) -> SitemapContent:
     lines = body.decode("utf-8", errors="replace").splitlines()
-    return SitemapContent(
-        urls=[u for u in (normalize_url(line) for line in lines if line.strip()) if u]
-    )
+    urls = [u for u in (normalize_url(line) for line in lines if line.strip()) if u]
+    return SitemapContent(urls=urls, lastmod=dict.fromkeys(urls, ""))
 
 
 def parse_sitemap(body: bytes, max_bytes: int = 50_000_000) -> SitemapContent:
@@ -103,6 +115,9 @@ class SitemapResult:
     fetched: list[str] = field(default_factory=list)
     """Sitemap files read."""
     notes: list[str] = field(default_factory=list)
+    lastmod: dict[str, str] = field(default_factory=dict)
+    """Each listed URL's ``<lastmod>`` ("" when its entry has none): what a smart recrawl
+    compares with the last run's to tell which pages changed."""
 
 
 def collect_sitemap_urls(
@@ -138,6 +153,8 @@ def collect_sitemap_urls(
             continue
         result.fetched.append(sitemap_url)
         listed.update(dict.fromkeys(content.urls))
+        for url, stamp in content.lastmod.items():
+            result.lastmod[url] = stamp or result.lastmod.get(url, "")
         for nested in content.sitemaps:
             if nested not in seen:
                 seen.add(nested)

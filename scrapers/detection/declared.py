@@ -16,7 +16,7 @@ touches an agency whose site was unreachable in the run (unknown stays unknown).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from core.checklist import Checklist
@@ -24,7 +24,7 @@ from core.vocabulary import DECLARED_SOURCE
 from scrapers.detection.detect import detect_site
 from scrapers.detection.doctypes import document_kind
 from scrapers.detection.ownership import Owner
-from scrapers.model import BROKEN, FOUND, STALE, UNREACHABLE, Finding, SiteCrawl
+from scrapers.model import BROKEN, FOUND, STALE, UNREACHABLE, Finding, Link, Page, SiteCrawl
 
 RANK = {FOUND: 2, STALE: 1}
 """How much a status publishes: a declaration only ever raises a finding."""
@@ -75,6 +75,9 @@ class DeclarationCheck:
     checked_at: datetime | None = None
     finding: Finding | None = None
     """The finding the declared URL gives (``found``/``stale``) when confirmed."""
+    crawl: SiteCrawl | None = field(default=None, repr=False)
+    """The one-page crawl of the declared URL (its answers give the finding's evidence
+    bundle); not stored as such."""
 
 
 @dataclass
@@ -146,6 +149,7 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
                         today: date, owner: Owner | None = None) -> DeclarationCheck:
     """Run detection for the declaration's category only on the crawl of its URL."""
     check = refused_check(declared, "")
+    check.crawl = crawl
     _answer(check, crawl)
     if declared.category_id not in checklist:
         check.reason = "kategori tidak ada dalam daftar periksa"
@@ -161,7 +165,7 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
             check.reason = "alamat tidak publik: mengarah ke halaman masuk (login)"
         return check
     single = Checklist((checklist.get(declared.category_id),), checklist.common_exclude)
-    finding = detect_site(crawl, single, today, owner)[0]
+    finding = detect_site(_document_as_linked(crawl, declared.url), single, today, owner)[0]
     if finding.status in RANK:
         check.confirmed = True
         check.reason = _confirmed_reason(finding)
@@ -172,6 +176,17 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
     return check
 
 
+def _document_as_linked(crawl: SiteCrawl, url: str) -> SiteCrawl:
+    """A declared document (no page, only its check) as a bare link to it on a page at its own
+    URL: detection then reads it like an "Unduh" link, by its file name or, when that names
+    nothing, by its first page."""
+    if crawl.pages or not crawl.documents:
+        return crawl
+    link = Link(url=next(iter(crawl.documents)))
+    page = Page(url=url, status=200, final_url=url, links=[link])
+    return replace(crawl, pages=[page])
+
+
 def _answer(check: DeclarationCheck, crawl: SiteCrawl) -> None:
     """The declared URL's own answer: its page, or the document itself."""
     start = crawl.pages[0] if crawl.pages else None
@@ -180,10 +195,12 @@ def _answer(check: DeclarationCheck, crawl: SiteCrawl) -> None:
         check.status_code = start.status or None
         check.content_type = start.content_type
         check.bytes = start.bytes or None
+        check.sha256 = start.sha256
     elif document is not None:
         check.status_code = document.status
         check.content_type = document.content_type
         check.bytes = document.bytes
+        check.sha256 = document.sha256
     check.checked_at = crawl.finished_at or datetime.now(UTC)
 
 
