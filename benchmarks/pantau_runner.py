@@ -19,6 +19,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 from benchmarks.common import peak_rss_mb
 
+COUNTED = ("pages", "page_records", "documents", "documents_ok", "requests", "body_bytes",
+           "unreachable")
+
+
+def crawl_counts(c) -> dict:
+    """What the benchmark reports of one site's crawl."""
+    return {"pages": sum(1 for p in c.pages if p.status == 200), "page_records": len(c.pages),
+            "documents": len(c.documents),
+            "documents_ok": sum(1 for d in c.documents.values() if d.ok),
+            "requests": c.requests, "body_bytes": c.body_bytes, "unreachable": int(not c.reachable),
+            "errors": sorted({p.error for p in c.pages if p.error})}
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
@@ -49,20 +61,16 @@ def main(argv: list[str] | None = None) -> int:
         # off-site links either, and every site's check of www.lapor.go.id would queue behind
         # that one host's delay (in a sandbox they do not even resolve).
         hosts = None if args.offsite_checks else ()
-        crawls = list(pool.map(lambda s: crawl_site(s.url, settings, hosts=hosts), world.sites))
+        # Each site's crawl is reduced to its counts as it ends (like Scrapy's dropped items):
+        # the flow streams a site's rows away too, so nothing of the pages is kept.
+        counts = list(pool.map(lambda s: crawl_counts(crawl_site(s.url, settings, hosts=hosts)),
+                               world.sites))
     elapsed = time.perf_counter() - started
-    pages = sum(1 for c in crawls for p in c.pages if p.status == 200)
     result = {
         "crawler": "pantau",
         "elapsed": elapsed,
-        "pages": pages,
-        "page_records": sum(len(c.pages) for c in crawls),
-        "documents": sum(len(c.documents) for c in crawls),
-        "documents_ok": sum(1 for c in crawls for d in c.documents.values() if d.ok),
-        "requests": sum(c.requests for c in crawls),
-        "body_bytes": sum(c.body_bytes for c in crawls),
-        "unreachable": sum(1 for c in crawls if not c.reachable),
-        "errors": sorted({p.error for c in crawls for p in c.pages if p.error})[:5],
+        **{key: sum(c[key] for c in counts) for key in COUNTED},
+        "errors": sorted({e for c in counts for e in c["errors"]})[:5],
         "peak_rss_mb": peak_rss_mb(),
         "settings": settings.model_dump(),
     }

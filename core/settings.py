@@ -148,6 +148,11 @@ class CrawlSettings(_Section):
     """Requests one rendered page may make (scripts, API calls); further ones are refused."""
     max_api_pages: int = 20
     """Pages of one paginated JSON list read (``next_page_url``, ``?page=N``)."""
+    screenshot_width: Annotated[int, Field(ge=320, le=4000)] = 1280
+    """Width in CSS pixels of an evidence page's screenshot (taken on request, same browser)."""
+    screenshot_max_height: Annotated[int, Field(ge=200, le=30000)] = 10000
+    """An evidence screenshot shows the whole page down to this many pixels (an endless page
+    is cut there)."""
     smart_recrawl: bool = True
     """Recrawl smartly: ask again only robots.txt, the sitemaps, the start page, the last run's
     evidence and the pages leading to it, pages whose sitemap ``lastmod`` changed and pages
@@ -183,6 +188,9 @@ class ScheduleSettings(_Section):
     """Retries of a failed agency task before it counts as ``unreachable``."""
     agency_task_retry_backoff: Seconds = 5.0
     """Seconds before the first retry of a failed agency task; doubled for each further retry."""
+    agencies_per_task: PositiveInt = 25
+    """Most agencies one crawl task takes (one after another, each with its own retries and
+    timeout); fewer for a small registry. Agencies on one host always share a task."""
 
     @field_validator("timezone")
     @classmethod

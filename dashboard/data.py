@@ -22,9 +22,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from core.settings import DashboardSettings, SettingsError, load_settings
+from core.settings import CrawlSettings, DashboardSettings, SettingsError, load_settings
 from dashboard import labels
-from warehouse import db, queries
+from warehouse import db, queries, screenshots
 from warehouse.reports import content, html, monev, pdf
 
 DB_ENV = "PANTAU_DB"
@@ -276,6 +276,34 @@ class Data:
         table = self._query("agencies_without_email")
         table["role_label"] = table["role"].map(labels.role_label)
         return table
+
+    def evidence_bundle(self, agency_id: str, category_id: str) -> dict[str, Any] | None:
+        """One finding's evidence bundle in the latest run (``evidence_bundle`` named query);
+        None when it has no evidence. Not cached: a screenshot is added without a new run."""
+        return with_connection(self.snapshot.path, lambda con: screenshots.evidence_bundle(
+            con, agency_id, category_id))
+
+    def screenshot_png(self, stored_path: object) -> bytes | None:
+        """The PNG a bundle's ``screenshot_path`` names (inside the data folder), or None."""
+        if not isinstance(stored_path, str) or not stored_path:
+            return None
+        path = screenshots.screenshot_file(self.snapshot.path, stored_path)
+        return path.read_bytes() if path is not None else None
+
+    def take_screenshot(self, agency_id: str, category_id: str,
+                        actor: str) -> screenshots.ScreenshotResult:
+        """Screenshot the finding's evidence page now (the crawler's browser) and keep it with
+        the latest run: one short write, retried while the crawl holds the file."""
+        try:
+            crawl = load_settings().crawl
+        except SettingsError:
+            crawl = CrawlSettings()
+        try:
+            return screenshots.take_screenshot(self.snapshot.path, agency_id, category_id,
+                                               settings=crawl, actor=actor,
+                                               write_wait=SETTINGS.read_wait)
+        except duckdb.Error as exc:
+            return screenshots.ScreenshotResult(False, f"Tangkapan layar tidak tersimpan: {exc}")
 
     def reminders(self) -> pd.DataFrame:
         # Not cached: reminders are written after a run (and their status changes) without a

@@ -1,38 +1,55 @@
-"""The `crawl_all` flow: registry → one crawl task per agency → detection → one warehouse write.
+"""The `crawl_all` flow: registry → crawl tasks (batches of agencies) → a staged, atomic write.
 
-The flow only wires. Fetching (``fetch_site``: network I/O) is kept apart from detection
-(``detect_findings``: pure), and only the flow itself touches the DuckDB file: it reads the
-HTTP cache at the start and writes the whole run in one transaction at the end, so agency
-tasks can run anywhere (threads, or Dask workers on other machines).
+The flow only wires. Each agency is fetched (``fetch_site``: network I/O), judged
+(``detect_findings``: pure), compared with its last known state and turned into its rows
+(``check_agency``) inside a ``check-agencies`` task that takes a batch of agencies
+(``flows.batches``: one host's agencies together, a few dozen per task), each with its own
+retries and timeout. A task returns rows and a small summary per agency, never pages; the
+flow streams them into the run's staging file (``warehouse.staging``) as batches finish, keeps
+only the summaries, and commits the run into the warehouse in one transaction at the end. An
+agency whose old evidence must be re-checked keeps its crawl until the re-check later in the
+run (a ``recheck-evidence`` task per such agency).
 
-A failed or timed-out agency task makes that agency ``unreachable`` for the run; it never
-fails the run.
+Only the flow touches DuckDB: the warehouse at the start (what the tasks need is copied into
+the staging file) and at the commit; tasks can run anywhere (threads, Dask workers on other
+machines). Their arguments are passed as they are (``Parcel``: Prefect does not walk them)
+and their results are not persisted.
+
+A failed or timed-out agency makes that agency ``unreachable`` for the run; it never fails
+the run. A run that fails or is killed leaves the views as they were.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture
 from prefect.states import Failed, State
-from prefect.tasks import exponential_backoff
 
 from core.checklist import Checklist, load_checklist
 from core.clock import local_today
 from core.declarations import DeclarationsError
 from core.registry import Agency, Registry, load_registry
-from core.settings import CrawlSettings, Settings, TrustSettings, load_settings
+from core.settings import CrawlSettings, ScheduleSettings, Settings, TrustSettings, load_settings
 from core.vocabulary import run_word
 from flows import progress
+from flows.batches import Parcel, opened, plan_batches
 from flows.declared import (
-    check_declarations,
     declarations_path,
+    declared_outcome,
+    fetch_agency_declared,
+    fetch_declared_task,
+    fetched_result,
     read_open_declarations,
     record_declarations_file,
 )
@@ -41,23 +58,26 @@ from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.recheck import recheck
 from scrapers.detection.confirm import PriorRun, patched_crawl
-from scrapers.detection.declared import DeclaredUrl
+from scrapers.detection.declared import DeclarationCheck, DeclaredUrl
 from scrapers.detection.detect import detect_site
 from scrapers.detection.health import recheck_plan, review
 from scrapers.detection.ownership import Owner
 from scrapers.model import UNREACHABLE, DocumentCheck, Finding, Page, SiteCrawl
 from warehouse import db as warehouse_db
-from warehouse import reviews
+from warehouse import reviews, scoring
 from warehouse.load import (
+    AfterInsert,
     AgencyOutcome,
-    RunRecord,
+    AgencyRows,
+    AgencySummary,
+    RunMeta,
     RunWriteError,
-    load_http_cache,
-    previous_scores,
+    agency_rows,
+    check_findings,
     record_failed_run,
-    write_run,
+    store_declaration_checks,
 )
-from warehouse.prior import load_prior_runs
+from warehouse.staging import RunStage
 
 CRAWL_TAG = "pantau-crawl"
 
@@ -68,7 +88,57 @@ def load_registry_task(path: str) -> Registry:
     return load_registry(path)
 
 
-@task(name="fetch-site", tags=[CRAWL_TAG], cache_policy=NO_CACHE)
+@dataclass(frozen=True)
+class AgencyJob:
+    """One agency's work in a batch, with what the flow read for it from the last runs."""
+
+    agency: Agency
+    parent_name: str = ""
+    """The name of its PPID Utama (names the region a kecamatan lies in)."""
+    cache: dict[str, Page] = field(default_factory=dict)
+    doc_cache: dict[str, DocumentCheck] = field(default_factory=dict)
+    prior: PriorRun | None = None
+    declared: list[DeclaredUrl] = field(default_factory=list)
+    """Its open declarations (``flows.declared``), checked after its crawl."""
+    overrides: dict = field(default_factory=dict)
+    """Reviewers' overrides in force for it, by category (``warehouse.reviews``)."""
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every agency of every batch shares (sent once per task, not per agency)."""
+
+    crawl: CrawlSettings
+    trust: TrustSettings
+    checklist: Checklist
+    today: date
+    retries: int = 0
+    retry_backoff: float = 0.0
+    timeout: float | None = None
+    declared_documents: int = 0
+    """``claims.max_documents``: documents fetched per declared page."""
+
+    @classmethod
+    def of(cls, settings: Settings, checklist: Checklist, today: date) -> BatchSettings:
+        """The batch settings of a run (the schedule's per-agency retries and timeout)."""
+        s = settings.schedule
+        return cls(crawl=settings.crawl, trust=settings.trust, checklist=checklist, today=today,
+                   retries=s.agency_task_retries, retry_backoff=s.agency_task_retry_backoff,
+                   timeout=s.agency_task_timeout,
+                   declared_documents=settings.claims.max_documents)
+
+
+@dataclass
+class AgencyResult:
+    """What a task gives back for one agency: its rows, or — when old evidence must be
+    re-checked later in the run — its outcome so far (with its crawl) and the URLs."""
+
+    agency_id: str
+    rows: AgencyRows | None = None
+    pending: AgencyOutcome | None = None
+    recheck_urls: list[str] = field(default_factory=list)
+
+
 def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
                cache: dict[str, Page], doc_cache: dict[str, DocumentCheck]) -> SiteCrawl:
     """Crawl one agency's site (network I/O only; no database)."""
@@ -77,14 +147,147 @@ def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
                       verify_tls=verify, platform=agency.platform or None, render=agency.render)
 
 
-@task(name="detect-findings", cache_policy=NO_CACHE)
 def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date,
                     agency: Agency | None = None, parent_name: str = "") -> list[Finding]:
     """Decide each category's status from the crawled pages (pure); the agency's name, URL,
     role (and its parent's name) tell its own documents from other regions' and agencies'."""
-    owner = (Owner.of(agency.name, agency.url, agency.role, parent_name)
-             if agency is not None else None)
-    return detect_site(crawl, checklist, today, owner)
+    return detect_site(crawl, checklist, today, _owner(agency, parent_name))
+
+
+def _owner(agency: Agency | None, parent_name: str) -> Owner | None:
+    return Owner.of(agency.name, agency.url, agency.role, parent_name) if agency else None
+
+
+@task(name="check-agencies", tags=[CRAWL_TAG], cache_policy=NO_CACHE, persist_result=False)
+def check_agencies(jobs: list[AgencyJob] | Parcel, shared: BatchSettings | Parcel
+                   ) -> list[AgencyResult]:
+    """Crawl and judge a batch of agencies one after another (each with its own retries and
+    timeout); returns each one's rows and summary, never its pages."""
+    shared = opened(shared)
+    return [check_agency(job, shared) for job in opened(jobs)]
+
+
+def check_agency(job: AgencyJob, shared: BatchSettings) -> AgencyResult:
+    """One agency: crawl (retried, bounded by the timeout), detect, then either settle its
+    findings against its last known state now — and check its declarations — or hand it
+    back for a later re-check."""
+    outcome = crawl_and_detect(job, shared)
+    if outcome.crawl is None or not outcome.reachable:
+        outcome = declared_outcome(outcome, job.declared, None, shared.checklist, shared.today,
+                                   None)
+        return AgencyResult(job.agency.id, rows=rows_of(outcome, shared.checklist, job.overrides))
+    urls = recheck_plan(job.prior, outcome.crawl, outcome.findings, shared.trust)
+    if urls:
+        return AgencyResult(job.agency.id, pending=outcome, recheck_urls=urls)
+    owner = _owner(job.agency, job.parent_name)
+    settled = settle(outcome, job.prior, {}, shared, owner)
+    fetched = (fetch_agency_declared(job.agency, job.declared, shared.crawl,
+                                     shared.declared_documents) if job.declared else None)
+    settled = declared_outcome(settled, job.declared, fetched, shared.checklist, shared.today,
+                               owner)
+    return AgencyResult(job.agency.id, rows=rows_of(settled, shared.checklist, job.overrides))
+
+
+def crawl_and_detect(job: AgencyJob, shared: BatchSettings) -> AgencyOutcome:
+    """The agency's crawl and findings. A crawl that raises is retried ``shared.retries``
+    times (backing off); one that raises every time, or runs past ``shared.timeout``, or a
+    detection that raises, makes the agency ``unreachable`` with the reason."""
+    agency = job.agency
+    error: BaseException | None = None
+    for attempt in range(shared.retries + 1):
+        if attempt:
+            time.sleep(shared.retry_backoff * 2 ** (attempt - 1))
+        try:
+            crawl = within(shared.timeout, lambda: fetch_site(agency, shared.crawl, job.cache,
+                                                              job.doc_cache))
+            break
+        except TimeoutError:
+            return failed_outcome(agency, f"crawl timed out after {shared.timeout:g} s",
+                                  shared.checklist)
+        except Exception as exc:  # noqa: BLE001 - any fault of one agency is that agency's
+            error = exc
+    else:
+        return failed_outcome(agency, f"crawl failed: {_message(error)}", shared.checklist)
+    try:
+        findings = detect_findings(crawl, shared.checklist, shared.today, agency, job.parent_name)
+    except Exception as exc:  # noqa: BLE001
+        return failed_outcome(agency, f"detection failed: {_message(exc)}", shared.checklist)
+    return AgencyOutcome(agency=agency, findings=findings, crawl=crawl, error=crawl.error,
+                         checked_at=crawl.finished_at or datetime.now(UTC))
+
+
+def within(seconds: float | None, work: Callable[[], SiteCrawl]) -> SiteCrawl:
+    """``work()``, or ``TimeoutError`` once it has run ``seconds`` (it is then abandoned: it
+    runs on in a daemon thread until its own request deadlines end it)."""
+    if not seconds:
+        return work()
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="agency", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"still running after {seconds:g} s")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]  # type: ignore[return-value]
+
+
+def _message(exc: BaseException | None) -> str:
+    return (str(exc) or type(exc).__name__) if exc is not None else "unknown error"
+
+
+def settle(outcome: AgencyOutcome, prior: PriorRun | None, checks: dict[str, DocumentCheck],
+           shared: BatchSettings, owner: Owner | None) -> AgencyOutcome:
+    """Detect again when a re-checked document answered, then settle the findings and the
+    site's health against the last known state (``scrapers.detection.health.review``)."""
+    crawl, findings = outcome.crawl, outcome.findings
+    patched = patched_crawl(crawl, checks)
+    if patched is not None:
+        crawl, findings = patched, detect_site(patched, shared.checklist, shared.today, owner)
+    findings, health = review(prior, crawl, findings, checks, shared.trust)
+    return replace(outcome, crawl=crawl, findings=findings, health=health, rechecks=checks)
+
+
+def rows_of(outcome: AgencyOutcome, checklist: Checklist, overrides: dict | None = None
+            ) -> AgencyRows:
+    """The agency's rows and summary, scored as the warehouse stores it: with the reviewers'
+    overrides in force that its findings carry (``warehouse.reviews.carried_overrides``)."""
+    weights = {c.id: c.weight for c in checklist}
+    check_findings(outcome, set(weights))
+    carried = (reviews.carried_overrides(outcome.agency.id, outcome.findings, outcome.crawl,
+                                         outcome.rechecks, overrides) if overrides else {})
+    statuses = {f.category_id: carried.get((outcome.agency.id, f.category_id), (0, f.status))[1]
+                for f in outcome.findings}
+    rows = agency_rows(outcome, scoring.scored(statuses, weights), set(weights))
+    rows.carried = carried
+    return rows
+
+
+@task(name="recheck-evidence", tags=[CRAWL_TAG], cache_policy=NO_CACHE, persist_result=False)
+def recheck_evidence(agency: Agency | Parcel, urls: list[str] | Parcel,
+                     crawl_settings: CrawlSettings | Parcel) -> dict[str, DocumentCheck]:
+    """Re-check old evidence URLs later in the run (network I/O only)."""
+    agency, urls, crawl_settings = opened(agency), opened(urls), opened(crawl_settings)
+    verify = crawl_settings.verify_tls and not agency.insecure_tls
+    return recheck(urls, crawl_settings, start_url=agency.url, verify_tls=verify)
+
+
+def unreachable_findings(checklist: Checklist) -> list[Finding]:
+    """Every category ``unreachable``: what an agency gets when its site could not be checked."""
+    return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
+
+
+def failed_outcome(agency: Agency, error: str, checklist: Checklist) -> AgencyOutcome:
+    """An agency whose task failed: every category ``unreachable``, with the reason."""
+    return AgencyOutcome(agency=agency, findings=unreachable_findings(checklist), error=error,
+                         checked_at=datetime.now(UTC))
 
 
 def _parent_name(reg: Registry, agency: Agency) -> str:
@@ -95,62 +298,112 @@ def _parent_name(reg: Registry, agency: Agency) -> str:
         return ""
 
 
-@task(name="recheck-evidence", tags=[CRAWL_TAG], cache_policy=NO_CACHE)
-def recheck_evidence(agency: Agency, urls: list[str],
-                     crawl_settings: CrawlSettings) -> dict[str, DocumentCheck]:
-    """Re-check old evidence URLs later in the run (network I/O only)."""
-    verify = crawl_settings.verify_tls and not agency.insecure_tls
-    return recheck(urls, crawl_settings, start_url=agency.url, verify_tls=verify)
+def task_slots(schedule: ScheduleSettings) -> int:
+    """Agencies the task runner works on at once (for a remote Dask cluster: as configured
+    for this machine, ``max_workers`` × ``dask_threads_per_worker``)."""
+    if schedule.task_runner.strip() == "threads":
+        return schedule.max_workers
+    return schedule.max_workers * schedule.dask_threads_per_worker
 
 
-def unreachable_findings(checklist: Checklist) -> list[Finding]:
-    """Every category ``unreachable``: what an agency gets when its site could not be checked."""
-    return [Finding(category_id=c.id, status=UNREACHABLE) for c in checklist]
+def submit_task(task_: Task, *args) -> PrefectFuture:
+    """A task run, its arguments opaque to Prefect (``flows.batches.Parcel``)."""
+    return task_.submit(*(Parcel(a) for a in args))
 
 
-def read_http_caches(db_path: Path, agencies: list[Agency]) -> dict[str, tuple[dict, dict]]:
-    """Each agency's cached pages and documents from earlier runs (empty for a new database)."""
-    if not db_path.exists():
-        return {a.id: ({}, {}) for a in agencies}
-    with warehouse_db.writing(db_path) as con:  # migrates an older file before reading
-        return {a.id: load_http_cache(con, a.id) for a in agencies}
+class CrawlRun:
+    """The wiring of one run's crawl: batches submitted a window at a time (what the flow
+    read for them is in memory only while they run), results streamed into the stage.
+    ``submit(task, *args)`` starts a task (default: a Prefect task run, ``submit_task``; the
+    benchmarks run ``task.fn`` on a thread pool to measure the same work without Prefect)."""
 
+    def __init__(self, stage: RunStage, reg: Registry, shared: BatchSettings,
+                 slots: int, most: int, declared: dict[str, list[DeclaredUrl]] | None = None,
+                 settings: Settings | None = None, submit: Callable | None = None) -> None:
+        self.stage, self.reg, self.shared = stage, reg, shared
+        self.submit = submit or submit_task
+        self.settings = settings or load_settings(env={})
+        self.declared = declared or {}
+        self.declaration_checks: list[DeclarationCheck] = []
+        self.carried: dict[tuple[str, str], tuple[int, str]] = {}
+        self.batches = plan_batches(list(reg), slots, most)
+        self.window = max(2, 2 * slots)
+        self.total = len(reg)
+        self.summaries: dict[str, AgencySummary] = {}
+        self.pending: list[tuple[AgencyOutcome, PrefectFuture, PriorRun | None]] = []
 
-def read_prior_runs(db_path: Path) -> dict[str, PriorRun]:
-    """Each agency's last known state (its last reachable run); empty for a new database."""
-    if not db_path.exists():
-        return {}
-    with warehouse_db.writing(db_path) as con:
-        return load_prior_runs(con)
+    def run(self) -> list[AgencySummary]:
+        """Crawl every batch, re-check what needs it, stage every agency's rows; returns the
+        summaries in registry order."""
+        finished: queue.Queue = queue.Queue()
+        batches = iter(self.batches)
+        in_flight = sum(self._submit(next(batches, None), finished) for _ in range(self.window))
+        while in_flight:
+            batch, future = finished.get()
+            in_flight -= 1
+            self._collect(batch, future)
+            in_flight += self._submit(next(batches, None), finished)
+        settled = []
+        for outcome, future, prior in self.pending:
+            checks = _recheck_result(future)
+            owner = _owner(outcome.agency, _parent_name(self.reg, outcome.agency))
+            outcome = settle(outcome, prior, checks, self.shared, owner)
+            items = self.declared.get(outcome.agency.id, [])
+            fetch = (self.submit(fetch_declared_task, outcome.agency, items, self.settings)
+                     if items else None)
+            settled.append((outcome, owner, items, fetch))
+        for outcome, owner, items, fetch in settled:
+            fetched = fetched_result(fetch, items) if fetch is not None else None
+            outcome = declared_outcome(outcome, items, fetched if items else None,
+                                       self.shared.checklist, self.shared.today, owner)
+            self._stage(rows_of(outcome, self.shared.checklist,
+                                self.stage.overrides.get(outcome.agency.id)))
+        return [self.summaries[a.id] for a in self.reg if a.id in self.summaries]
 
+    def _submit(self, batch: list[Agency] | None, finished: queue.Queue) -> int:
+        if batch is None:
+            return 0
+        ids = [a.id for a in batch]
+        caches, priors = self.stage.http_caches(ids), self.stage.prior_runs(ids)
+        jobs = [AgencyJob(a, _parent_name(self.reg, a), *caches[a.id], priors.get(a.id),
+                          self.declared.get(a.id, []), self.stage.overrides.get(a.id, {}))
+                for a in batch]
+        future = self.submit(check_agencies, jobs, self.shared)
+        future.add_done_callback(lambda done, batch=(batch, jobs): finished.put((batch, done)))
+        return 1
 
-def confirm_outcomes(outcomes: list[AgencyOutcome], priors: dict[str, PriorRun],
-                     settings: CrawlSettings, trust: TrustSettings, checklist: Checklist,
-                     today: date, owners: dict[str, Owner] | None = None) -> list[AgencyOutcome]:
-    """Re-check the old evidence of each reachable site's drops and the documents that
-    failed with a passing fault (one task per agency that needs it, after every crawl has
-    finished); detect again when a document answered; then settle findings and health."""
-    plans = {}
-    for o in outcomes:
-        if o.crawl is not None and o.reachable:
-            urls = recheck_plan(priors.get(o.agency.id), o.crawl, o.findings, trust)
-            if urls:
-                plans[o.agency.id] = recheck_evidence.submit(o.agency, urls, settings)
-    settled = []
-    for o in outcomes:
-        if o.crawl is None or not o.reachable:
-            settled.append(o)
-            continue
-        checks = _recheck_result(plans.get(o.agency.id))
-        crawl, findings = o.crawl, o.findings
-        patched = patched_crawl(crawl, checks)
-        if patched is not None:
-            owner = (owners or {}).get(o.agency.id)
-            crawl, findings = patched, detect_site(patched, checklist, today, owner)
-        findings, health = review(priors.get(o.agency.id), crawl, findings, checks, trust)
-        settled.append(replace(o, crawl=crawl, findings=findings, health=health,
-                               rechecks=checks))
-    return settled
+    def _collect(self, batch: tuple[list[Agency], list[AgencyJob]], future: PrefectFuture) -> None:
+        agencies, jobs = batch
+        future.wait()
+        if future.state.is_completed():
+            results = future.result()
+        else:
+            error = f"crawl task {future.state.name.lower()}: {_state_error(future.state)}"
+            results = [AgencyResult(a.id, rows=rows_of(declared_outcome(
+                failed_outcome(a, error, self.shared.checklist), self.declared.get(a.id, []),
+                None, self.shared.checklist, self.shared.today, None), self.shared.checklist))
+                for a in agencies]
+        for job, result in zip(jobs, results, strict=True):
+            if result.pending is not None:
+                recheck_future = self.submit(recheck_evidence, job.agency, result.recheck_urls,
+                                             self.shared.crawl)
+                self.pending.append((result.pending, recheck_future, job.prior))
+            else:
+                self._stage(result.rows)
+
+    def after_insert(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+        """Inside the run's commit: the declaration checks (with their audit rows), then the
+        carried overrides marked on their findings and the lapses (``warehouse.reviews``)."""
+        at = datetime.now(UTC)
+        store_declaration_checks(con, run_id, self.declaration_checks, at)
+        reviews.RunReviews(record=None, carried=self.carried, at=at).store(con, run_id)
+
+    def _stage(self, rows: AgencyRows) -> None:
+        self.stage.add(rows)
+        self.declaration_checks += rows.declaration_checks
+        self.carried.update(rows.carried)
+        self.summaries[rows.summary.agency_id] = rows.summary
+        progress.agency_done(rows.summary, len(self.summaries), self.total)
 
 
 def _recheck_result(future: PrefectFuture | None) -> dict[str, DocumentCheck]:
@@ -160,41 +413,6 @@ def _recheck_result(future: PrefectFuture | None) -> dict[str, DocumentCheck]:
         return {}
     future.wait()
     return future.result() if future.state.is_completed() else {}
-
-
-def collect_outcome(agency: Agency, fetched: PrefectFuture, detected: PrefectFuture,
-                    checklist: Checklist) -> AgencyOutcome:
-    """The agency's findings; a failed fetch (or detection) task makes it ``unreachable``."""
-    fetched.wait()
-    if not fetched.state.is_completed():
-        return _failed_outcome(agency, "crawl", fetched.state, checklist)
-    detected.wait()
-    if not detected.state.is_completed():
-        return _failed_outcome(agency, "detection", detected.state, checklist)
-    crawl: SiteCrawl = fetched.result()
-    return AgencyOutcome(agency=agency, findings=detected.result(), crawl=crawl,
-                         error=crawl.error, checked_at=crawl.finished_at or datetime.now(UTC))
-
-
-def collect_as_finished(agencies: list[Agency], fetched: list[PrefectFuture],
-                        detected: list[PrefectFuture], checklist: Checklist,
-                        weights: dict[str, float]) -> list[AgencyOutcome]:
-    """Every agency's outcome, in registry order, each reported (one progress line) as its
-    crawl finishes. Waits on the fetch futures, not on detection: a detection task whose fetch
-    failed never becomes final."""
-    position = {id(future): i for i, future in enumerate(fetched)}
-    outcomes: list[AgencyOutcome | None] = [None] * len(agencies)
-    for done, future in enumerate(as_completed(fetched), 1):
-        i = position[id(future)]
-        outcomes[i] = collect_outcome(agencies[i], fetched[i], detected[i], checklist)
-        progress.agency_done(outcomes[i], done, len(agencies), weights)
-    return [o for o in outcomes if o is not None]
-
-
-def _failed_outcome(agency: Agency, step: str, state, checklist: Checklist) -> AgencyOutcome:
-    return AgencyOutcome(agency=agency, findings=unreachable_findings(checklist),
-                         error=f"{step} task {state.name.lower()}: {_state_error(state)}",
-                         checked_at=datetime.now(UTC))
 
 
 def _state_error(state) -> str:
@@ -218,37 +436,29 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
     started = datetime.now(UTC)
     reg = load_registry_task(registry)
     checklist = load_checklist(*settings.checklist.extension_files)
-    agencies = list(reg)
     try:
-        caches = read_http_caches(Path(db), agencies)
+        stage = RunStage.open(Path(db), [a.id for a in reg], started=started)
     except warehouse_db.DatabaseFileError as error:
         return database_failure(error)
-    priors = read_prior_runs(Path(db))
-    declared = load_declared(Path(db), settings, declarations, reg, checklist)
-    logger.info("Crawling %d agencies from %s", len(agencies), registry)
-    fetch = fetch_site.with_options(
-        retries=settings.schedule.agency_task_retries,
-        retry_delay_seconds=exponential_backoff(
-            backoff_factor=settings.schedule.agency_task_retry_backoff),
-        timeout_seconds=settings.schedule.agency_task_timeout,
-    )
-    today = today or local_today(settings)
-    fetched = [fetch.submit(a, settings.crawl, *caches[a.id]) for a in agencies]
-    detected = [detect_findings.submit(f, checklist, today, a, _parent_name(reg, a))
-                for f, a in zip(fetched, agencies, strict=True)]
-    weights = {c.id: c.weight for c in checklist}
-    outcomes = collect_as_finished(agencies, fetched, detected, checklist, weights)
-    owners = {a.id: Owner.of(a.name, a.url, a.role, _parent_name(reg, a)) for a in agencies}
-    outcomes = confirm_outcomes(outcomes, priors, settings.crawl, settings.trust, checklist,
-                                today, owners)
-    outcomes = check_declarations(outcomes, declared, settings, checklist, today, owners)
-    for outcome in outcomes:
-        if not outcome.reachable:
-            logger.warning("%s unreachable: %s", outcome.agency.id, outcome.error)
-    try:
-        summary = store_run(Path(db), started, reg, settings, checklist, outcomes)
-    except warehouse_db.DatabaseFileError as error:
-        return database_failure(error)
+    with stage:
+        declared = load_declared(Path(db), settings, declarations, reg, checklist)
+        logger.info("Crawling %d agencies from %s", len(reg), registry)
+        shared = BatchSettings.of(settings, checklist, today or local_today(settings))
+        try:
+            crawl = CrawlRun(stage, reg, shared, task_slots(settings.schedule),
+                             settings.schedule.agencies_per_task, declared, settings)
+            summaries = crawl.run()
+        except warehouse_db.DatabaseFileError as error:  # the staging file refused a write
+            record_failure(Path(db), started, reg.source, error.cause)
+            return database_failure(error)
+        for agency in summaries:
+            if not agency.reachable:
+                logger.warning("%s unreachable: %s", agency.agency_id, agency.error)
+        try:
+            summary = store_run(stage, started, reg, settings, checklist, summaries,
+                                after_insert=crawl.after_insert)
+        except warehouse_db.DatabaseFileError as error:
+            return database_failure(error)
     run_id = summary["run_id"]
     create_markdown_artifact(summary_markdown(summary), key="crawl-summary",
                              description=f"Pantau PPID {run_word(run_id)}")
@@ -279,21 +489,27 @@ def database_failure(error: warehouse_db.DatabaseFileError) -> State:
     return Failed(message=str(error))
 
 
-def store_run(db_path: Path, started: datetime, reg: Registry, settings: Settings,
-              checklist: Checklist, outcomes: list[AgencyOutcome]) -> dict:
-    """The flow's one write, in a straight line: score and summarise the run against the
-    previous scores, then write it (with its summary) in one transaction. Returns the
-    summary with the new ``run_id``."""
-    record = RunRecord(
-        started_at=started, finished_at=datetime.now(UTC), categories=list(checklist),
-        outcomes=outcomes, registry=reg.source, settings={"crawl": settings.crawl.model_dump()},
-    )
+def store_run(stage: RunStage, started: datetime, reg: Registry, settings: Settings,
+              checklist: Checklist, summaries: list[AgencySummary],
+              after_insert: AfterInsert | None = None) -> dict:
+    """The flow's one write, in a straight line: summarise the run against the previous
+    scores, then commit the staged run (with its summary) in one transaction. Returns the
+    summary with the new ``run_id``, and how the write went (``write_seconds``,
+    ``staging_flushes``: not part of the stored summary)."""
+    db_path = stage.db_path
     try:
-        return _write_run(db_path, record, outcomes)
+        summary = run_summary(summaries, stage.previous_scores())
+        meta = RunMeta(started_at=started, finished_at=datetime.now(UTC),
+                       categories=list(checklist), registry=reg.source,
+                       settings={"crawl": settings.crawl.model_dump()}, summary=summary)
+        run_id, seconds = stage.commit(meta, after_insert)
     except (RunWriteError, duckdb.Error, OSError) as exc:
         error = warehouse_db.file_error(db_path, exc)
         record_failure(db_path, started, reg.source, error.cause)
         raise error from exc
+    get_run_logger().info("Run %d written to the warehouse in %.2f s", run_id, seconds)
+    return {"run_id": run_id, **summary, "write_seconds": round(seconds, 3),
+            "staging_flushes": stage.flushes}
 
 
 def record_failure(db_path: Path, started: datetime, registry: str, cause: str) -> None:
@@ -304,15 +520,6 @@ def record_failure(db_path: Path, started: datetime, registry: str, cause: str) 
             record_failed_run(con, started, registry, cause)
     except Exception:  # noqa: BLE001 - the original error is the one reported
         pass
-
-
-def _write_run(db_path: Path, record: RunRecord, outcomes: list[AgencyOutcome]) -> dict:
-    with warehouse_db.writing(db_path) as con:
-        carried = reviews.plan_run(con, record)  # overrides in force: scores use them
-        record = carried.record
-        record.summary = run_summary(record, previous_scores(con))
-        run_id = write_run(con, record, after_insert=carried.store)
-    return {"run_id": run_id, **record.summary}
 
 
 def _settings(settings_file: str | None, max_pages: int | None) -> Settings:

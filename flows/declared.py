@@ -21,7 +21,8 @@ from core.checklist import Checklist
 from core.clock import local_now
 from core.declarations import load_declarations
 from core.registry import Agency, Registry
-from core.settings import Settings
+from core.settings import CrawlSettings, Settings
+from flows.batches import Parcel, opened
 from scrapers.crawling.declared import declared_host_refusal, fetch_declared
 from scrapers.detection.declared import (
     DeclarationCheck,
@@ -65,12 +66,33 @@ def read_open_declarations(db_path: Path) -> dict[str, list[DeclaredUrl]]:
 
 
 @task(name="fetch-declared", tags=[CLAIMS_TAG], cache_policy=NO_CACHE)
-def fetch_declared_task(agency: Agency, declared: list[DeclaredUrl],
-                        settings: Settings) -> list[DeclaredFetch]:
+def fetch_declared_task(agency: Agency | Parcel, declared: list[DeclaredUrl] | Parcel,
+                        settings: Settings | Parcel) -> list[DeclaredFetch]:
     """Fetch one agency's declared URLs (network I/O only; no database, no detection)."""
-    verify = settings.crawl.verify_tls and not agency.insecure_tls
-    return fetch_declared(agency, declared, settings.crawl,
-                          max_documents=settings.claims.max_documents, verify_tls=verify)
+    agency, declared, settings = opened(agency), opened(declared), opened(settings)
+    return fetch_agency_declared(agency, declared, settings.crawl, settings.claims.max_documents)
+
+
+def fetch_agency_declared(agency: Agency, declared: list[DeclaredUrl], crawl: CrawlSettings,
+                          max_documents: int) -> list[DeclaredFetch]:
+    """Fetch one agency's declared URLs (network I/O only): what ``fetch_declared_task`` does,
+    called directly by the crawl task that already holds the agency."""
+    verify = crawl.verify_tls and not agency.insecure_tls
+    return fetch_declared(agency, declared, crawl, max_documents=max_documents, verify_tls=verify)
+
+
+def declared_outcome(outcome: AgencyOutcome, items: list[DeclaredUrl],
+                     fetched: list[DeclaredFetch] | None, checklist: Checklist, today: date,
+                     owner: Owner | None) -> AgencyOutcome:
+    """One agency's outcome with its declarations checked (pure): confirmed ones applied to
+    the findings; ``fetched`` None (an unreachable site) leaves them for the next run."""
+    if not items:
+        return outcome
+    if fetched is None:
+        return replace(outcome, declaration_checks=unreachable_checks(items))
+    checks = confirm_fetched(fetched, checklist, today, owner)
+    return replace(outcome, declaration_checks=checks,
+                   findings=apply_declarations(outcome.findings, checks))
 
 
 def check_declarations(outcomes: list[AgencyOutcome], declared: dict[str, list[DeclaredUrl]],
@@ -89,14 +111,12 @@ def check_declarations(outcomes: list[AgencyOutcome], declared: dict[str, list[D
         if outcome.agency.id not in futures:
             result.append(replace(outcome, declaration_checks=unreachable_checks(items)))
             continue
-        fetched = _fetched(futures[outcome.agency.id], items)
-        checks = confirm_fetched(fetched, checklist, today, owners.get(outcome.agency.id))
-        result.append(replace(outcome, declaration_checks=checks,
-                              findings=apply_declarations(outcome.findings, checks)))
+        result.append(declared_outcome(outcome, items, fetched_result(futures[outcome.agency.id], items),
+                                       checklist, today, owners.get(outcome.agency.id)))
     return result
 
 
-def _fetched(future: PrefectFuture, items: list[DeclaredUrl]) -> list[DeclaredFetch]:
+def fetched_result(future: PrefectFuture, items: list[DeclaredUrl]) -> list[DeclaredFetch]:
     """The task's fetches, or (a failed task) each declaration refused with the task's fault."""
     future.wait()
     if future.state.is_completed():

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from core import formats
 from core.vocabulary import UNREACHABLE_WORD
-from warehouse.load import AgencyOutcome
-from warehouse.scoring import score
+from warehouse.load import AgencySummary
 
 
 @dataclass(frozen=True)
@@ -51,22 +50,18 @@ def reporting(reporter: Callable[[AgencyProgress], None]) -> Iterator[None]:
         _reporters.remove(reporter)
 
 
-def progress_of(outcome: AgencyOutcome, position: int, total: int,
-                weights: dict[str, float]) -> AgencyProgress:
-    """What the line says about one outcome (the score as the warehouse will compute it)."""
-    crawl = outcome.crawl
-    statuses = {f.category_id: f.status for f in outcome.findings if f.category_id in weights}
+def progress_of(agency: AgencySummary, position: int, total: int) -> AgencyProgress:
+    """What the line says about one agency's result (its score as the warehouse stores it)."""
     return AgencyProgress(
-        position=position, total=total, agency_id=outcome.agency.id, name=outcome.agency.name,
-        pages=len(crawl.pages) if crawl else 0, documents=len(crawl.documents) if crawl else 0,
-        score=score(statuses, weights) if outcome.reachable else None, error=outcome.error)
+        position=position, total=total, agency_id=agency.agency_id, name=agency.name,
+        pages=agency.pages, documents=agency.documents,
+        score=agency.score if agency.reachable else None, error=agency.error)
 
 
-def agency_done(outcome: AgencyOutcome, position: int, total: int,
-                weights: dict[str, float]) -> None:
+def agency_done(agency: AgencySummary, position: int, total: int) -> None:
     """Tell the installed reporters (if any) that this agency is done."""
     if not _reporters:
         return
-    shown = progress_of(outcome, position, total, weights)
+    shown = progress_of(agency, position, total)
     for reporter in list(_reporters):
         reporter(shown)

@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.vocabulary import NO_SCORE, UNREACHABLE_WORD, run_word
-from warehouse.load import RunRecord
+from warehouse.load import AgencySummary, RunRecord
 
 
-def run_summary(record: RunRecord, previous: dict[str, float | None], biggest: int = 5) -> dict:
+def run_summary(agencies: Sequence[AgencySummary] | RunRecord,
+                previous: dict[str, float | None], biggest: int = 5) -> dict:
     """Agencies crawled, unreachable, scores, and the biggest drops since each one's last run.
 
-    ``previous`` is each agency's score before this run (``warehouse.load.previous_scores``).
-    The run id is not in it: the run is written with its summary, then gets its id."""
-    outcomes = record.outcomes
-    errors = {o.agency.id: o.error for o in outcomes if not o.reachable}
-    current = [(a, s.score, s.band) for a, s in record.scores.items()]
+    ``agencies`` is what the run kept of each agency (``warehouse.load.AgencySummary``; a
+    whole ``RunRecord`` gives its ``summaries``). ``previous`` is each agency's score before
+    this run (``warehouse.load.previous_scores``). The run id is not in it: the run is
+    written with its summary, then gets its id."""
+    if isinstance(agencies, RunRecord):
+        agencies = agencies.summaries
+    errors = {a.agency_id: a.error for a in agencies if not a.reachable}
+    current = [(a.agency_id, a.score, a.band) for a in agencies]
     scores = [{"agency_id": a, "score": s, "band": b, "previous": previous.get(a)}
               for a, s, b in sorted(current, key=lambda r: (r[1] is None, -(r[1] or 0), r[0]))]
     drops = [dict(row, delta=round(row["score"] - row["previous"], 2)) for row in scores
@@ -23,13 +29,13 @@ def run_summary(record: RunRecord, previous: dict[str, float | None], biggest: i
     drops.sort(key=lambda row: row["delta"])
     reachable_scores = [row["score"] for row in scores if row["score"] is not None]
     return {
-        "agencies": len(outcomes),
+        "agencies": len(agencies),
         "unreachable": len(errors),
         "unreachable_agencies": errors,
         "average_score": round(sum(reachable_scores) / len(reachable_scores), 2)
         if reachable_scores else None,
-        "pages": sum(len(o.crawl.pages) for o in outcomes if o.crawl),
-        "body_bytes": sum(o.crawl.body_bytes for o in outcomes if o.crawl),
+        "pages": sum(a.pages for a in agencies),
+        "body_bytes": sum(a.body_bytes for a in agencies),
         "scores": scores,
         "biggest_drops": drops[:biggest],
     }

@@ -336,6 +336,51 @@ def report(
         typer.echo(f"  {path}")
 
 
+@app.command(help="Rincian bukti satu temuan (rantai URL, status HTTP, jenis, ukuran, SHA-256); "
+                  "--screenshot memotret halaman buktinya.")
+def evidence(
+    agency: Annotated[str, typer.Argument(help="Id badan publik.")],
+    category: Annotated[str, typer.Argument(help="Id kategori (mis. kinerja).")],
+    db: DbOption,
+    run: Annotated[int | None, typer.Option("--run", help="Putaran (bawaan: yang terakhir).")] = None,
+    screenshot: Annotated[bool, typer.Option(
+        "--screenshot", help="Potret halaman bukti dengan peramban pemantau dan simpan.")] = False,
+    settings: SettingsOption = None,
+) -> None:
+    """Print one finding's evidence bundle in Indonesian; with --screenshot, take and keep a
+    screenshot of its evidence page first (audited)."""
+    from warehouse import audit
+    from warehouse import db as warehouse_db
+    from warehouse.evidence_text import CHAIN_LABEL, chain_lines, describe
+    from warehouse.screenshots import evidence_bundle, take_screenshot
+
+    loaded = settings_or_exit(settings)
+    tz = loaded.schedule.timezone
+    try:
+        with database_errors(db):
+            if screenshot:
+                result = take_screenshot(db, agency, category, settings=loaded.crawl,
+                                         actor=audit.CLI, run_id=run)
+                typer.echo(result.message)
+            with warehouse_db.read_only(db) as con:
+                bundle = evidence_bundle(con, agency, category, run)
+    except (FileNotFoundError, warehouse_db.SchemaError) as exc:
+        fail(f"bukti: {exc}")
+    if bundle is None:
+        fail(f"bukti: temuan {agency}/{category} tidak punya bukti pada "
+             f"{'putaran ' + str(run) if run else 'putaran terakhir'} "
+             "(tidak ditemukan, tidak terjangkau, atau id tidak dikenal)")
+    for label, value in describe(bundle, tz):
+        typer.echo(f"{label}: {value}")
+    lines = chain_lines(bundle)
+    if lines:
+        typer.echo(f"{CHAIN_LABEL}:")
+        for line in lines:
+            typer.echo(f"  {line}")
+    if screenshot and not (result.taken or result.not_applicable):
+        raise typer.Exit(1)
+
+
 @monev_app.command("import", help="Catat hasil resmi Monev tahun-tahun sebelumnya (ditampilkan di samping skor Pantau).")
 def monev_import(
     file: Annotated[Path, typer.Argument(help="CSV/YAML: agency_id, year, score, band, source.")],

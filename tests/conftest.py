@@ -44,11 +44,13 @@ def fast_settings_file(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def renderer():
-    """One headless Chromium for the whole test session (Debian's /usr/bin/chromium)."""
+    """One headless Chromium for the whole test session (Debian's /usr/bin/chromium): the
+    process's shared browser, so code that takes ``shared_renderer()`` by itself (an evidence
+    screenshot asked for on the dashboard) uses this same one."""
     from core.settings import CrawlSettings
-    from scrapers.crawling.render import Renderer
+    from scrapers.crawling.render import shared_renderer
 
-    with Renderer(CrawlSettings(render_timeout=30.0)) as shared:
+    with shared_renderer(CrawlSettings(render_timeout=30.0)) as shared:
         shared.start()
         yield shared
 

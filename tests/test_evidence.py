@@ -25,7 +25,7 @@ from scrapers.detection.detect import detect_site
 from scrapers.detection.evidence import EvidenceIndex
 from scrapers.model import DocumentCheck, Finding, Page, SiteCrawl
 from tests.loopback import LoopbackServer, Reply, html, redirect
-from warehouse import db, queries
+from warehouse import db, queries, reviews
 from warehouse.load import AgencyOutcome, RunRecord, load_http_cache, write_run
 
 FAST = CrawlSettings(host_delay=0.0, retries=0, retry_backoff=0.01, page_timeout=5.0,
@@ -102,7 +102,8 @@ def crawl_and_store(con, site: Site, settings: CrawlSettings = FAST) -> int:
     record = RunRecord(started_at=now, finished_at=now, categories=list(CHECKLIST),
                        outcomes=[AgencyOutcome(agency=agency, findings=findings, crawl=crawl,
                                                checked_at=now)])
-    return write_run(con, record)
+    carried = reviews.plan_run(con, record, at=now)  # as flows.crawl writes a run
+    return write_run(con, carried.record, after_insert=carried.store)
 
 
 def bundles(con, run_id: int | None = None) -> dict[str, dict]:
@@ -236,3 +237,48 @@ def test_the_bundle_of_a_held_drop_comes_from_its_recheck():
     assert bundle.chain == ["http://dinas.test/", "http://dinas.test/f/lkjip.pdf"]
     assert bundle.status_code == 404 and bundle.sha256 is None
     assert EvidenceIndex(crawl).bundle("missing", None) is None
+
+
+def test_an_override_stays_through_unchanged_runs_and_lapses_when_the_document_changes(con, site):
+    """Reviews lapse when the evidence's hash changes: unchanged content (also a 304) must keep
+    its hash, or every override would lapse on the next run."""
+    crawl_and_store(con, site)
+    reviews.override(con, agency_id="dinas", category_id="kinerja", status="broken",
+                     reason="dokumen milik badan publik lain", expected_run_id=1,
+                     expected_review_id=None, reviewer="rina", at=datetime.now(UTC))
+
+    def effective():
+        return con.execute("SELECT status, status_source FROM latest_findings WHERE "
+                           "agency_id = 'dinas' AND category_id = 'kinerja'").fetchall()[0]
+
+    assert effective() == ("broken", "override")
+    crawl_and_store(con, site)  # unchanged: the LKjIP answers 304
+    assert bundles(con)["kinerja"]["evidence_from_cache"] is True
+    crawl_and_store(con, site)
+    assert effective() == ("broken", "override")
+    site.lkjip, site.etag = pdf("LKjIP 2025 revisi", 1600), '"v3"'
+    crawl_and_store(con, site)
+    assert effective() == ("found", "crawler")
+    lapsed = con.execute("SELECT lapse_reason FROM reviews WHERE lapsed_at IS NOT NULL").fetchall()
+    assert lapsed == [("evidence_changed",)]
+
+
+@pytest.mark.slow
+def test_the_crawl_flow_stores_the_bundle(prefect_api, site, tmp_path, fast_settings_file):
+    """The real crawl_all flow (Prefect, agencies streamed through the staging file)."""
+    from flows.crawl import crawl_all
+
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "agencies:\n"
+        f"  - {{id: dinas, name: Dinas Contoh, url: \"{site.url('/')}\", email: \"\", "
+        "role: utama, parent: \"\"}\n", encoding="utf-8")
+    path = tmp_path / "pantau.duckdb"
+    crawl_all(registry=str(registry), db=str(path), settings_file=str(fast_settings_file),
+              today=TODAY)
+    with db.read_only(path) as con:
+        got = bundles(con)
+    assert got["kinerja"]["evidence_chain"][-1] == site.url("/storage/2025/lkjip.pdf")
+    assert got["kinerja"]["evidence_sha256"] == hashlib.sha256(site.lkjip).hexdigest()
+    assert got["sop_ppid"]["status"] == "broken" and got["sop_ppid"]["evidence_sha256"] is None
+    assert got["laporan_keuangan"]["evidence_sha256_bytes"] == 2048

@@ -56,7 +56,8 @@ def test_crawl_all_stores_one_complete_run_in_the_views(prefect_api, sample_worl
     unreachable = query(db, "SELECT count(*) FROM agency_runs WHERE run_id = 1 AND NOT reachable")
     assert (result["agencies"], result["unreachable"]) == (len(agencies), unreachable[0][0])
     assert json.loads(summary) == json.loads(json.dumps(
-        {k: v for k, v in result.items() if k != "run_id"}, default=str))
+        {k: v for k, v in result.items()
+         if k not in ("run_id", "write_seconds", "staging_flushes")}, default=str))
     assert {s["agency_id"]: s["score"] for s in result["scores"]} == scores
 
 
@@ -135,3 +136,164 @@ def test_task_runner_setting():
     assert local.cluster_kwargs["n_workers"] == 3 and local.cluster_kwargs["threads_per_worker"] == 2
     with pytest.raises(ValueError, match="use 'threads', 'dask'"):
         task_runner_for(settings.replace("schedule", task_runner="ray").schedule)
+
+
+# --- streaming, batches, per-agency retries and timeouts ----------------------------------
+
+CHILD = """
+import sys
+from flows import progress
+from flows.crawl import crawl_all
+with progress.reporting(lambda p: print(p.line(), flush=True)):
+    crawl_all(registry=sys.argv[1], db=sys.argv[2], settings_file=sys.argv[3])
+"""
+
+COUNTED = ("runs", "agency_runs", "findings", "pages", "documents", "http_cache", "agencies")
+
+
+def snapshot(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        views = {v: con.execute(f"SELECT * FROM {v} ORDER BY ALL").fetchall()
+                 for v in ("latest_findings", "latest_scores", "score_history")}
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in COUNTED}
+    finally:
+        con.close()
+    return views, counts
+
+
+def lines_until(process, wanted: int, deadline: float) -> list[str]:
+    import select
+    import time
+
+    seen: list[str] = []
+    while len(seen) < wanted and time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 1.0)
+        if ready:
+            line = process.stdout.readline()
+            if not line:
+                break
+            if line.startswith("["):
+                seen.append(line)
+    return seen
+
+
+def test_a_run_killed_midway_shows_nothing_and_leaves_only_its_staging_file(
+        prefect_api, sample_world, registry, tmp_path, fast_settings_file):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from prefect.settings import PREFECT_API_URL
+
+    from warehouse.staging import SUFFIX, remove_stale
+
+    db = tmp_path / "pantau.duckdb"
+    crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+              today=TODAY)
+    before = snapshot(db)
+    slow = tmp_path / "slow.yaml"  # one agency per task, and slow enough to be caught midway
+    slow.write_text(fast_settings_file.read_text().replace("host_delay: 0.0", "host_delay: 0.4")
+                    .replace("max_workers: 8", "max_workers: 2\n  agencies_per_task: 1"))
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+           "PYTHONPATH": str(crawl_flow.Path(__file__).resolve().parents[1])}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(registry), str(db), str(slow)],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        done = lines_until(child, 3, time.monotonic() + 240)
+        assert len(done) == 3, "the child run reported three agencies"
+        time.sleep(2.5)  # past the staging file's flush interval
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    (staged,) = list(tmp_path.glob(f"*{SUFFIX}"))
+    con = duckdb.connect(str(staged), read_only=True)
+    try:
+        assert con.execute("SELECT count(DISTINCT agency_id) FROM findings").fetchall()[0][0] >= 3, \
+            "finished agencies were streamed to the staging file"
+    finally:
+        con.close()
+    assert snapshot(db) == before, "the killed run shows nothing, not even a run row"
+    assert remove_stale(db) == [staged], "the next run of this warehouse removes it"
+
+
+def test_a_run_failing_at_the_commit_leaves_the_views_unchanged(prefect_api, sample_world,
+                                                                registry, tmp_path,
+                                                                fast_settings_file, monkeypatch):
+    from prefect.exceptions import FailedRun
+
+    from warehouse.staging import SUFFIX, RunStage
+
+    db = tmp_path / "pantau.duckdb"
+    crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+              today=TODAY)
+    before = snapshot(db)
+
+    def full_disk(self, meta, after_insert=None):
+        raise duckdb.IOException("No space left on device")
+
+    monkeypatch.setattr(RunStage, "commit", full_disk)
+    with pytest.raises(FailedRun, match="No space left on device"):
+        crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+                  today=TODAY)
+    views, counts = snapshot(db)
+    assert views == before[0]
+    assert counts == {**before[1], "runs": before[1]["runs"] + 1}, "only the failed run's note"
+    assert not list(tmp_path.glob(f"*{SUFFIX}*"))
+
+
+def jobs_and_settings(sample_world, registry, **schedule):
+    settings = load_settings(env={}).replace("crawl", host_delay=0.0, retries=0)
+    settings = settings.replace("schedule", **schedule) if schedule else settings
+    shared = crawl_flow.BatchSettings.of(settings, load_checklist(), TODAY)
+    reg = load_registry(registry)
+    up = next(a for a in reg if set(sample_world.labels(a.id).values()) != {"unreachable"})
+    return crawl_flow.AgencyJob(up), shared
+
+
+def test_a_crawl_that_raises_is_retried_per_agency_inside_its_batch(sample_world, registry,
+                                                                    monkeypatch):
+    job, shared = jobs_and_settings(sample_world, registry, agency_task_retries=1,
+                                    agency_task_retry_backoff=0.0)
+    real, calls = crawl_flow.crawl_site, []
+
+    def flaky(url, *args, **kwargs):
+        calls.append(url)
+        if len(calls) == 1:
+            raise RuntimeError("worker lost")
+        return real(url, *args, **kwargs)
+
+    monkeypatch.setattr(crawl_flow, "crawl_site", flaky)
+    (result,) = crawl_flow.check_agencies.fn([job], shared)
+    assert len(calls) == 2
+    assert result.rows.summary.reachable and result.rows.summary.pages > 0
+    assert len(result.rows.tables["findings"]["category_id"]) == len(load_checklist().ids)
+
+
+def test_an_agency_past_its_timeout_is_unreachable_and_the_batch_goes_on(sample_world, registry,
+                                                                         monkeypatch):
+    import time
+
+    job, shared = jobs_and_settings(sample_world, registry, agency_task_retries=0,
+                                    agency_task_timeout=5)
+    real = crawl_flow.crawl_site
+
+    def stuck_once(url, *args, **kwargs):
+        if not getattr(stuck_once, "done", False):
+            stuck_once.done = True
+            time.sleep(60)
+        return real(url, *args, **kwargs)
+
+    monkeypatch.setattr(crawl_flow, "crawl_site", stuck_once)
+    started = time.monotonic()
+    first, second = crawl_flow.check_agencies.fn(crawl_flow.Parcel([job, job]),
+                                                 crawl_flow.Parcel(shared))
+    assert time.monotonic() - started < 60, "the stuck crawl was abandoned"
+    assert not first.rows.summary.reachable
+    assert first.rows.summary.error == "crawl timed out after 5 s"
+    assert second.rows.summary.reachable

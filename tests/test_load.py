@@ -69,10 +69,14 @@ def test_a_failure_mid_write_leaves_the_views_unchanged(con, monkeypatch):
     load.write_run(con, f.run(cats, {a: {"c0": "found", "c1": "found"}}))
     before = {name: view(con, name) for name in ("latest_findings", "latest_scores", "score_history")}
 
-    def crash_after_findings(*args, **kwargs):
-        raise OSError("disk full while writing pages")
+    real_copy = load._copy_statement
 
-    monkeypatch.setattr(load, "_page_rows", crash_after_findings)
+    def crash_at_findings(table, source):  # the run, agencies and agency_runs rows are in
+        if table == "findings":
+            raise OSError("disk full while writing findings")
+        return real_copy(table, source)
+
+    monkeypatch.setattr(load, "_copy_statement", crash_at_findings)
     with pytest.raises(load.RunWriteError, match="nothing was written"):
         load.write_run(con, f.run(cats, {a: {"c0": "missing", "c1": "missing"}}, datetime(2026, 11, 9)))
     after = {name: view(con, name) for name in before}

@@ -2,10 +2,12 @@
 
 The whole run — agencies, categories, the run row with its summary, each agency's result and
 score, pages, documents, findings and the HTTP cache for the next run — goes in one
-transaction. Scores are computed (``RunRecord.scores``) and the summary built before the
-write; ``write_run`` only stores what the record holds. A crash
-or an error halfway leaves the database as it was: the views never show a partial run.
-Rows go in as Arrow tables, not row by row, so a run of 30,000 agencies takes seconds.
+transaction (``store_run_rows``). Each agency's rows are built as soon as its outcome is final
+(``agency_rows``: columns per table, and the small ``AgencySummary`` the run keeps); the crawl
+flow streams them into a staging file as agencies finish (``warehouse.staging``) and copies
+them in at the end, ``write_run`` builds them all at once from a ``RunRecord``. A crash or an
+error halfway leaves the database as it was: the views never show a partial run. Rows go in
+as Arrow tables or table-to-table copies, never row by row.
 """
 
 from __future__ import annotations
@@ -83,6 +85,12 @@ class RunRecord:
         return {o.agency.id: scoring.scored({f.category_id: f.status for f in o.findings}, weights)
                 for o in self.outcomes}
 
+    @property
+    def summaries(self) -> list[AgencySummary]:
+        """Each agency's summary (what ``flows.summary.run_summary`` reads)."""
+        scores = self.scores
+        return [summary_of(o, scores[o.agency.id]) for o in self.outcomes]
+
 
 class RunWriteError(RuntimeError):
     """A run could not be written; nothing of it was stored."""
@@ -90,41 +98,131 @@ class RunWriteError(RuntimeError):
     pass
 
 
+AfterInsert = Callable[[duckdb.DuckDBPyConnection, int], None]
+"""Work done inside a run's write transaction once its rows are in (``con``, ``run_id``)."""
+
+
 def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord, *,
-              after_insert: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None) -> int:
+              after_insert: AfterInsert | None = None) -> int:
     """Store a completed run in one transaction; returns its run id. ``after_insert(con,
     run_id)`` runs inside that transaction once the findings are in (the reviews carried
-    into the run and their lapses: ``warehouse.reviews.RunReviews.store``)."""
-    _check_findings(run)
+    into the run and their lapses: ``warehouse.reviews.RunReviews.store``).
+
+    The same rows as the streaming path (``warehouse.staging``) builds agency by agency,
+    here built at once from the record's outcomes."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building ~10^6 small objects: the cyclic collector would only slow it down
+    try:
+        known = {c.id for c in run.categories}
+        for outcome in run.outcomes:
+            check_findings(outcome, known)
+        scores = run.scores
+        rows = [agency_rows(o, scores[o.agency.id], known, run.finished_at)
+                for o in run.outcomes]
+        tables = {name: pa.Table.from_pydict(columns)
+                  for name, columns in merge_rows(rows).items()}
+        checks = [c for r in rows for c in r.declaration_checks]
+
+        def extra(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+            store_declaration_checks(con, run_id, checks, run.finished_at)
+            if after_insert is not None:
+                after_insert(con, run_id)
+
+        return _store_registered(con, run, tables, extra)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _store_registered(con: duckdb.DuckDBPyConnection, run: RunRecord,
+                      tables: dict[str, pa.Table], after_insert: AfterInsert) -> int:
+    for name, table in tables.items():
+        con.register(f"incoming_{name}", table)
+    try:
+        return store_run_rows(con, RunMeta.of(run), {n: f"incoming_{n}" for n in tables},
+                              after_insert)
+    finally:
+        for name in tables:
+            con.unregister(f"incoming_{name}")
+
+
+@dataclass(frozen=True)
+class RunMeta:
+    """The run row: what ``store_run_rows`` writes besides the agencies' rows."""
+
+    started_at: datetime
+    finished_at: datetime
+    categories: Sequence[CategoryLike]
+    registry: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, run: RunRecord) -> RunMeta:
+        """The run row of a whole record."""
+        return cls(run.started_at, run.finished_at, run.categories, run.registry, run.settings,
+                   run.summary)
+
+
+def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[str, str],
+                   after_insert: AfterInsert | None = None) -> int:
+    """Write one run in one transaction from relations that hold its rows (registered Arrow
+    tables, or the tables of an attached staging file), one per table of ``STAGED_TABLES``
+    (a missing one has no rows), then ``after_insert(con, run_id)`` (declaration checks,
+    carried overrides); returns the new run id. All or nothing: on any error the
+    transaction is rolled back and ``RunWriteError`` says why."""
     con.execute("BEGIN TRANSACTION")
     try:
         run_id = _next_run_id(con)
-        _upsert_categories(con, run.categories)
-        _upsert_agencies(con, [o.agency for o in run.outcomes], run.finished_at)
+        _upsert_categories(con, meta.categories)
         con.execute(
             "INSERT INTO runs VALUES (?, ?, ?, 'completed', ?, ?, ?)",
-            [run_id, run.started_at, run.finished_at, run.registry,
-             json.dumps(run.settings, default=str), json.dumps(run.summary, default=str)],
+            [run_id, meta.started_at, meta.finished_at, meta.registry,
+             json.dumps(meta.settings, default=str), json.dumps(meta.summary, default=str)],
         ).fetchall()  # DuckDB 2 refuses register() while a result is unread
-        _insert(con, "agency_runs", _agency_run_rows(run_id, run))
-        _insert(con, "findings", _finding_rows(run_id, run))
-        _insert(con, "pages", _page_rows(run_id, run.outcomes))
-        _insert(con, "documents", _document_rows(run_id, run.outcomes))
-        _insert(con, "evidence_checks", _recheck_rows(run_id, run.outcomes))
-        _store_declaration_checks(con, run_id, run)
-        _update_http_cache(con, run_id, run.outcomes, run.finished_at)
+        for table in STAGED_TABLES:
+            if table in sources:
+                _copy(con, table, sources[table], run_id, meta.finished_at)
         if after_insert is not None:
             after_insert(con, run_id)
         con.execute("COMMIT")
     except Exception as exc:
         rollback_quietly(con)
         raise RunWriteError(f"run not stored (nothing was written): {first_line(exc)}") from exc
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return run_id
+
+
+STAGED_TABLES = ("agencies", "agency_runs", "findings", "pages", "documents",
+                 "evidence_checks", "http_cache")
+"""The tables a run's agencies add rows to, in the order they are written."""
+RUN_TABLES = ("agency_runs", "findings", "pages", "documents", "evidence_checks", "http_cache")
+"""Of those, the ones whose rows carry the run id (given when the run is written)."""
+
+
+def store_declaration_checks(con: duckdb.DuckDBPyConnection, run_id: int,
+                             checks: Sequence[DeclarationCheck], at: datetime) -> None:
+    """The run's checks of declared URLs, with an audit row for each changed confirmation
+    (inside the run's transaction)."""
+    if checks:
+        claims.audit_check_changes(con, checks, run_id, at)
+        _insert(con, "declaration_checks", claims.check_rows(run_id, checks, at))
+
+
+def _copy(con: duckdb.DuckDBPyConnection, table: str, source: str, run_id: int,
+          now: datetime) -> None:
+    """Copy one table's rows of the run from ``source`` (inside the run's transaction)."""
+    params = ({"run_id": run_id, "now": now} if table == "http_cache"
+              else {"run_id": run_id} if table in RUN_TABLES else None)
+    con.execute(_copy_statement(table, source), params).fetchall()
+
+
+def _copy_statement(table: str, source: str) -> str:
+    if table == "agencies":
+        return f"INSERT OR REPLACE INTO agencies BY NAME SELECT * FROM {source}"
+    if table == "http_cache":
+        return ("INSERT OR REPLACE INTO http_cache BY NAME "
+                f"SELECT $run_id AS run_id, $now AS updated_at, * FROM {source}")
+    return f"INSERT INTO {table} BY NAME SELECT $run_id AS run_id, * FROM {source}"
 
 
 def record_failed_run(con: duckdb.DuckDBPyConnection, started_at: datetime, registry: str,
@@ -160,38 +258,31 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _check_findings(run: RunRecord) -> None:
-    """Refuse a run with unknown statuses or categories before anything is written."""
-    known = {c.id for c in run.categories}
-    for outcome in run.outcomes:
-        for finding in outcome.findings:
-            if finding.status not in STATUSES:
-                raise RunWriteError(
-                    f"agency {outcome.agency.id!r}, category {finding.category_id!r}: "
-                    f"unknown status {finding.status!r}"
-                )
-            if finding.category_id not in known:
-                raise RunWriteError(
-                    f"agency {outcome.agency.id!r}: unknown category {finding.category_id!r}"
-                )
+def check_findings(outcome: AgencyOutcome, known: set[str]) -> None:
+    """Refuse an agency's findings with unknown statuses or categories before anything of
+    its run is written."""
+    for finding in outcome.findings:
+        if finding.status not in STATUSES:
+            raise RunWriteError(
+                f"agency {outcome.agency.id!r}, category {finding.category_id!r}: "
+                f"unknown status {finding.status!r}"
+            )
+        if finding.category_id not in known:
+            raise RunWriteError(
+                f"agency {outcome.agency.id!r}: unknown category {finding.category_id!r}"
+            )
 
 
 def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
     return scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM runs")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str,
-            rows: list[dict[str, Any]] | dict[str, list], *, replace: bool = False) -> None:
-    """Bulk insert (or upsert, by primary key) rows — a list of dicts keyed by column name, or
-    (cheaper for large tables) a dict of column lists."""
-    if isinstance(rows, dict):
-        if not next(iter(rows.values()), []):
-            return
-        columns, arrow = ", ".join(rows), pa.Table.from_pydict(rows)
-    else:
-        if not rows:
-            return
-        columns, arrow = ", ".join(rows[0]), pa.Table.from_pylist(rows)
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]],
+            *, replace: bool = False) -> None:
+    """Bulk insert (or upsert, by primary key) rows, a list of dicts keyed by column name."""
+    if not rows:
+        return
+    columns, arrow = ", ".join(rows[0]), pa.Table.from_pylist(rows)
     con.register("incoming_rows", arrow)
     try:
         verb = "INSERT OR REPLACE" if replace else "INSERT"
@@ -210,37 +301,110 @@ def _upsert_categories(con: duckdb.DuckDBPyConnection, categories: Iterable[Cate
     _insert(con, "categories", rows, replace=True)
 
 
-def _upsert_agencies(con: duckdb.DuckDBPyConnection, agencies: list[Agency], now: datetime) -> None:
-    rows = [
-        {"id": a.id, "name": a.name, "url": a.url, "email": a.email, "role": a.role,
-         "parent": a.parent or None, "insecure_tls": a.insecure_tls, "updated_at": now}
-        for a in agencies
-    ]
-    _insert(con, "agencies", rows, replace=True)
+@dataclass(frozen=True)
+class AgencySummary:
+    """What the run keeps of one agency once its rows are stored: the numbers of the run
+    summary and the progress line (never its pages)."""
+
+    agency_id: str
+    name: str
+    reachable: bool
+    error: str | None
+    score: float | None
+    band: str | None
+    pages: int = 0
+    documents: int = 0
+    requests: int = 0
+    body_bytes: int = 0
 
 
-def _agency_run_rows(run_id: int, run: RunRecord) -> list[dict]:
-    rows = []
-    scores = run.scores
-    for o in run.outcomes:
-        value, band = scores[o.agency.id]
-        crawl = o.crawl
-        rows.append({
-            "run_id": run_id,
-            "agency_id": o.agency.id,
-            "reachable": o.reachable,
-            "error": o.error or (crawl.error if crawl else None),
-            "score": value,
-            "band": band,
-            "pages": len(crawl.pages) if crawl else 0,
-            "documents": len(crawl.documents) if crawl else 0,
-            "requests": crawl.requests if crawl else 0,
-            "body_bytes": crawl.body_bytes if crawl else 0,
-            "started_at": crawl.started_at if crawl else None,
-            "checked_at": _checked_at(o, run),
-            **_health_columns(o.health),
-        })
-    return rows
+@dataclass
+class AgencyRows:
+    """One agency's rows for the run's tables (``STAGED_TABLES``), as columns without the run
+    id (given when the run is written), and its summary."""
+
+    summary: AgencySummary
+    tables: dict[str, dict[str, list]]
+    declaration_checks: list[DeclarationCheck] = field(default_factory=list)
+    """Checks of the agency's declared URLs (stored, with their audit rows, at the commit)."""
+    carried: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    """Reviewers' overrides in force this run carries for the agency ((agency, category) →
+    (review id, status); ``warehouse.reviews``), marked on its findings at the commit."""
+
+    @property
+    def row_count(self) -> int:
+        """Rows over all tables (what a staging buffer counts)."""
+        return sum(len(next(iter(c.values()), [])) for c in self.tables.values())
+
+
+def agency_rows(outcome: AgencyOutcome, scored: scoring.Scored, known: set[str],
+                now: datetime | None = None) -> AgencyRows:
+    """Everything the run stores about one agency, built as soon as its outcome is final
+    (``now`` stands in for a missing check time). Unknown statuses or categories raise
+    ``RunWriteError``."""
+    check_findings(outcome, known)
+    now = now or datetime.now(UTC)
+    agency = outcome.agency
+    checked_at = _checked_at(outcome, now)
+    summary = summary_of(outcome, scored)
+    return AgencyRows(summary=summary, tables={
+        "agencies": _columns([_agency_row(agency, now)]),
+        "agency_runs": _columns([_agency_run_row(outcome, summary, checked_at)]),
+        "findings": _finding_columns(outcome, checked_at),
+        "pages": _columns(_page_rows(outcome), PAGE_COLUMNS),
+        "documents": _columns(_document_rows(outcome), DOCUMENT_COLUMNS),
+        "evidence_checks": _columns(_recheck_rows(outcome), RECHECK_COLUMNS),
+        "http_cache": _columns(_cache_rows(outcome), CACHE_COLUMNS),
+    }, declaration_checks=list(outcome.declaration_checks))
+
+
+def summary_of(outcome: AgencyOutcome, scored: scoring.Scored) -> AgencySummary:
+    """The agency's numbers that the run keeps (``AgencySummary``)."""
+    crawl = outcome.crawl
+    return AgencySummary(
+        agency_id=outcome.agency.id, name=outcome.agency.name, reachable=outcome.reachable,
+        error=outcome.error or (crawl.error if crawl else None),
+        score=scored.score, band=scored.band,
+        pages=len(crawl.pages) if crawl else 0, documents=len(crawl.documents) if crawl else 0,
+        requests=crawl.requests if crawl else 0, body_bytes=crawl.body_bytes if crawl else 0)
+
+
+def merge_rows(rows: Iterable[AgencyRows]) -> dict[str, dict[str, list]]:
+    """Many agencies' rows as one set of columns per table."""
+    merged: dict[str, dict[str, list]] = {}
+    for row in rows:
+        for table, columns in row.tables.items():
+            target = merged.setdefault(table, {name: [] for name in columns})
+            for name, values in columns.items():
+                target[name] += values
+    return merged
+
+
+def _columns(rows: list[dict[str, Any]], names: Sequence[str] = ()) -> dict[str, list]:
+    names = list(rows[0]) if rows else list(names)
+    return {name: [r[name] for r in rows] for name in names}
+
+
+def _agency_row(a: Agency, now: datetime) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "url": a.url, "email": a.email, "role": a.role,
+            "parent": a.parent or None, "insecure_tls": a.insecure_tls, "updated_at": now}
+
+
+def _agency_run_row(o: AgencyOutcome, summary: AgencySummary, checked_at: datetime) -> dict:
+    return {
+        "agency_id": summary.agency_id,
+        "reachable": summary.reachable,
+        "error": summary.error,
+        "score": summary.score,
+        "band": summary.band,
+        "pages": summary.pages,
+        "documents": summary.documents,
+        "requests": summary.requests,
+        "body_bytes": summary.body_bytes,
+        "started_at": o.crawl.started_at if o.crawl else None,
+        "checked_at": checked_at,
+        **_health_columns(o.health),
+    }
 
 
 def _health_columns(health: SiteHealth | None) -> dict[str, Any]:
@@ -253,42 +417,33 @@ def _health_columns(health: SiteHealth | None) -> dict[str, Any]:
             "site_changed": health.changed, "health_note": health.note or None}
 
 
-def _recheck_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:
+RECHECK_COLUMNS = ("agency_id", "url", "ok", "status_code", "reason", "checked_at")
+
+
+def _recheck_rows(o: AgencyOutcome) -> list[dict]:
     return [
-        {"run_id": run_id, "agency_id": o.agency.id, "url": c.url, "ok": c.ok,
-         "status_code": c.status, "reason": c.reason or None, "checked_at": c.checked_at}
-        for o in outcomes for c in o.rechecks.values()
+        {"agency_id": o.agency.id, "url": c.url, "ok": c.ok, "status_code": c.status,
+         "reason": c.reason or None, "checked_at": c.checked_at}
+        for c in o.rechecks.values()
     ]
 
 
-def _store_declaration_checks(con: duckdb.DuckDBPyConnection, run_id: int, run: RunRecord) -> None:
-    """The run's checks of declared URLs, with an audit row for each changed confirmation."""
-    checks = [c for o in run.outcomes for c in o.declaration_checks]
-    if checks:
-        claims.audit_check_changes(con, checks, run_id, run.finished_at)
-        _insert(con, "declaration_checks", claims.check_rows(run_id, checks, run.finished_at))
-
-
-def _checked_at(outcome: AgencyOutcome, run: RunRecord) -> datetime:
+def _checked_at(outcome: AgencyOutcome, now: datetime) -> datetime:
     if outcome.checked_at:
         return outcome.checked_at
     if outcome.crawl and outcome.crawl.finished_at:
         return outcome.crawl.finished_at
-    return run.finished_at
+    return now
 
 
-def _finding_rows(run_id: int, run: RunRecord) -> dict[str, list]:
-    """The findings as columns: a national run has ~900,000 of them."""
-    columns: dict[str, list] = {name: [] for name in FINDING_COLUMNS}
-    for o in run.outcomes:
-        findings, n = o.findings, len(o.findings)
-        columns["run_id"] += [run_id] * n
-        columns["agency_id"] += [o.agency.id] * n
-        columns["checked_at"] += [_checked_at(o, run)] * n
-        for name in FINDING_FIELDS:
-            columns[name] += [getattr(f, name) for f in findings]
-        columns["detector_status"] += [f.detector_status or f.status for f in findings]
-        _add_evidence_columns(columns, o)
+def _finding_columns(o: AgencyOutcome, checked_at: datetime) -> dict[str, list]:
+    findings, n = o.findings, len(o.findings)
+    columns: dict[str, list] = {"agency_id": [o.agency.id] * n}
+    for name in FINDING_FIELDS:
+        columns[name] = [getattr(f, name) for f in findings]
+    columns["detector_status"] = [f.detector_status or f.status for f in findings]
+    columns["checked_at"] = [checked_at] * n
+    _add_evidence_columns(columns, o)
     return columns
 
 
@@ -298,13 +453,13 @@ FINDING_FIELDS = ("category_id", "status", "evidence_url", "evidence_text", "pag
 EVIDENCE_COLUMNS = ("evidence_chain", "evidence_status_code", "evidence_content_type",
                     "evidence_bytes", "evidence_sha256", "evidence_sha256_bytes",
                     "evidence_from_cache")
-FINDING_COLUMNS = ("run_id", "agency_id", *FINDING_FIELDS, "detector_status", "checked_at",
-                   *EVIDENCE_COLUMNS)
 
 
 def _add_evidence_columns(columns: dict[str, list], outcome: AgencyOutcome) -> None:
     """Each finding's evidence bundle (``scrapers.detection.evidence``): what answered at its
     evidence URL in this crawl (or in a re-check later in the run)."""
+    for name in EVIDENCE_COLUMNS:
+        columns[name] = []
     index = EvidenceIndex(outcome.crawl, outcome.rechecks)
     declared = claims.evidence_indexes(outcome.declaration_checks)
     for f in outcome.findings:
@@ -320,50 +475,52 @@ def _add_evidence_columns(columns: dict[str, list], outcome: AgencyOutcome) -> N
 
 
 NO_BUNDLE = EvidenceBundle()
+PAGE_COLUMNS = ("agency_id", "url", "status_code", "content_type", "bytes", "etag",
+                "last_modified", "depth", "title", "from_cache", "fetched_at")
+DOCUMENT_COLUMNS = ("agency_id", "url", "ok", "status_code", "content_type", "bytes",
+                    "last_modified", "reason", "from_cache", "checked_at")
+CACHE_COLUMNS = ("agency_id", "url", "kind", "etag", "last_modified", "data")
 
 
-def _page_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:
+def _page_rows(o: AgencyOutcome) -> list[dict]:
     return [
-        {"run_id": run_id, "agency_id": o.agency.id, "url": p.url, "status_code": p.status,
+        {"agency_id": o.agency.id, "url": p.url, "status_code": p.status,
          "content_type": p.content_type, "bytes": p.bytes, "etag": p.etag,
          "last_modified": p.last_modified, "depth": p.depth, "title": p.title,
          "from_cache": p.from_cache, "fetched_at": p.fetched_at}
-        for o in outcomes if o.crawl for p in o.crawl.pages
+        for p in (o.crawl.pages if o.crawl else ())
     ]
 
 
-def _document_rows(run_id: int, outcomes: list[AgencyOutcome]) -> list[dict]:
+def _document_rows(o: AgencyOutcome) -> list[dict]:
     return [
-        {"run_id": run_id, "agency_id": o.agency.id, "url": d.url, "ok": d.ok,
+        {"agency_id": o.agency.id, "url": d.url, "ok": d.ok,
          "status_code": d.status, "content_type": d.content_type, "bytes": d.bytes,
          "last_modified": d.last_modified, "reason": d.reason, "from_cache": d.from_cache,
          "checked_at": d.checked_at}
-        for o in outcomes if o.crawl for d in o.crawl.documents.values()
+        for d in (o.crawl.documents.values() if o.crawl else ())
     ]
 
 
-def _update_http_cache(con: duckdb.DuckDBPyConnection, run_id: int,
-                       outcomes: list[AgencyOutcome], now: datetime) -> None:
-    """Keep each fetched URL's validators and extracted content for the next run's 304s."""
+def _cache_rows(o: AgencyOutcome) -> list[dict]:
+    """Each fetched URL's validators and extracted content, for the next run's 304s."""
+    if not o.crawl:
+        return []
     rows = []
-    for o in outcomes:
-        if not o.crawl:
-            continue
-        for p in o.crawl.pages:
-            if p.status == 200 and (p.etag or p.last_modified):
-                rows.append(_cache_row(o.agency.id, p.url, "page", p.etag, p.last_modified,
-                                       p.to_dict(), run_id, now))
-        for d in o.crawl.documents.values():
-            if d.etag or d.last_modified:
-                rows.append(_cache_row(o.agency.id, d.url, "document", d.etag, d.last_modified,
-                                       d.to_dict(), run_id, now))
-    _insert(con, "http_cache", rows, replace=True)
+    for p in o.crawl.pages:
+        if p.status == 200 and (p.etag or p.last_modified):
+            rows.append(_cache_row(o.agency.id, p.url, "page", p.etag, p.last_modified,
+                                   p.to_dict()))
+    for d in o.crawl.documents.values():
+        if d.etag or d.last_modified:
+            rows.append(_cache_row(o.agency.id, d.url, "document", d.etag, d.last_modified,
+                                   d.to_dict()))
+    return rows
 
 
-def _cache_row(agency_id, url, kind, etag, last_modified, data, run_id, now) -> dict:
+def _cache_row(agency_id, url, kind, etag, last_modified, data) -> dict:
     return {"agency_id": agency_id, "url": url, "kind": kind, "etag": etag,
-            "last_modified": last_modified, "data": json.dumps(data, default=str),
-            "run_id": run_id, "updated_at": now}
+            "last_modified": last_modified, "data": json.dumps(data, default=str)}
 
 
 def previous_scores(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
@@ -373,12 +530,17 @@ def previous_scores(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
 
 def load_http_cache(con: duckdb.DuckDBPyConnection, agency_id: str) -> tuple[dict, dict]:
     """(pages, documents) by URL from the last runs, for conditional requests."""
+    return http_cache_of(con.execute(
+        "SELECT url, kind, data FROM http_cache WHERE agency_id = ?", [agency_id]
+    ).fetchall())
+
+
+def http_cache_of(rows: Iterable[tuple[str, str, str]]) -> tuple[dict, dict]:
+    """(pages, documents) by URL from ``(url, kind, data)`` rows of the HTTP cache."""
     from scrapers.model import DocumentCheck, Page
 
     pages, documents = {}, {}
-    for url, kind, data in con.execute(
-        "SELECT url, kind, data FROM http_cache WHERE agency_id = ?", [agency_id]
-    ).fetchall():
+    for url, kind, data in rows:
         record = json.loads(data)
         if kind == "page":
             pages[url] = Page.from_dict(record)

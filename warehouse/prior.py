@@ -8,6 +8,7 @@ downtime neither confirms nor forgets a drop that was awaiting its re-check.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,12 @@ from warehouse import queries
 def load_prior_runs(con: duckdb.DuckDBPyConnection) -> dict[str, PriorRun]:
     """``{agency_id: PriorRun}`` for every agency with a reachable run."""
     text = queries.sql("prior_findings")
-    rows = con.execute(text, queries.parameters(text, {})).fetchall()
+    return prior_runs_of(con.execute(text, queries.parameters(text, {})).fetchall())
+
+
+def prior_runs_of(rows: Iterable[tuple]) -> dict[str, PriorRun]:
+    """``{agency_id: PriorRun}`` from rows of the ``prior_findings`` query (also read back
+    from a run's staging copy of it, ``warehouse.staging``)."""
     runs: dict[str, dict] = {}
     for (agency_id, run_id, checked_at, pages, documents, found, platform, category_id, status,
          evidence_url, evidence_text, page_url, year, rule, confirmed, checks) in rows:

@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from core.vocabulary import sql_parameters
+
+if TYPE_CHECKING:  # pandas (~50 MB) is loaded by the first DataFrame, not by the crawl flow
+    import pandas as pd
 
 QUERIES_DIR = Path(__file__).with_name("queries")
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

@@ -397,24 +397,43 @@ def plan_run(con: duckdb.DuckDBPyConnection, record: Any, at: datetime | None = 
     those whose finding the detector saw as the override judged it and, when both hashes are
     known, whose evidence has the same SHA-256. A finding of an unreachable site carries
     nothing and lapses nothing. The returned record's scores use the carried statuses."""
-    in_force = queries.execute(con, "overrides_in_force")
-    by_key = {(r["agency_id"], r["category_id"]): r for r in in_force}
-    if not by_key:
+    by_agency = overrides_in_force(con)
+    if not by_agency:
         return RunReviews(record=record, at=at)
     carried: dict[tuple[str, str], tuple[int, str]] = {}
     for outcome in record.outcomes:
-        index = None
-        for finding in outcome.findings:
-            review = by_key.get((outcome.agency.id, finding.category_id))
-            if review is None:
-                continue
-            index = index or EvidenceIndex(outcome.crawl, outcome.rechecks)
-            if _carries(finding, review, index):
-                carried[(outcome.agency.id, finding.category_id)] = (review["id"], review["status"])
+        carried.update(carried_overrides(outcome.agency.id, outcome.findings,
+                                         outcome.crawl, outcome.rechecks,
+                                         by_agency.get(outcome.agency.id, {})))
     planned = replace(record)
     if carried:
         _score_with(planned, carried)
     return RunReviews(record=planned, carried=carried, at=at)
+
+
+def overrides_in_force(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Mapping[str, Any]]]:
+    """The overrides in force by agency and category (read once at the start of a run)."""
+    by_agency: dict[str, dict[str, Mapping[str, Any]]] = {}
+    for row in queries.execute(con, "overrides_in_force"):
+        by_agency.setdefault(row["agency_id"], {})[row["category_id"]] = dict(row)
+    return by_agency
+
+
+def carried_overrides(agency_id: str, findings: Any, crawl: Any, rechecks: Any,
+                      in_force: Mapping[str, Mapping[str, Any]]
+                      ) -> dict[tuple[str, str], tuple[int, str]]:
+    """Which of one agency's overrides in force (``in_force``: by category) its findings of
+    this run carry (see ``plan_run``); the crawl and re-checks give the evidence hashes."""
+    carried: dict[tuple[str, str], tuple[int, str]] = {}
+    index = None
+    for finding in findings:
+        review = in_force.get(finding.category_id)
+        if review is None:
+            continue
+        index = index or EvidenceIndex(crawl, rechecks)
+        if _carries(finding, review, index):
+            carried[(agency_id, finding.category_id)] = (review["id"], review["status"])
+    return carried
 
 
 def _score_with(record: Any, carried: Mapping[tuple[str, str], tuple[int, str]]) -> None:

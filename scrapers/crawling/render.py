@@ -40,6 +40,10 @@ from core.settings import CrawlSettings
 BLOCKED_TYPES = frozenset({"image", "font", "media", "imageset", "texttrack", "beacon", "ping",
                            "websocket", "manifest", "eventsource"})
 """Resource types a rendered page never gets: they carry no list of publications."""
+SHOT_BLOCKED_TYPES = frozenset({"media", "texttrack", "beacon", "ping", "websocket", "manifest",
+                                "eventsource"})
+"""Resource types refused while a page is rendered for a screenshot: images and fonts are
+fetched (by the crawler, like every request) so the picture is what a person sees."""
 JSON_TYPES = ("application/json", "text/json", "+json", "application/javascript-json")
 BROWSER_ARGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -77,6 +81,8 @@ class Rendered:
     """Requests refused, by reason (``image``, ``another host``, ``robots.txt`` …)."""
     error: str | None = None
     """Why the render failed (timeout, browser crash); the DOM so far may still be in ``html``."""
+    png: bytes = b""
+    """The screenshot, when one was asked for (:meth:`Renderer.screenshot`)."""
 
 
 FetchFn = Callable[[str, str, dict[str, str]], Fetched]
@@ -227,8 +233,32 @@ class Renderer:
                 self.close()  # the next render starts a new browser
             return Rendered(url=url, error=f"browser: {_first_line(exc)}")
 
+    def screenshot(
+        self, url: str, fetch: FetchFn, allow: AllowFn, *, timeout: float, max_requests: int,
+        width: int, max_height: int,
+    ) -> Rendered:
+        """As :meth:`render`, and a PNG of the page (``Rendered.png``) ``width`` CSS pixels wide,
+        the whole page down to at most ``max_height`` pixels. Images and fonts are fetched
+        (through ``fetch``, as every request); media and beacons are not."""
+        self.start()
+        loop = self._loop
+        assert loop is not None
+        shot = (width, max_height)
+        future = asyncio.run_coroutine_threadsafe(
+            self._render(url, fetch, allow, timeout, max_requests, shot), loop)
+        try:
+            return future.result(timeout=timeout + 15)
+        except FutureTimeout:
+            future.cancel()
+            return Rendered(url=url, error=f"screenshot timed out after {timeout:.0f}s")
+        except Exception as exc:  # noqa: BLE001 - a crashed browser fails this capture only
+            if self._browser is not None and not self._browser.is_connected():
+                self.close()
+            return Rendered(url=url, error=f"browser: {_first_line(exc)}")
+
     async def _render(
-        self, url: str, fetch: FetchFn, allow: AllowFn, timeout: float, max_requests: int
+        self, url: str, fetch: FetchFn, allow: AllowFn, timeout: float, max_requests: int,
+        shot: tuple[int, int] | None = None,
     ) -> Rendered:
         assert self._pages is not None and self._browser is not None
         result = Rendered(url=url)
@@ -245,15 +275,19 @@ class Renderer:
                 java_script_enabled=True,
                 locale="id-ID",
                 ignore_https_errors=True,  # fetches are made (and TLS checked) by the crawler
+                **({"viewport": {"width": shot[0], "height": 900}} if shot else {}),
             )
             try:
+                blocked = SHOT_BLOCKED_TYPES if shot else BLOCKED_TYPES
                 await context.route(
-                    "**/*", self._router(result, fetch, allow, deadline, max_requests)
+                    "**/*", self._router(result, fetch, allow, deadline, max_requests, blocked)
                 )
                 await context.route_web_socket("**/*", _refuse_web_socket)
                 page = await context.new_page()
                 self.renders += 1
                 await self._load(page, url, result, deadline)
+                if shot:
+                    await _take_screenshot(page, result, shot, deadline)
             finally:
                 await context.close()
         return result
@@ -273,14 +307,15 @@ class Renderer:
             result.error = result.error or f"render: {_first_line(exc)}"
 
     def _router(
-        self, result: Rendered, fetch: FetchFn, allow: AllowFn, deadline: float, max_requests: int
+        self, result: Rendered, fetch: FetchFn, allow: AllowFn, deadline: float, max_requests: int,
+        blocked: frozenset[str] = BLOCKED_TYPES,
     ):
         loop = self._loop
 
         async def handle(route, request) -> None:
             kind = request.resource_type
             reason = None
-            if kind in BLOCKED_TYPES:
+            if kind in blocked:
                 reason = kind
             elif request.method not in ("GET", "HEAD"):
                 reason = f"{request.method} request"
@@ -315,6 +350,24 @@ class Renderer:
             )
 
         return handle
+
+
+async def _take_screenshot(page, result: Rendered, shot: tuple[int, int], deadline: float) -> None:
+    """A PNG of the page as loaded, the whole page down to ``shot[1]`` pixels (a page that
+    never ends is cut there)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    width, max_height = shot
+    try:
+        height = await page.evaluate(
+            "() => Math.max(document.documentElement.scrollHeight, document.body ? "
+            "document.body.scrollHeight : 0)")
+        height = max(1, min(int(height or 900), max_height))
+        result.png = await page.screenshot(
+            full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height},
+            timeout=_ms_left(deadline), animations="disabled")
+    except PlaywrightError as exc:
+        result.error = result.error or f"screenshot: {_first_line(exc)}"
 
 
 FORWARDED_HEADERS = frozenset({"accept", "content-type", "x-requested-with", "x-inertia",

@@ -1,0 +1,160 @@
+"""Child process of (8)/(9): one run of a registry, through the flow or without Prefect.
+
+``python -m benchmarks.national_runner flow|direct REGISTRY DB SETTINGS --out OUT_JSON``
+
+``flow`` runs the real ``flows.crawl.crawl_all`` against a Prefect test server with the task
+runner the settings name (``dask://…`` for the simulation, ``threads`` for the overhead
+figure). ``direct`` does the same work without Prefect: the same ``flows.crawl.CrawlRun``
+(the same batches, the same staging file and commit) with each batch run by
+``check_agencies.fn`` on a thread pool of ``schedule.max_workers`` threads. Both report the
+wall time of the run (not the Prefect server's start), this process's peak RSS (VmHWM) and
+CPU seconds, the DuckDB write, and the rows stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_flow(registry: str, db: str, settings: str) -> dict:
+    from prefect.testing.utilities import prefect_test_harness
+
+    from core.settings import load_settings
+    from flows.crawl import crawl_all_with_runner
+
+    flow = crawl_all_with_runner(load_settings(settings))
+    with prefect_test_harness(server_startup_timeout=180):
+        started, cpu = time.perf_counter(), cpu_seconds()
+        summary = flow(registry=registry, db=db, settings_file=settings)
+        wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    return {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
+            "flushes": summary["staging_flushes"]}
+
+
+class ThreadFuture:
+    """What ``CrawlRun`` needs of a Prefect future, over a ``concurrent.futures.Future``."""
+
+    def __init__(self, future: Future) -> None:
+        self.future = future
+
+    def add_done_callback(self, fn) -> None:
+        self.future.add_done_callback(lambda _: fn(self))
+
+    def wait(self) -> None:
+        self.future.exception()
+
+    @property
+    def state(self):
+        ok = self.future.exception() is None
+
+        class State:
+            name = "Completed" if ok else "Failed"
+
+            @staticmethod
+            def is_completed() -> bool:
+                return ok
+
+            @staticmethod
+            def result(raise_on_failure: bool = False):
+                return self.future.exception()
+
+            message = ""
+        return State
+
+    def result(self):
+        return self.future.result()
+
+
+def run_direct(registry: str, db: str, settings_path: str) -> dict:
+    from datetime import UTC, datetime
+
+    from core.checklist import load_checklist
+    from core.clock import local_today
+    from core.registry import load_registry
+    from core.settings import load_settings
+    from flows.crawl import BatchSettings, CrawlRun, task_slots
+    from flows.summary import run_summary
+    from warehouse.load import RunMeta
+    from warehouse.staging import RunStage
+
+    settings = load_settings(settings_path)
+    started, cpu = time.perf_counter(), cpu_seconds()
+    start_time = datetime.now(UTC)
+    reg = load_registry(registry)
+    checklist = load_checklist()
+    shared = BatchSettings.of(settings, checklist, local_today(settings))
+    slots = task_slots(settings.schedule)
+    with ThreadPoolExecutor(max_workers=slots) as pool, \
+            RunStage.open(Path(db), [a.id for a in reg], started=start_time) as stage:
+        def submit(task, *args):
+            return ThreadFuture(pool.submit(task.fn, *args))
+
+        crawl = CrawlRun(stage, reg, shared, slots, settings.schedule.agencies_per_task,
+                         settings=settings, submit=submit)
+        summaries = crawl.run()
+        summary = run_summary(summaries, stage.previous_scores())
+        meta = RunMeta(start_time, datetime.now(UTC), list(checklist), reg.source,
+                       {"crawl": settings.crawl.model_dump()}, summary)
+        _, write = stage.commit(meta, crawl.after_insert)
+        flushes = stage.flushes
+    return {"wall": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu,
+            "write_seconds": write, "flushes": flushes}
+
+
+def stored(db: str) -> dict:
+    import duckdb
+
+    con = duckdb.connect(db, read_only=True)
+    try:
+        return {
+            "agencies": con.execute("SELECT count(*) FROM agency_runs").fetchall()[0][0],
+            "unreachable": con.execute(
+                "SELECT count(*) FROM agency_runs WHERE NOT reachable").fetchall()[0][0],
+            "findings": con.execute("SELECT count(*) FROM findings").fetchall()[0][0],
+            "found": con.execute(
+                "SELECT count(*) FROM findings WHERE status = 'found'").fetchall()[0][0],
+            "pages": con.execute("SELECT count(*) FROM pages").fetchall()[0][0],
+        }
+    finally:
+        con.close()
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=("flow", "direct"))
+    parser.add_argument("registry")
+    parser.add_argument("db")
+    parser.add_argument("settings")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    run = run_flow if args.mode == "flow" else run_direct
+    result = run(args.registry, args.db, args.settings)
+    result.update(stored(args.db), mode=args.mode, peak_rss_mb=peak_rss_mb())
+    Path(args.out).write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

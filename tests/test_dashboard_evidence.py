@@ -1,0 +1,78 @@
+"""The evidence view on the agency page (Streamlit AppTest on a real DuckDB file from a real
+loopback crawl): the bundle shown as text, and the screenshot button taking a real screenshot
+with the session's browser and showing it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+from scrapers.crawling.render import browser_problem
+from tests.test_evidence import FAST, Site, crawl_and_store
+from warehouse import db
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def stored(tmp_path):
+    site = Site()
+    path = tmp_path / "pantau.duckdb"
+    with db.writing(path) as con:
+        crawl_and_store(con, site)
+    yield site, path
+    site.server.close()
+
+
+def open_evidence(path: Path, monkeypatch, category: str) -> AppTest:
+    monkeypatch.setenv(data.DB_ENV, str(path))
+    monkeypatch.setenv("PANTAU_CRAWL_HOST_DELAY", "0")
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["agency"] = "dinas"
+    at.run()
+    at.switch_page("views/badan_publik.py").run()
+    at.selectbox(key="evidence_dinas").set_value(category).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_text(at: AppTest) -> str:
+    return "\n".join(t.value for t in at.text)
+
+
+def test_the_agency_page_shows_the_bundle_as_text(stored, monkeypatch):
+    site, path = stored
+    at = open_evidence(path, monkeypatch, "kinerja")
+    text = shown_text(at)
+    assert "Status HTTP: 200" in text and "Jenis isi: application/pdf" in text
+    assert f"SHA-256: {hashlib.sha256(site.lkjip).hexdigest()} (seluruh isi)" in text
+    assert f"1. {site.url('/dokumen')} (halaman yang menautkan)" in text
+    assert f"3. {site.url('/storage/2025/lkjip.pdf')} (alamat akhir)" in text
+    assert "WIB" in text
+
+
+@pytest.mark.skipif(browser_problem(FAST) is not None, reason="no browser")
+def test_the_button_takes_a_screenshot_and_the_page_shows_it(stored, monkeypatch, renderer):
+    site, path = stored
+    at = open_evidence(path, monkeypatch, "struktur_organisasi")
+    assert at.get("image") == []
+    at.button(key="screenshot_dinas/struktur_organisasi").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success][0].startswith("Tangkapan layar disimpan")
+    assert len(at.get("image")) == 1
+    text = shown_text(at)
+    assert "Tangkapan layar: bukti/putaran-1/" in text and "oleh dasbor" in text
+    with db.read_only(path) as con:
+        assert con.execute("SELECT taken_by FROM evidence_screenshots").fetchall() == [("dasbor",)]
+        assert con.execute("SELECT actor, action FROM audit_log").fetchall() == [
+            ("dasbor", "screenshot")]
+    # A PDF's button says the screenshot does not apply; nothing is stored.
+    at.selectbox(key="evidence_dinas").set_value("kinerja").run()
+    at.button(key="screenshot_dinas/kinerja").click().run()
+    assert "tidak berlaku" in [s.value for s in at.info][-1]
+    with db.read_only(path) as con:
+        assert con.execute("SELECT count(*) FROM evidence_screenshots").fetchall() == [(1,)]

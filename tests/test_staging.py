@@ -1,0 +1,151 @@
+"""A run's rows streamed into a staging file and committed at once: real DuckDB files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from scrapers.model import DocumentCheck, Link, Page, SiteCrawl
+from tests import factories as f
+from warehouse import db, load, scoring
+from warehouse.load import RunMeta
+from warehouse.staging import RunStage, remove_stale, staging_path
+
+WHEN = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+
+
+def rows_for(cats, agency, statuses, pages=0):
+    outcome = f.outcome(agency, statuses, WHEN)
+    if pages:
+        outcome.crawl = SiteCrawl(
+            start_url=agency.url, reachable=True, started_at=WHEN, finished_at=WHEN,
+            pages=[Page(url=f"{agency.url}p{i}", status=200, etag=f'"{i}"', fetched_at=WHEN,
+                        links=[Link(url=f"{agency.url}d{i}.pdf", text=f"Laporan {i}")])
+                   for i in range(pages)],
+            documents={f"{agency.url}d0.pdf": DocumentCheck(url=f"{agency.url}d0.pdf", ok=True,
+                                                            status=200, etag='"d"')})
+    weights = {c.id: c.weight for c in cats}
+    scored = scoring.scored({k: v for k, v in statuses.items()}, weights)
+    return load.agency_rows(outcome, scored, set(weights))
+
+
+def meta(cats, summary=None):
+    return RunMeta(started_at=WHEN, finished_at=WHEN, categories=cats, registry="r.yaml",
+                   summary=summary or {})
+
+
+def count(path, sql):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_rows_stream_into_the_staging_file_and_commit_as_one_run(tmp_path):
+    cats = f.categories(2)
+    path = tmp_path / "w.duckdb"
+    agencies = [f.agency(f"a{i}") for i in range(5)]
+    stage = RunStage.open(path, [a.id for a in agencies], flush_rows=10, flush_seconds=3600)
+    with stage:
+        for a in agencies:
+            stage.add(rows_for(cats, a, {"c0": "found", "c1": "missing"}, pages=3))
+        assert stage.flushes >= 1, "rows went to the file before the run ended"
+        assert stage.staged_rows()["findings"] >= 2
+        assert count(path, "SELECT count(*) FROM runs") == 0, "nothing in the warehouse yet"
+        run_id, seconds = stage.commit(meta(cats))
+    assert run_id == 1 and seconds >= 0
+    assert not stage.path.exists()
+    assert count(path, "SELECT count(*) FROM latest_findings") == 10
+    assert count(path, "SELECT count(*) FROM pages WHERE run_id = 1") == 15
+    assert count(path, "SELECT count(*) FROM http_cache WHERE kind = 'page'") == 15
+    assert count(path, "SELECT count(*) FROM latest_scores WHERE score = 50") == 5
+
+
+def test_what_the_tasks_need_is_read_back_per_agency(tmp_path):
+    cats = f.categories(2)
+    path = tmp_path / "w.duckdb"
+    a, b = f.agency("a"), f.agency("b")
+    with RunStage.open(path, ["a", "b"]) as stage:
+        stage.add(rows_for(cats, a, {"c0": "found", "c1": "missing"}, pages=2))
+        stage.add(rows_for(cats, b, {"c0": "missing", "c1": "missing"}))
+        stage.commit(meta(cats))
+    with RunStage.open(path, ["a", "b"]) as stage:
+        caches = stage.http_caches(["a", "b"])
+        pages, documents = caches["a"]
+        assert sorted(pages) == ["http://a.test/p0", "http://a.test/p1"]
+        assert pages["http://a.test/p0"].links[0].text == "Laporan 0"
+        assert list(documents) == ["http://a.test/d0.pdf"]
+        assert caches["b"] == ({}, {})
+        priors = stage.prior_runs(["a", "b"])
+        assert priors["a"].findings["c0"].status == "found"
+        assert priors["b"].findings["c0"].status == "missing"
+
+
+def test_a_run_discarded_or_failing_at_the_commit_leaves_the_warehouse_as_it_was(tmp_path,
+                                                                                 monkeypatch):
+    cats = f.categories(2)
+    path = tmp_path / "w.duckdb"
+    a = f.agency("a")
+    with RunStage.open(path, ["a"]) as stage:
+        stage.add(rows_for(cats, a, {"c0": "found", "c1": "found"}))
+        stage.commit(meta(cats))
+    with RunStage.open(path, ["a"]) as stage:  # left without a commit
+        stage.add(rows_for(cats, a, {"c0": "missing", "c1": "missing"}))
+        stage.flush()
+    assert not stage.path.exists()
+    real_copy = load._copy_statement
+
+    def crash_at_pages(table, source):
+        if table == "pages":
+            raise OSError("No space left on device")
+        return real_copy(table, source)
+
+    monkeypatch.setattr(load, "_copy_statement", crash_at_pages)
+    with RunStage.open(path, ["a"]) as stage:
+        stage.add(rows_for(cats, a, {"c0": "missing", "c1": "missing"}))
+        with pytest.raises(load.RunWriteError, match="No space left"):
+            stage.commit(meta(cats))
+    assert count(path, "SELECT count(*) FROM runs") == 1
+    assert count(path, "SELECT count(*) FROM findings") == 2
+    assert count(path, "SELECT count(DISTINCT status) FROM latest_findings") == 1
+
+
+def test_staging_files_of_dead_runs_are_removed_and_live_ones_kept(tmp_path):
+    path = tmp_path / "w.duckdb"
+    db.connect(path).close()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = staging_path(path).with_name(staging_path(path).name.replace(
+        f".run-{os.getpid()}-", f".run-{dead}-"))
+    stale.write_bytes(b"")
+    mine = staging_path(path)
+    mine.write_bytes(b"")
+    other = tmp_path / "other.duckdb.run-1-20260101T000000000000.staging"
+    other.write_bytes(b"")
+    assert remove_stale(path) == [stale]
+    assert not stale.exists() and mine.exists() and other.exists()
+
+
+def test_the_staging_copy_follows_the_warehouse_columns(tmp_path):
+    """A column another migration adds to findings (evidence, overrides …) is staged too."""
+    path = tmp_path / "w.duckdb"
+
+    def columns(con, table):
+        return {c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+            [table]).fetchall()}
+
+    with RunStage.open(path, []) as stage:
+        con = duckdb.connect(str(path))
+        try:
+            for table in load.STAGED_TABLES:
+                given_at_commit = {"run_id", "updated_at"} if table == "http_cache" else {"run_id"}
+                assert columns(stage.con, table) == columns(con, table) - given_at_commit, table
+        finally:
+            con.close()
