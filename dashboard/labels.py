@@ -17,7 +17,6 @@ from core.vocabulary import (
     BANDS,
     CHANGE_WORDS,
     CHANGES,
-    FULL_CRAWL,
     GROUP_WORDS,
     GROUPS,
     HELD,
@@ -28,7 +27,6 @@ from core.vocabulary import (
     REMINDER_STATUS_WORDS,
     ROLE_WORDS,
     SITE_CHANGED_WORD,
-    SMART_CRAWL,
     STABLE_WORD,
     STATUS_WORDS,
     STATUSES,
@@ -38,6 +36,7 @@ from core.vocabulary import (
     group_word,
     last_seen_word,
     role_word,
+    run_crawl_word,
     status_word,
 )
 
@@ -144,11 +143,9 @@ def crawl_label(mode: str | None, full_crawls: int = 0, smart_crawls: int = 0) -
     run, ``crawl campuran (28 cerdas, 2 penuh)``; "" for a run without agencies."""
     if not mode or mode != mode:  # None or NaN
         return ""
-    word = f"crawl {crawl_mode_word(mode).lower()}"
     if mode == "mixed":
-        return (f"{word} ({smart_crawls} {crawl_mode_word(SMART_CRAWL).lower()}, "
-                f"{full_crawls} {crawl_mode_word(FULL_CRAWL).lower()})")
-    return word
+        return run_crawl_word(full_crawls, smart_crawls)
+    return f"crawl {crawl_mode_word(mode).lower()}"
 
 
 def agency_crawl_label(mode: str | None, reason: str | None) -> str:
