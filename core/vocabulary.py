@@ -179,6 +179,17 @@ def crawl_mode_word(mode: str | None) -> str:
     return CRAWL_MODE_WORDS.get(mode or "", mode or "")
 
 
+def run_crawl_word(full: int, smart: int) -> str:
+    """A run's crawl from how many agencies were crawled each way: ``crawl cerdas``,
+    ``crawl penuh`` or ``crawl campuran (28 cerdas, 2 penuh)``; "" for none."""
+    if not full and not smart:
+        return ""
+    if not smart or not full:
+        return f"crawl {crawl_mode_word(SMART_CRAWL if smart else FULL_CRAWL).lower()}"
+    return (f"crawl {MIXED_CRAWL_WORD.lower()} ({smart} {crawl_mode_word(SMART_CRAWL).lower()}, "
+            f"{full} {crawl_mode_word(FULL_CRAWL).lower()})")
+
+
 def last_seen_word(days: int | None) -> str:
     """``terakhir terlihat 12 hari lalu`` (``hari ini`` for 0; never seen for None)."""
     if days is None:

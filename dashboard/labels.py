@@ -17,7 +17,6 @@ from core.vocabulary import (
     BANDS,
     CHANGE_WORDS,
     CHANGES,
-    FULL_CRAWL,
     GROUP_WORDS,
     GROUPS,
     HELD,
@@ -30,7 +29,6 @@ from core.vocabulary import (
     REMINDER_STATUS_WORDS,
     ROLE_WORDS,
     SITE_CHANGED_WORD,
-    SMART_CRAWL,
     SOURCE_OVERRIDE,
     STABLE_WORD,
     STATUS_WORDS,
@@ -42,6 +40,7 @@ from core.vocabulary import (
     last_seen_word,
     overridden_status_word,
     role_word,
+    run_crawl_word,
     status_word,
 )
 
@@ -156,11 +155,9 @@ def crawl_label(mode: str | None, full_crawls: int = 0, smart_crawls: int = 0) -
     run, ``crawl campuran (28 cerdas, 2 penuh)``; "" for a run without agencies."""
     if not mode or mode != mode:  # None or NaN
         return ""
-    word = f"crawl {crawl_mode_word(mode).lower()}"
     if mode == "mixed":
-        return (f"{word} ({smart_crawls} {crawl_mode_word(SMART_CRAWL).lower()}, "
-                f"{full_crawls} {crawl_mode_word(FULL_CRAWL).lower()})")
-    return word
+        return run_crawl_word(full_crawls, smart_crawls)
+    return f"crawl {crawl_mode_word(mode).lower()}"
 
 
 def agency_crawl_label(mode: str | None, reason: str | None) -> str:

@@ -144,7 +144,9 @@ def test_a_crawl_stores_chain_status_type_size_and_hash_of_each_finding(con, sit
     assert struktur["evidence_chain"] == [site.url("/dokumen"), site.url("/struktur"),
                                           site.url("/profil/struktur-organisasi")]
     assert struktur["evidence_content_type"].startswith("text/html")
-    assert struktur["evidence_sha256"] == hashlib.sha256(site.struktur.encode()).hexdigest()
+    assert struktur["evidence_body_sha256"] == hashlib.sha256(site.struktur.encode()).hexdigest()
+    assert struktur["evidence_sha256"] not in (None, struktur["evidence_body_sha256"])
+    assert kinerja["evidence_body_sha256"] == kinerja["evidence_sha256"]  # a document: its bytes
     assert struktur["evidence_bytes"] == len(site.struktur.encode())
     # Findings without evidence have no bundle.
     assert "pengadaan" not in got
@@ -216,7 +218,7 @@ def test_an_over_size_body_is_cut_and_its_hash_says_what_it_covers(con):
     profil = index.bundle(findings["profil"].status, findings["profil"].evidence_url,
                           findings["profil"].page_url)
     assert profil.sha256_bytes == 30_000
-    assert profil.sha256 == hashlib.sha256(big_page.encode()[:30_000]).hexdigest()
+    assert profil.body_sha256 == hashlib.sha256(big_page.encode()[:30_000]).hexdigest()
     dip = index.bundle(findings["dip"].status, findings["dip"].evidence_url,
                        findings["dip"].page_url)
     assert findings["dip"].status == "found"
@@ -282,3 +284,40 @@ def test_the_crawl_flow_stores_the_bundle(prefect_api, site, tmp_path, fast_sett
     assert got["kinerja"]["evidence_sha256"] == hashlib.sha256(site.lkjip).hexdigest()
     assert got["sop_ppid"]["status"] == "broken" and got["sop_ppid"]["evidence_sha256"] is None
     assert got["laporan_keuangan"]["evidence_sha256_bytes"] == 2048
+
+
+def test_a_page_hash_ignores_a_counter_and_a_token_but_not_new_content(con):
+    """The raw HTML of many PPID pages changes on every visit (a visitor counter, a script
+    token): the evidence hash, which reviews compare, follows what the page shows instead."""
+    visits = itertools.count(1)
+    links = ['<a href="/kontak">Hubungi kami</a>']
+
+    def maklumat(request) -> Reply:
+        n = next(visits)
+        return html("<title>Maklumat Pelayanan Informasi Publik</title>"
+                    f"<script>var ajax = {{nonce: 'n{n * 7919}'}};</script>"
+                    "<h1>Maklumat Pelayanan</h1><p>Kami berjanji melayani.</p>"
+                    + "".join(links) + f"<footer>Pengunjung hari ini: {n}</footer>")
+
+    routes = {"/": html('<a href="/maklumat">Maklumat Pelayanan</a>'), "/maklumat": maklumat}
+    with LoopbackServer(routes) as server:
+        site = type("S", (), {"url": server.url})()
+
+        def run_once():
+            agency = Agency(id="dinas", name="Dinas Contoh", url=server.url("/"), email="",
+                            role="utama", parent="")
+            crawl = crawl_site(agency.url, FAST, throttle=HostThrottle())
+            now = datetime.now(UTC)
+            record = RunRecord(started_at=now, finished_at=now, categories=list(CHECKLIST),
+                               outcomes=[AgencyOutcome(agency=agency, crawl=crawl,
+                                                       findings=detect_site(crawl, CHECKLIST, TODAY),
+                                                       checked_at=now)])
+            return bundles(con, write_run(con, record))["maklumat"]
+
+        first, second = run_once(), run_once()
+        assert first["evidence_url"] == site.url("/maklumat")
+        assert first["evidence_body_sha256"] != second["evidence_body_sha256"]
+        assert first["evidence_sha256"] == second["evidence_sha256"]
+        links.append('<a href="/jam-layanan">Jam layanan baru: Senin sampai Sabtu</a>')
+        third = run_once()
+    assert third["evidence_sha256"] != first["evidence_sha256"]

@@ -35,10 +35,24 @@ def chain_lines(bundle: dict[str, Any]) -> list[str]:
     return lines
 
 
-def hash_text(bundle: dict[str, Any]) -> str:
-    """The SHA-256 with what it covers: the whole body, or only its first bytes."""
-    sha256 = bundle.get("evidence_sha256")
-    if formats.unknown(sha256) or not sha256:
+def hash_lines(bundle: dict[str, Any]) -> list[tuple[str, str]]:
+    """The evidence's SHA-256, and for a page also its HTML's (see migration 0015)."""
+    sha256, body = bundle.get("evidence_sha256"), bundle.get("evidence_body_sha256")
+    if not _known(body) or body == sha256:  # a document: its bytes are the evidence
+        return [("SHA-256", hash_text(bundle, sha256))]
+    return [("SHA-256 bukti", f"{sha256} (judul, subjudul dan tautan isi halaman seperti "
+                              "dibaca Pantau; berubah bila isinya berubah)"),
+            ("SHA-256 HTML", hash_text(bundle, body))]
+
+
+def _known(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def hash_text(bundle: dict[str, Any], sha256: object = None) -> str:
+    """A body's SHA-256 with what it covers: the whole body, or only its first bytes."""
+    sha256 = bundle.get("evidence_sha256") if sha256 is None else sha256
+    if not _known(sha256):
         return "— (tidak ada isi yang dihitung: jawaban galat, hanya header, atau halaman layanan luar)"
     covered = bundle.get("evidence_sha256_bytes")
     if formats.unknown(covered) or covered is None:
@@ -67,7 +81,7 @@ def describe(bundle: dict[str, Any], tz: str | None = None) -> list[tuple[str, s
         ("Status HTTP", formats.text(_int_text(bundle.get("evidence_status_code")))),
         ("Jenis isi", formats.text(bundle.get("evidence_content_type"))),
         ("Ukuran", size_text(bundle.get("evidence_bytes"))),
-        ("SHA-256", hash_text(bundle)),
+        *hash_lines(bundle),
     ]
     if bundle.get("evidence_from_cache") is True:
         lines.append(("Pemeriksaan", "tidak berubah sejak putaran sebelumnya (server menjawab "

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.vocabulary import is_blocked
-from dashboard import charts, data, evidence, labels, standings, ui
+from dashboard import charts, claims_panel, data, evidence, labels, standings, ui
 from warehouse.reports import monev
 
 d = ui.current_data()
@@ -160,3 +160,5 @@ if not with_evidence.empty:
     elif isinstance(row["evidence_url"], str):
         st.text(f"Alamat bukti (bukan tautan http/https): {row['evidence_url']}")
     evidence.show_bundle(d, agency_id, chosen)
+
+claims_panel.show_claims(d.snapshot.path, agency_id)

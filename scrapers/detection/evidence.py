@@ -7,14 +7,22 @@ SHA-256 of its body. The crawl already holds all of it (``Page`` and ``DocumentC
 their redirects and body hash, ``scrapers.crawling``); :class:`EvidenceIndex` looks the
 evidence URL up among one crawl's pages, documents and later re-checks.
 
-The hash is of the body bytes read. Documents are only probed (``document_probe_bytes``), and
-a page body stops at ``max_page_bytes``: then ``sha256_bytes`` says how many first bytes the
-hash covers (``sha256_whole`` is False). A 304 answer keeps the previous run's hash, so
-content that did not change keeps its hash from run to run.
+Two hashes. ``body_sha256`` is the SHA-256 of the body bytes read: documents are only
+probed (``document_probe_bytes``) and a page body stops at ``max_page_bytes``, and then
+``sha256_bytes`` says how many first bytes it covers. ``sha256`` is the hash of the evidence
+as Pantau judged it, the one reviews compare (an override lapses when it changes): for a
+document, its body hash; for an HTML page, :func:`page_fingerprint`, the hash of what
+detection read on it (title, headings, the links of its content with their text, its text
+when it has nothing else), because the raw HTML of a page changes on every visit on many PPID
+sites (a visitor counter, today's date in the header, a script token) while what it publishes
+does not. A 304 answer (or a smart recrawl's reuse) keeps the previous run's page and check,
+so content that did not change keeps both hashes from run to run.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -34,8 +42,12 @@ class EvidenceBundle:
     bytes: int | None = None
     """The size of the evidence (the whole file's, from the headers, when it was probed)."""
     sha256: str | None = None
+    """The evidence's hash (see the module docstring): a document's body hash, an HTML page's
+    :func:`page_fingerprint`."""
     sha256_bytes: int | None = None
-    """How many first bytes ``sha256`` covers when that is not the whole body; None: all."""
+    """How many first bytes ``body_sha256`` covers when that is not the whole body; None: all."""
+    body_sha256: str | None = None
+    """SHA-256 of the body bytes read, as the server sent them (decoded)."""
     from_cache: bool = False
     """The server answered 304: unchanged since the run the status, size and hash come from."""
 
@@ -88,10 +100,33 @@ class EvidenceIndex:
             status_code=answer.status or None,
             content_type=answer.content_type or None,
             bytes=_size(answer),
-            sha256=answer.sha256,
+            sha256=_evidence_hash(answer),
             sha256_bytes=None if answer.sha256_whole else answer.sha256_bytes,
+            body_sha256=answer.sha256,
             from_cache=answer.from_cache,
         )
+
+
+def page_fingerprint(page: Page) -> str:
+    """SHA-256 of an HTML page as detection read it: title, first heading, headings, the links
+    of its content (not its menus) with their text, its text-only lead, and whether it said it
+    has nothing yet or is not public. Stable when only a counter, a date or a token in the
+    HTML changed; changed when what the page shows a reader changed."""
+    read = {
+        "title": page.title, "h1": page.h1, "headings": page.headings,
+        "links": [[link.url, link.text, link.media] for link in page.links if not link.in_nav],
+        "lead": page.lead, "placeholder": page.placeholder, "not_public": page.not_public,
+    }
+    text = json.dumps(read, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _evidence_hash(answer: Page | DocumentCheck) -> str | None:
+    if isinstance(answer, DocumentCheck):
+        return answer.sha256  # a document's bytes
+    if not (200 <= answer.status < 300 or answer.from_cache):
+        return None  # an error page is not evidence of anything but its status
+    return page_fingerprint(answer)
 
 
 def _size(answer: Page | DocumentCheck) -> int | None:
