@@ -166,6 +166,7 @@ FULL_REASONS = {
     "unreachable": f"{UNREACHABLE_WORD} pada {RUN} sebelumnya",
     "site_changed": f"{SITE_CHANGED_WORD.lower()} pada {RUN} sebelumnya",
     "platform": "platform situs berganti",
+    "url": "alamat situs di registry berganti",
     "schedule": "jadwal crawl penuh",
     "disabled": "crawl cerdas dimatikan",
 }
