@@ -1,4 +1,4 @@
-"""(8) A national run, simulated: the real ``crawl_all`` flow over thousands of small PPID sites.
+"""(9) A national run, simulated: the real ``crawl_all`` flow over thousands of small PPID sites.
 
 One nginx serves every site. Site ``i`` has its own loopback address (``127.100.X.Y``, so
 every site is its own host for the crawler's per-host limits and for the batching by host)
@@ -278,13 +278,15 @@ class LoopbackDask:
     """A real ``dask scheduler`` and ``workers`` ``dask worker`` processes on 127.0.0.1
     (no nanny, so each worker's peak RSS is its own process's), stopped on exit."""
 
-    def __init__(self, workdir: Path, workers: int = 2, threads: int = 4) -> None:
+    def __init__(self, workdir: Path, workers: int = 2, threads: int = 4,
+                 env: dict[str, str] | None = None) -> None:
         self.workdir, self.workers, self.threads = workdir, workers, threads
+        self.env = env or {}
         self.processes: list[subprocess.Popen] = []
         self.address = ""
 
     def _spawn(self, args: list[str], log: str) -> subprocess.Popen:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
         process = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env,
                                    stdout=subprocess.DEVNULL,
                                    stderr=open(self.workdir / log, "wb"))
@@ -370,22 +372,21 @@ def run_child(args: list[str], timeout: float) -> dict:
 
 
 def one_size(world: NationalWorld, count: int, workdir: Path, size: Size, log) -> dict:
-    """The flow on the Dask cluster over the first ``count`` sites."""
+    """The flow on a loopback Dask cluster (started by the child, once its Prefect test
+    server runs) over the first ``count`` sites."""
     run_dir = workdir / f"run-{count}"
     run_dir.mkdir(parents=True, exist_ok=True)
     registry = world.write_registry(run_dir / "registry.yaml", count)
-    with LoopbackDask(run_dir / "dask", size.workers, size.threads_per_worker) as cluster:
-        settings = settings_file(run_dir / "settings.yaml", "dask://" + cluster.address.split(
-            "://", 1)[1], size.workers * size.threads_per_worker)
-        result = run_child(["flow", str(registry), str(run_dir / "national.duckdb"),
-                            str(settings)], timeout=4 * 3600)
-        result["worker_peak_rss_mb"] = [peak_rss_of(pid) for pid in cluster.worker_pids()]
+    settings = settings_file(run_dir / "settings.yaml", "threads",
+                             size.workers * size.threads_per_worker)
+    result = run_child(["flow", str(registry), str(run_dir / "national.duckdb"), str(settings),
+                        "--dask-workers", str(size.workers), "--dask-threads",
+                        str(size.threads_per_worker)], timeout=4 * 3600)
     log(f"  {count:,} agencies: {result['wall']:.1f} s, {count / result['wall']:.0f} agencies/s, "
         f"flow {result['peak_rss_mb']:.0f} MB, workers "
         f"{', '.join(f'{m:.0f}' for m in result['worker_peak_rss_mb'])} MB, "
         f"write {result['write_seconds']:.2f} s")
-    shutil.rmtree(run_dir / "dask", ignore_errors=True)
-    (run_dir / "national.duckdb").unlink(missing_ok=True)
+    shutil.rmtree(run_dir, ignore_errors=True)
     return result
 
 
@@ -415,7 +416,7 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
     outcome = Outcome("national")
     nginx = find_nginx(log=log)
     if not nginx:
-        outcome.rows.append(Row("(8) national run: nginx missing", "—", "—", "—", "—", False))
+        outcome.rows.append(Row("(9) national run: nginx missing", "—", "—", "—", "—", False))
         return outcome
     tmp = tempfile.TemporaryDirectory(prefix="pantau-bench-national-", dir=workdir)
     root = Path(tmp.name)
@@ -441,7 +442,7 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
     per_s = {n: n / runs[n]["wall"] for n in sizes}
     for n in sizes:
         r = runs[n]
-        rows.append(Row(f"(8) national run, {n:,} agencies (Dask, 2 workers): wall time",
+        rows.append(Row(f"(9) national run, {n:,} agencies (Dask, 2 workers): wall time",
                         f"{r['wall']:.0f} s", "—", "—", "informative", None))
     growth = (big["wall"] / sizes[-1]) / (small["wall"] / sizes[0])
     rows.append(Row(f"  agencies per second at {sizes[-1]:,} vs {sizes[0]:,}",
@@ -463,7 +464,7 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
                     f"{write / WRITE_TARGET_S:.2f}× bound", "< 2 s", write < WRITE_TARGET_S))
     flow, direct = cost["best"]["flow"], cost["best"]["direct"]
     n = size.overhead_agencies
-    rows.append(Row(f"(9) Prefect overhead at {n:,} agencies: crawl_all vs the same work "
+    rows.append(Row(f"(10) Prefect overhead at {n:,} agencies: crawl_all vs the same work "
                     "without Prefect", f"{flow['wall']:.1f} s", f"{direct['wall']:.1f} s",
                     f"{cost['share']:+.1%}", "< +10 %", cost["share"] < OVERHEAD_TARGET))
     lines = [

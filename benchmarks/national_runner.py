@@ -1,4 +1,4 @@
-"""Child process of (8)/(9): one run of a registry, through the flow or without Prefect.
+"""Child process of (9)/(10): one run of a registry, through the flow or without Prefect.
 
 ``python -m benchmarks.national_runner flow|direct REGISTRY DB SETTINGS --out OUT_JSON``
 
@@ -29,17 +29,38 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_flow(registry: str, db: str, settings: str) -> dict:
+def run_flow(registry: str, db: str, settings: str, dask_workers: int = 0,
+             dask_threads: int = 1) -> dict:
+    """The flow against a Prefect test server; with ``dask_workers``, on a loopback Dask
+    cluster (a scheduler and that many workers, which report to the same server)."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
+    from benchmarks.national import LoopbackDask, peak_rss_of
+
+    with prefect_test_harness(server_startup_timeout=180):
+        if not dask_workers:
+            return _timed_flow(registry, db, settings)
+        workdir = Path(db).with_suffix(".dask")
+        env = {"PREFECT_API_URL": PREFECT_API_URL.value()}
+        with LoopbackDask(workdir, dask_workers, dask_threads, env) as cluster:
+            text = Path(settings).read_text().replace(
+                "task_runner: 'threads'", f"task_runner: 'dask://{cluster.address[6:]}'")
+            dask_settings = Path(settings).with_suffix(".dask.yaml")
+            dask_settings.write_text(text)
+            result = _timed_flow(registry, db, str(dask_settings))
+            result["worker_peak_rss_mb"] = [peak_rss_of(pid) for pid in cluster.worker_pids()]
+        return result
+
+
+def _timed_flow(registry: str, db: str, settings: str) -> dict:
     from core.settings import load_settings
     from flows.crawl import crawl_all_with_runner
 
     flow = crawl_all_with_runner(load_settings(settings))
-    with prefect_test_harness(server_startup_timeout=180):
-        started, cpu = time.perf_counter(), cpu_seconds()
-        summary = flow(registry=registry, db=db, settings_file=settings)
-        wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    started, cpu = time.perf_counter(), cpu_seconds()
+    summary = flow(registry=registry, db=db, settings_file=settings)
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     return {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
             "flushes": summary["staging_flushes"]}
 
@@ -146,11 +167,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("db")
     parser.add_argument("settings")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--dask-workers", type=int, default=0)
+    parser.add_argument("--dask-threads", type=int, default=1)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    run = run_flow if args.mode == "flow" else run_direct
-    result = run(args.registry, args.db, args.settings)
+    if args.mode == "flow":
+        result = run_flow(args.registry, args.db, args.settings, args.dask_workers,
+                          args.dask_threads)
+    else:
+        result = run_direct(args.registry, args.db, args.settings)
     result.update(stored(args.db), mode=args.mode, peak_rss_mb=peak_rss_mb())
     Path(args.out).write_text(json.dumps(result))
     return 0

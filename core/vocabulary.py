@@ -134,7 +134,8 @@ STABLE_WORD = "Stabil"
 
 # ---- declared evidence: an OPD's "klaim bukti" (issue 14) -------------------------------
 DECLARED_SOURCE = "declared"
-"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed."""
+"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed
+(the same value as ``SOURCE_DECLARED`` below)."""
 CLAIM_WORD = "Klaim bukti"
 """A declaration: where an OPD says it publishes a category."""
 CLAIM_CONFIRMED_WORD = "terverifikasi"
@@ -286,6 +287,12 @@ AUDIT_ACTION_WORDS = {
     "override_lapsed": "Koreksi gugur",
     "review_conflict": "Simpan ditolak (sudah ditinjau orang lain)",
     "rescore": "Nilai dihitung ulang",
+    "declaration_added": "Klaim bukti diajukan",
+    "declaration_replaced": "Klaim bukti diganti",
+    "declaration_withdrawn": "Klaim bukti ditarik",
+    "declaration_refused": "Klaim bukti ditolak",
+    "declaration_confirmed": "Klaim bukti terverifikasi",
+    "declaration_unconfirmed": "Klaim bukti belum terverifikasi",
 }
 """The audit trail's actions as the dashboard names them (unknown ones are shown as stored)."""
 

@@ -23,10 +23,13 @@ from core.vocabulary import (
     HELD_WORD,
     HELD_WORDS,
     NO_SCORE,
+    OVERRIDE_MARK,
+    OVERRIDE_WORD,
     REMINDER_KIND_WORDS,
     REMINDER_STATUS_WORDS,
     ROLE_WORDS,
     SITE_CHANGED_WORD,
+    SOURCE_OVERRIDE,
     STABLE_WORD,
     STATUS_WORDS,
     STATUSES,
@@ -35,6 +38,7 @@ from core.vocabulary import (
     crawl_mode_word,
     group_word,
     last_seen_word,
+    overridden_status_word,
     role_word,
     run_crawl_word,
     status_word,
@@ -125,10 +129,18 @@ def change_label(change: str, held_reason: str | None = None) -> str:
     return CHANGE_LABELS.get(change, change)
 
 
-def shown_status_label(status: str | None, confirmed: bool = True) -> str:
-    """The status label, with "(belum dikonfirmasi)" while a drop awaits its re-check."""
+def shown_status_label(status: str | None, confirmed: bool = True,
+                       source: str | None = None) -> str:
+    """The status label, with "(belum dikonfirmasi)" while a drop awaits its re-check, and
+    marked "✎ (dikoreksi)" when it is a reviewer's override."""
+    if source == SOURCE_OVERRIDE:
+        return overridden_status_word(status)
     label = status_label(status)
     return label if confirmed else f"{label} ({UNCONFIRMED})"
+
+
+OVERRIDE_MARK_LEGEND = f"{OVERRIDE_MARK} {OVERRIDE_WORD.lower()} oleh peninjau"
+"""The legend entry of the override mark (matrix, tables)."""
 
 
 def days_ago_label(days: object) -> str:

@@ -46,6 +46,9 @@ from warehouse.load import (
 from warehouse.prior import RecrawlState, load_recrawl_states, prior_runs_of
 
 SUFFIX = ".staging"
+STAGING_CONFIG = {"memory_limit": "64MB", "threads": 1, "preserve_insertion_order": False}
+"""The staging file takes small appends: a small buffer pool keeps the flow's memory flat
+(DuckDB writes to the file what does not fit)."""
 FLUSH_ROWS = 20_000
 """Rows (over all tables) buffered in memory before they go into the staging file."""
 FLUSH_SECONDS = 2.0
@@ -124,7 +127,7 @@ class RunStage:
         try:
             with warehouse_db.writing(db_path) as con:  # migrates an older file first
                 stage._prepare(con, ids)
-            stage.con = duckdb.connect(str(stage.path))
+            stage.con = duckdb.connect(str(stage.path), config=STAGING_CONFIG)
         except BaseException as exc:
             _delete(stage.path)
             if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file

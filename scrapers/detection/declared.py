@@ -112,7 +112,7 @@ def refused_check(declared: DeclaredUrl, reason: str) -> DeclarationCheck:
 
 def address_reason(error: str) -> str | None:
     """``alamat tidak diizinkan: alamat privat`` for an address-guard refusal, else None."""
-    match = re.search(r"address refused: .* is ([a-z-]+)\s*$", error or "")
+    match = re.search(r"address refused: .* is ([a-z-]+)", error or "")
     if match is None:
         if (error or "").startswith("address refused"):
             return f"{NOT_ALLOWED}: bukan alamat http(s)"
@@ -123,6 +123,8 @@ def address_reason(error: str) -> str | None:
 def fault_reason(error: str | None, notes: list[str]) -> str:
     """Why the declared URL could not be read, in Indonesian (keeping the technical cause)."""
     error = error or ""
+    if "robots.txt" in error and ("disallow-all" in error or "unreachable" in error):
+        return f"robots.txt tidak dapat dibaca, dianggap melarang semua ({error})"
     if any("robots.txt does not allow" in note for note in notes) and "robots" in error.lower():
         return ROBOTS
     if (reason := address_reason(error)) is not None:
