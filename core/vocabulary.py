@@ -133,9 +133,6 @@ STABLE_WORD = "Stabil"
 
 
 # ---- declared evidence: an OPD's "klaim bukti" (issue 14) -------------------------------
-DECLARED_SOURCE = "declared"
-"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed
-(the same value as ``SOURCE_DECLARED`` below)."""
 CLAIM_WORD = "Klaim bukti"
 """A declaration: where an OPD says it publishes a category."""
 CLAIM_CONFIRMED_WORD = "terverifikasi"
