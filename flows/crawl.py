@@ -391,7 +391,7 @@ class CrawlRun:
     def _plan(self, agency: Agency, cache: dict[str, Page], prior: PriorRun | None) -> CrawlPlan:
         """Smart or full for this agency (``flows.schedules.crawl_plan``)."""
         return crawl_plan(self.stage.recrawl_states.get(agency.id), prior, bool(cache),
-                          self.started, self.settings.crawl, self.full)
+                          self.started, self.settings.crawl, self.full, agency.url)
 
     def _collect(self, batch: tuple[list[Agency], list[AgencyJob]], future: PrefectFuture) -> None:
         agencies, jobs = batch
