@@ -94,13 +94,26 @@ def _timed_flow(registry: str, db: str, settings: str) -> dict:
     from flows.crawl import crawl_all_with_runner
 
     flow = crawl_all_with_runner(load_settings(settings))
+    traced = bool(os.environ.get("PANTAU_BENCH_TRACEMALLOC"))
+    if traced:  # where the flow process's memory is at the end of the run (slows it down)
+        import tracemalloc
+
+        tracemalloc.start(8)
     with RssSampler() as rss:
         started, cpu = time.perf_counter(), cpu_seconds()
         summary = flow(registry=registry, db=db, settings_file=settings)
         wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    return {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
-            "flushes": summary["staging_flushes"], "write_tables": summary["write_tables"],
-            **rss.figures()}
+    result = {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
+              "flushes": summary["staging_flushes"], "write_tables": summary["write_tables"],
+              **rss.figures()}
+    if traced:
+        snapshot = tracemalloc.take_snapshot()
+        result["memory_profile"] = [
+            f"{stat.size / 1e6:.1f} MB in {stat.count} blocks: "
+            + " < ".join(f"{f.filename.split('site-packages/')[-1]}:{f.lineno}"
+                         for f in stat.traceback[:4])
+            for stat in snapshot.statistics("traceback")[:15]]
+    return result
 
 
 class ThreadFuture:

@@ -411,6 +411,10 @@ class CrawlRun:
                 self.pending.append((result.pending, recheck_future, job.prior))
             else:
                 self._stage(result.rows)
+        # The task's state (held by its future, which Prefect and Dask may keep a while)
+        # refers to this very list: emptied, the batch's rows are freed now.
+        if isinstance(results, list):
+            results.clear()
 
     def after_insert(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         """Inside the run's commit: the declaration checks (with their audit rows), then the
