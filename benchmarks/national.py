@@ -454,6 +454,12 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
                     f"{rss[sizes[-1]]:.0f} MB", f"{rss[sizes[0]]:.0f} MB at {sizes[0]:,}",
                     f"{rss[sizes[-1]] / rss[sizes[0]]:.2f}×", "< 200 MB, flat",
                     rss[sizes[-1]] < RSS_TARGET_MB))
+    growth = {n_: runs[n_].get("rss_peak_during_run_mb", float("nan"))
+              - runs[n_].get("rss_at_start_mb", float("nan")) for n_ in sizes}
+    rows.append(Row(f"  the flow process's growth during the run at {sizes[-1]:,} agencies "
+                    "(peak minus its size when the run starts)",
+                    f"{growth[sizes[-1]]:+.0f} MB", f"{growth[sizes[0]]:+.0f} MB at {sizes[0]:,}",
+                    "—", "flat (informative)", None))
     workers = big["worker_peak_rss_mb"]
     rows.append(Row("  peak RSS of each Dask worker", " / ".join(f"{m:.0f} MB" for m in workers),
                     "—", "—", "informative", None))
@@ -476,14 +482,15 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         f"real `dask scheduler` and {size.workers} `dask worker` processes "
         f"({size.threads_per_worker} threads each, no nanny) on loopback; no per-host delay.",
         "",
-        "| agencies | wall s | agencies/s | unreachable | findings | flow peak RSS MB | "
-        "worker peak RSS MB | staging flushes | DuckDB write s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| agencies | wall s | agencies/s | unreachable | findings | flow RSS at start MB | "
+        "flow peak RSS MB | worker peak RSS MB | staging flushes | DuckDB write s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n_ in sizes:
         r = runs[n_]
         lines.append(f"| {n_:,} | {r['wall']:.1f} | {n_ / r['wall']:.0f} | {r['unreachable']:,} | "
-                     f"{r['findings']:,} | {r['peak_rss_mb']:.0f} | "
+                     f"{r['findings']:,} | {r.get('rss_at_start_mb', float('nan')):.0f} | "
+                     f"{r['peak_rss_mb']:.0f} | "
                      f"{' / '.join(f'{m:.0f}' for m in r['worker_peak_rss_mb'])} | "
                      f"{r.get('flushes', '—')} | {r['write_seconds']:.2f} |")
     lines += [
@@ -495,6 +502,10 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         f"{direct['wall']:.1f} s ({cost['share']:+.1%}). Flow process CPU: "
         f"{flow.get('cpu_seconds', float('nan')):.1f} s vs {direct.get('cpu_seconds', float('nan')):.1f} s.",
     ]
+    if big.get("write_tables"):
+        lines += ["", f"The DuckDB write at {sizes[-1]:,} agencies, seconds per step of the one "
+                  "transaction (table-to-table copies from the staging file): "
+                  + ", ".join(f"{t} {sec:.2f}" for t, sec in big["write_tables"].items()) + "."]
     if big.get("profile"):
         lines += ["", "Flow process, where the time went (cProfile, top functions by own time):",
                   "", "```", *big["profile"], "```"]

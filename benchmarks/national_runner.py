@@ -19,9 +19,45 @@ import logging
 import os
 import resource
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+
+
+class RssSampler:
+    """This process's RSS every ``every`` seconds in a daemon thread: the footprint when the
+    run starts (imports, Prefect client, engines) and its highest point during the run."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        self.every, self.samples = every, []
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="rss-sampler")
+        self.running = True
+
+    @staticmethod
+    def rss_mb() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def _loop(self) -> None:
+        while self.running:
+            self.samples.append(self.rss_mb())
+            time.sleep(self.every)
+
+    def __enter__(self) -> RssSampler:
+        self.at_start = self.rss_mb()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.running = False
+        self.thread.join()
+
+    def figures(self) -> dict:
+        return {"rss_at_start_mb": self.at_start,
+                "rss_peak_during_run_mb": max(self.samples or [self.at_start])}
 
 
 def cpu_seconds() -> float:
@@ -58,11 +94,13 @@ def _timed_flow(registry: str, db: str, settings: str) -> dict:
     from flows.crawl import crawl_all_with_runner
 
     flow = crawl_all_with_runner(load_settings(settings))
-    started, cpu = time.perf_counter(), cpu_seconds()
-    summary = flow(registry=registry, db=db, settings_file=settings)
-    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    with RssSampler() as rss:
+        started, cpu = time.perf_counter(), cpu_seconds()
+        summary = flow(registry=registry, db=db, settings_file=settings)
+        wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     return {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
-            "flushes": summary["staging_flushes"]}
+            "flushes": summary["staging_flushes"], "write_tables": summary["write_tables"],
+            **rss.figures()}
 
 
 class ThreadFuture:
@@ -112,6 +150,7 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
     from warehouse.staging import RunStage
 
     settings = load_settings(settings_path)
+    rss = RssSampler().__enter__()
     started, cpu = time.perf_counter(), cpu_seconds()
     start_time = datetime.now(UTC)
     reg = load_registry(registry)
@@ -131,8 +170,9 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
                        {"crawl": settings.crawl.model_dump()}, summary)
         _, write = stage.commit(meta, crawl.after_insert)
         flushes = stage.flushes
+    rss.__exit__()
     return {"wall": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu,
-            "write_seconds": write, "flushes": flushes}
+            "write_seconds": write, "flushes": flushes, **rss.figures()}
 
 
 def stored(db: str) -> dict:

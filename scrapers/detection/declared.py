@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from core.checklist import Checklist
-from core.vocabulary import DECLARED_SOURCE
+from core.vocabulary import SOURCE_DECLARED
 from scrapers.detection.detect import detect_site
 from scrapers.detection.doctypes import document_kind
 from scrapers.detection.ownership import Owner
@@ -171,7 +171,7 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
     if finding.status in RANK:
         check.confirmed = True
         check.reason = _confirmed_reason(finding)
-        check.finding = replace(finding, status_source=DECLARED_SOURCE,
+        check.finding = replace(finding, status_source=SOURCE_DECLARED,
                                 declaration_id=declared.declaration_id)
         return check
     check.reason = _unconfirmed_reason(finding, crawl, declared.url)
