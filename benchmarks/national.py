@@ -502,6 +502,10 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         f"{direct['wall']:.1f} s ({cost['share']:+.1%}). Flow process CPU: "
         f"{flow.get('cpu_seconds', float('nan')):.1f} s vs {direct.get('cpu_seconds', float('nan')):.1f} s.",
     ]
+    if big.get("write_tables"):
+        lines += ["", f"The DuckDB write at {sizes[-1]:,} agencies, seconds per step of the one "
+                  "transaction (table-to-table copies from the staging file): "
+                  + ", ".join(f"{t} {sec:.2f}" for t, sec in big["write_tables"].items()) + "."]
     if big.get("profile"):
         lines += ["", "Flow process, where the time went (cProfile, top functions by own time):",
                   "", "```", *big["profile"], "```"]

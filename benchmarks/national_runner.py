@@ -99,7 +99,8 @@ def _timed_flow(registry: str, db: str, settings: str) -> dict:
         summary = flow(registry=registry, db=db, settings_file=settings)
         wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     return {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
-            "flushes": summary["staging_flushes"], **rss.figures()}
+            "flushes": summary["staging_flushes"], "write_tables": summary["write_tables"],
+            **rss.figures()}
 
 
 class ThreadFuture:

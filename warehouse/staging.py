@@ -108,6 +108,8 @@ class RunStage:
         self._buffered = 0
         self.flushes = 0
         self.staged_agencies = 0
+        self.commit_timings: dict[str, float] = {}
+        """Seconds of each table's copy in the commit (``warehouse.load.store_run_rows``)."""
         self.overrides: dict[str, dict] = {}
         """Reviewers' overrides in force, by agency and category (``warehouse.reviews``)."""
         self.recrawl_states: dict[str, RecrawlState] = {}
@@ -244,7 +246,7 @@ class RunStage:
             con.execute(f"ATTACH '{_quoted(self.path)}' AS stage (READ_ONLY)")
             try:
                 run_id = store_run_rows(con, meta, {t: f"stage.{t}" for t in STAGED_TABLES},
-                                        after_insert)
+                                        after_insert, self.commit_timings)
             finally:
                 con.execute("DETACH stage")
             seconds = time.perf_counter() - started
