@@ -262,6 +262,13 @@ def test_overrides_are_shown_as_overrides_in_export_report_and_reminder(setup, t
     city = html.city_html(content.city_report(con))
     assert "✓✎" in city and "✗✎" not in city
     assert pdf.agency_pdf(report)[:4] == b"%PDF"
+    from warehouse.reports import monev
+    sheet = monev.evidence_sheet(con, "dinkes")
+    marked_rows = {r.name: (r.shown_status, r.still_missing) for r in sheet.rows
+                   if "✎" in r.shown_status}
+    assert marked_rows["Kategori 2"][0] == "Ditemukan ✎ (dikoreksi)"
+    assert "Dikoreksi oleh budi" in marked_rows["Kategori 2"][1]
+    assert monev.sheet_pdf(sheet)[:4] == b"%PDF" and monev.sheet_excel(sheet)[:2] == b"PK"
 
     snapshot = read_snapshot(con)
     gaps = {g.category_id: g for g in snapshot.agencies["dinkes"].gaps}
