@@ -46,9 +46,9 @@ from warehouse.load import (
 from warehouse.prior import RecrawlState, load_recrawl_states, prior_runs_of
 
 SUFFIX = ".staging"
-STAGING_CONFIG = {"memory_limit": "64MB", "threads": 1, "preserve_insertion_order": False}
-"""The staging file takes small appends: a small buffer pool keeps the flow's memory flat
-(DuckDB writes to the file what does not fit)."""
+STAGING_CONFIG = {"threads": 1, "preserve_insertion_order": False}
+"""The staging file takes appends from one thread in any order. (No ``memory_limit``: a
+flush of large sites' HTTP cache rows needs more than a small buffer pool.)"""
 FLUSH_ROWS = 20_000
 """Rows (over all tables) buffered in memory before they go into the staging file."""
 FLUSH_SECONDS = 2.0
@@ -213,7 +213,7 @@ class RunStage:
                 try:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows").fetchall()
                 finally:
-                    con.unregister("incoming_rows")
+                    _unregister(con, "incoming_rows")
             con.execute("COMMIT")
         except BaseException as exc:
             _rollback(con)
@@ -270,6 +270,15 @@ class RunStage:
 
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered table without hiding an error already raised (a failed statement
+    leaves the transaction aborted, and then unregister fails too)."""
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        pass
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
