@@ -506,6 +506,10 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         lines += ["", f"The DuckDB write at {sizes[-1]:,} agencies, seconds per step of the one "
                   "transaction (table-to-table copies from the staging file): "
                   + ", ".join(f"{t} {sec:.2f}" for t, sec in big["write_tables"].items()) + "."]
+    if big.get("memory_profile"):
+        lines += ["", f"Live Python allocations of the flow process at the end of the "
+                  f"{sizes[-1]:,}-agency run (tracemalloc, largest first):", "", "```",
+                  *big["memory_profile"], "```"]
     if big.get("profile"):
         lines += ["", "Flow process, where the time went (cProfile, top functions by own time):",
                   "", "```", *big["profile"], "```"]
