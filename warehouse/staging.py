@@ -46,9 +46,12 @@ from warehouse.load import (
 from warehouse.prior import RecrawlState, load_recrawl_states, prior_runs_of
 
 SUFFIX = ".staging"
-STAGING_CONFIG = {"threads": 1, "preserve_insertion_order": False}
-"""The staging file takes appends from one thread in any order. (No ``memory_limit``: a
-flush of large sites' HTTP cache rows needs more than a small buffer pool.)"""
+FLUSH_BYTES = 32 * 1024 * 1024
+"""… or about this many bytes of rows (large sites' pages as JSON), whichever comes first."""
+STAGING_CONFIG = {"memory_limit": "256MB", "threads": 1, "preserve_insertion_order": False}
+"""The staging file takes appends (at most ``FLUSH_BYTES`` at a time) from one thread in any
+order; a bounded buffer pool keeps the flow's memory from growing with the run (DuckDB
+writes what does not fit to the file)."""
 FLUSH_ROWS = 20_000
 """Rows (over all tables) buffered in memory before they go into the staging file."""
 FLUSH_SECONDS = 2.0
@@ -106,6 +109,7 @@ class RunStage:
         self.con: duckdb.DuckDBPyConnection | None = None
         self._buffer: list[AgencyRows] = []
         self._buffered = 0
+        self._bytes = 0
         self.flushes = 0
         self.staged_agencies = 0
         self.commit_timings: dict[str, float] = {}
@@ -191,8 +195,9 @@ class RunStage:
         """Take one agency's rows; they reach the staging file with the next flush."""
         self._buffer.append(rows)
         self._buffered += rows.row_count
+        self._bytes += rows.approx_bytes
         self.staged_agencies += 1
-        if (self._buffered >= self.flush_rows
+        if (self._buffered >= self.flush_rows or self._bytes >= FLUSH_BYTES
                 or time.monotonic() - self._last_flush >= self.flush_seconds):
             self.flush()
 
@@ -220,7 +225,7 @@ class RunStage:
             if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
                 raise warehouse_db.file_error(self.db_path, exc) from exc
             raise
-        self._buffer, self._buffered = [], 0
+        self._buffer, self._buffered, self._bytes = [], 0, 0
         self._last_flush = time.monotonic()
         self.flushes += 1
 
