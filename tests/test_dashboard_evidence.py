@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from scrapers.crawling.render import browser_problem
+from tests.test_dashboard_browser import page  # noqa: F401 - a fixture (the session's browser)
 from tests.test_evidence import FAST, Site, crawl_and_store
 from warehouse import db
 
@@ -76,3 +77,32 @@ def test_the_button_takes_a_screenshot_and_the_page_shows_it(stored, monkeypatch
     assert "tidak berlaku" in [s.value for s in at.info][-1]
     with db.read_only(path) as con:
         assert con.execute("SELECT count(*) FROM evidence_screenshots").fetchall() == [(1,)]
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_the_button_photographs_the_evidence_page(stored, tmp_path, page,  # noqa: F811
+                                                                    monkeypatch):
+    """`pantau dashboard` (a subprocess) in the session's headless Chromium: the reviewer
+    opens the agency page, reads the bundle and presses the button; the dashboard's own
+    crawler browser photographs the loopback evidence page and the picture appears."""
+    from playwright.sync_api import expect
+
+    from tests.test_dashboard_browser import WAIT_MS, assert_no_error, serve
+
+    site, path = stored
+    monkeypatch.setenv("PANTAU_CRAWL_HOST_DELAY", "0")
+    with serve(path, tmp_path) as url:
+        page.goto(f"{url}/badan-publik?agency=dinas")
+        main = page.locator('[data-testid="stMain"]')
+        expect(main).to_contain_text("Rincian bukti", timeout=WAIT_MS)
+        bundle = page.locator('[data-testid="stText"]').filter(has_text="Rantai URL")
+        expect(bundle).to_contain_text(site.url("/profil/struktur-organisasi"))
+        expect(bundle).to_contain_text("SHA-256 bukti")
+        page.get_by_role("button", name="Ambil tangkapan layar halaman bukti").click()
+        expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text(
+            "Tangkapan layar disimpan", timeout=WAIT_MS)
+        expect(page.locator('[data-testid="stImage"] img')).to_have_count(1)
+        assert_no_error(page)
+    with db.read_only(path) as con:
+        assert con.execute("SELECT taken_by FROM evidence_screenshots").fetchall() == [("dasbor",)]
+    assert (path.parent / "bukti" / "putaran-1").is_dir()
