@@ -6,7 +6,7 @@
     python -m benchmarks.run --only render --quick
 
 Benchmarks: ``crawl`` (1 throughput against Scrapy, 5 peak memory), ``politeness`` (2),
-``recrawl`` (3), ``warehouse`` (4), ``render`` (6: client-rendered sites), ``trust`` (7: a
+``recrawl`` (3), ``smart`` (8: smart recrawl of a world 5 % changed), ``warehouse`` (4), ``render`` (6: client-rendered sites), ``trust`` (7: a
 simulated year of flaky weekly runs, false drops before and after confirmation). ``--quick`` shrinks every world and the warehouse for
 development; only a full run of all benchmarks writes ``benchmarks/RESULTS.md`` unless
 ``--results PATH`` says otherwise. Nothing here is a pass/fail test: a target that is not met
@@ -25,12 +25,12 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import crawl, render, trust_year, warehouse
+from benchmarks import crawl, render, smart_recrawl, trust_year, warehouse
 from benchmarks.common import Outcome, Row, machine
 from benchmarks.world import find_nginx
 
-ALL = ("crawl", "politeness", "recrawl", "warehouse", "render", "trust")
-SERVED = {"crawl", "politeness", "recrawl", "render"}
+ALL = ("crawl", "politeness", "recrawl", "smart", "warehouse", "render", "trust")
+SERVED = {"crawl", "politeness", "recrawl", "smart", "render"}
 """Benchmarks that serve a generated world (nginx, or the Python fallback server)."""
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -147,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             "crawl": lambda: crawl.throughput(size, workdir, prefer_nginx),
             "politeness": lambda: crawl.politeness(size, workdir, prefer_nginx),
             "recrawl": lambda: crawl.recrawl(size, workdir, prefer_nginx),
+            "smart": lambda: smart_recrawl.run(smart_recrawl.QUICK if args.quick
+                                               else smart_recrawl.FULL, workdir, prefer_nginx),
             "warehouse": lambda: warehouse.run(wh_size, workdir),
             "render": lambda: render.run(render_size, workdir, prefer_nginx),
             "trust": lambda: trust_year.run(trust_year.QUICK if args.quick else trust_year.FULL,

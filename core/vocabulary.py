@@ -134,7 +134,8 @@ STABLE_WORD = "Stabil"
 
 # ---- declared evidence: an OPD's "klaim bukti" (issue 14) -------------------------------
 DECLARED_SOURCE = "declared"
-"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed."""
+"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed
+(the same value as ``SOURCE_DECLARED`` below)."""
 CLAIM_WORD = "Klaim bukti"
 """A declaration: where an OPD says it publishes a category."""
 CLAIM_CONFIRMED_WORD = "terverifikasi"
@@ -177,6 +178,17 @@ def crawl_mode_word(mode: str | None) -> str:
     if mode == "mixed":
         return MIXED_CRAWL_WORD
     return CRAWL_MODE_WORDS.get(mode or "", mode or "")
+
+
+def run_crawl_word(full: int, smart: int) -> str:
+    """A run's crawl from how many agencies were crawled each way: ``crawl cerdas``,
+    ``crawl penuh`` or ``crawl campuran (28 cerdas, 2 penuh)``; "" for none."""
+    if not full and not smart:
+        return ""
+    if not smart or not full:
+        return f"crawl {crawl_mode_word(SMART_CRAWL if smart else FULL_CRAWL).lower()}"
+    return (f"crawl {MIXED_CRAWL_WORD.lower()} ({smart} {crawl_mode_word(SMART_CRAWL).lower()}, "
+            f"{full} {crawl_mode_word(FULL_CRAWL).lower()})")
 
 
 def last_seen_word(days: int | None) -> str:
@@ -274,6 +286,12 @@ AUDIT_ACTION_WORDS = {
     "override_lapsed": "Koreksi gugur",
     "review_conflict": "Simpan ditolak (sudah ditinjau orang lain)",
     "rescore": "Nilai dihitung ulang",
+    "declaration_added": "Klaim bukti diajukan",
+    "declaration_replaced": "Klaim bukti diganti",
+    "declaration_withdrawn": "Klaim bukti ditarik",
+    "declaration_refused": "Klaim bukti ditolak",
+    "declaration_confirmed": "Klaim bukti terverifikasi",
+    "declaration_unconfirmed": "Klaim bukti belum terverifikasi",
 }
 """The audit trail's actions as the dashboard names them (unknown ones are shown as stored)."""
 

@@ -50,8 +50,15 @@ def pages() -> list:
                 icon=":material/task_alt:", url_path="tindak-lanjut"),
         st.Page(PAGES_DIR / "kesehatan.py", title="Kesehatan Situs",
                 icon=":material/monitor_heart:", url_path="kesehatan-situs"),
+        review_page(),
         claim_page(),
     ]
+
+
+def review_page():
+    """Reviewers sign in and confirm or override findings; everyone reads the trail."""
+    return st.Page(PAGES_DIR / "tinjauan.py", title="Tinjauan", icon=":material/rate_review:",
+                   url_path="tinjauan")
 
 
 def claim_page():

@@ -130,6 +130,14 @@ def short_name(name: str, limit: int = AXIS_NAME_LIMIT) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
+def _overridden_cells(rows: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (agency, category) cells whose status is a reviewer's override (marked ✎)."""
+    if "status_source" not in rows.columns:
+        return set()
+    marked = rows[rows["status_source"] == labels.SOURCE_OVERRIDE]
+    return set(zip(marked["agency_id"], marked["category_id"], strict=True))
+
+
 def status_heatmap(rows: pd.DataFrame, agency_order: list[str]) -> go.Figure:
     """Agencies (rows, in ``agency_order``) × categories (columns, checklist order, by their
     Indonesian names), each cell coloured by its latest status and marked with the status's
@@ -152,15 +160,20 @@ def status_heatmap(rows: pd.DataFrame, agency_order: list[str]) -> go.Figure:
         x_labels.append(label)
     names = rows.drop_duplicates("agency_id").set_index("agency_id")["agency_name"].to_dict()
     cells = rows.set_index(["agency_id", "category_id"])["status"].to_dict()
+    overridden = _overridden_cells(rows)
     z, hover, glyphs = [], [], []
     for agency_id in agency_order:
         row = [cells.get((agency_id, c)) for c in category_ids]
+        marks = [(agency_id, c) in overridden for c in category_ids]
         z.append([codes.get(s) for s in row])
-        glyphs.append([labels.STATUS_GLYPHS.get(s, "") if s else "" for s in row])
+        glyphs.append([(labels.STATUS_GLYPHS.get(s, "") + (labels.OVERRIDE_MARK if m else ""))
+                       if s else "" for s, m in zip(row, marks, strict=True)])
         hover.append([
             [labels.plotly_escape(names.get(agency_id, agency_id)),
-             labels.plotly_escape(full_names[c]), labels.status_label(s)]
-            for c, s in zip(category_ids, row, strict=True)
+             labels.plotly_escape(full_names[c]), labels.shown_status_label(s, True, src)]
+            for c, s, src in zip(category_ids, row,
+                                 [labels.SOURCE_OVERRIDE if m else None for m in marks],
+                                 strict=True)
         ])
     totals = [sum(1 for a in agency_order if cells.get((a, c)) == "found") for c in category_ids]
     z.append([None] * len(category_ids))

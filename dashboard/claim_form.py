@@ -30,7 +30,7 @@ from core.declarations import MAX_NOTE_CHARS, MAX_URL_CHARS, Declaration
 from core.formats import moment
 from core.settings import Settings, SettingsError, load_settings
 from core.tokens import EXPIRED, FormToken, TokenError, verify_token
-from core.vocabulary import status_word
+from core.vocabulary import claim_word, status_word
 from warehouse import audit, claims, db, queries
 
 WRITE_WAIT = 8.0
@@ -158,6 +158,24 @@ def _checked_token(path: str | Path, agency_param: str | None, token_text: str,
 def _agency_hint(value: str | None) -> str | None:
     """The agency id a link names, cut short (it is untrusted input, kept only for the log)."""
     return value[:64] if value else None
+
+
+def agency_claims(path: str | Path, agency_id: str, settings: Settings) -> list[dict[str, Any]]:
+    """The agency's open declarations with their latest check (``open_claims``), read now
+    (not cached: a submission adds one without a new run); FormBusy while the crawl writes."""
+    return _read(path, settings, lambda con: claims.open_claims(con, agency_id))
+
+
+def claim_lines(rows: Sequence[dict[str, Any]], tz: str) -> list[str]:
+    """One line per claim: category, URL, state (and why), who declared it and when."""
+    lines = []
+    for row in rows:
+        state = claim_word(row["confirmed"])
+        reason = f" ({row['reason']})" if row.get("reason") else ""
+        who = "formulir OPD" if row["source"] == claims.FORM else "berkas PPID Utama"
+        lines.append(f"{row['category_name'] or row['category_id']}: {row['url']} — {state}"
+                     f"{reason}; diajukan {moment(row['declared_at'], tz)} melalui {who}")
+    return lines
 
 
 def category_choices(findings: Sequence[dict[str, Any]]) -> list[CategoryChoice]:

@@ -177,6 +177,13 @@ def _cached_query(path: str, run_key: tuple, name: str, params: tuple) -> pd.Dat
     return run_query(path, name, **dict(params))
 
 
+def forget_cached_results() -> None:
+    """Drop the cached query results and reports: a reviewer's save changed statuses and
+    scores without a new run (every session reads afresh)."""
+    _cached_query.clear()
+    _cached_report.clear()
+
+
 @dataclass
 class Kpis:
     """The overview's numbers for one point in time."""
@@ -363,11 +370,32 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
     table = findings.copy()
     table["group_label"] = table["category_group"].map(labels.group_label)
     confirmed = _flags(table["confirmed"]) if "confirmed" in table else [True] * len(table)
-    table["status_label"] = [labels.shown_status_label(s, c)
-                             for s, c in zip(table["status"], confirmed, strict=True)]
+    sources = _sources(table)
+    table["status_label"] = [labels.shown_status_label(s, c, src)
+                             for s, c, src in zip(table["status"], confirmed, sources, strict=True)]
+    table["override_note"] = override_notes(table)
     table["evidence_link"] = table["evidence_url"].map(labels.safe_url)
     table["document_year"] = table["document_year"].astype("Int64")
     return table
+
+
+def _sources(table: pd.DataFrame) -> list[str | None]:
+    """Each row's status source (None where the query has none)."""
+    if "status_source" not in table:
+        return [None] * len(table)
+    return [None if pd.isna(v) else str(v) for v in table["status_source"]]
+
+
+def override_notes(table: pd.DataFrame) -> list[str]:
+    """``Dikoreksi oleh budi, 1 Des 2026 10.00 WIB: <reason>`` for each overridden row, ''
+    for the others (the reason is shown as text)."""
+    notes = []
+    for row, source in zip(table.to_dict("records"), _sources(table), strict=True):
+        if source != labels.SOURCE_OVERRIDE:
+            notes.append("")
+            continue
+        notes.append(content.override_note(pd.Series(row), display().tz))
+    return notes
 
 
 def last_known_table(findings: pd.DataFrame) -> pd.DataFrame:
@@ -404,7 +432,8 @@ def matrix_table(matrix: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
     table = matrix.copy()
     parents = dict(zip(agencies["agency_id"], agencies["name"], strict=False))
     table["parent_name"] = table["parent"].map(lambda p: parents.get(p, p) if p else None)
-    table["status_label"] = table["status"].map(labels.status_label)
+    table["status_label"] = [labels.shown_status_label(s, True, src) for s, src
+                             in zip(table["status"], _sources(table), strict=True)]
     table["role_label"] = table["role"].map(labels.role_label)
     table["group_label"] = table["category_group"].map(labels.group_label)
     return table

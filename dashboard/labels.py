@@ -17,18 +17,19 @@ from core.vocabulary import (
     BANDS,
     CHANGE_WORDS,
     CHANGES,
-    FULL_CRAWL,
     GROUP_WORDS,
     GROUPS,
     HELD,
     HELD_WORD,
     HELD_WORDS,
     NO_SCORE,
+    OVERRIDE_MARK,
+    OVERRIDE_WORD,
     REMINDER_KIND_WORDS,
     REMINDER_STATUS_WORDS,
     ROLE_WORDS,
     SITE_CHANGED_WORD,
-    SMART_CRAWL,
+    SOURCE_OVERRIDE,
     STABLE_WORD,
     STATUS_WORDS,
     STATUSES,
@@ -37,7 +38,9 @@ from core.vocabulary import (
     crawl_mode_word,
     group_word,
     last_seen_word,
+    overridden_status_word,
     role_word,
+    run_crawl_word,
     status_word,
 )
 
@@ -126,10 +129,18 @@ def change_label(change: str, held_reason: str | None = None) -> str:
     return CHANGE_LABELS.get(change, change)
 
 
-def shown_status_label(status: str | None, confirmed: bool = True) -> str:
-    """The status label, with "(belum dikonfirmasi)" while a drop awaits its re-check."""
+def shown_status_label(status: str | None, confirmed: bool = True,
+                       source: str | None = None) -> str:
+    """The status label, with "(belum dikonfirmasi)" while a drop awaits its re-check, and
+    marked "✎ (dikoreksi)" when it is a reviewer's override."""
+    if source == SOURCE_OVERRIDE:
+        return overridden_status_word(status)
     label = status_label(status)
     return label if confirmed else f"{label} ({UNCONFIRMED})"
+
+
+OVERRIDE_MARK_LEGEND = f"{OVERRIDE_MARK} {OVERRIDE_WORD.lower()} oleh peninjau"
+"""The legend entry of the override mark (matrix, tables)."""
 
 
 def days_ago_label(days: object) -> str:
@@ -144,11 +155,9 @@ def crawl_label(mode: str | None, full_crawls: int = 0, smart_crawls: int = 0) -
     run, ``crawl campuran (28 cerdas, 2 penuh)``; "" for a run without agencies."""
     if not mode or mode != mode:  # None or NaN
         return ""
-    word = f"crawl {crawl_mode_word(mode).lower()}"
     if mode == "mixed":
-        return (f"{word} ({smart_crawls} {crawl_mode_word(SMART_CRAWL).lower()}, "
-                f"{full_crawls} {crawl_mode_word(FULL_CRAWL).lower()})")
-    return word
+        return run_crawl_word(full_crawls, smart_crawls)
+    return f"crawl {crawl_mode_word(mode).lower()}"
 
 
 def agency_crawl_label(mode: str | None, reason: str | None) -> str:

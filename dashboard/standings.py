@@ -15,6 +15,7 @@ from html import escape
 from urllib.parse import quote
 
 from core import formats, palette
+from core.vocabulary import OVERRIDE_MARK, OVERRIDE_WORD, overridden_status_word
 from warehouse.reports import content
 
 STYLE = """
@@ -71,6 +72,16 @@ def _score_cell(line: content.AgencyLine) -> str:
             f'<div class="bandname">{escape(band)}</div>')
 
 
+def _override_line(line: content.AgencyLine) -> str:
+    """``✎ 2 status dikoreksi peninjau`` under an agency whose score includes overrides."""
+    count = sum(1 for f in line.findings if f.overridden)
+    if not count:
+        return ""
+    return (f'<div class="gaps" data-testid="pantau-overridden">'
+            f'{escape(OVERRIDE_MARK)} {count} status {escape(OVERRIDE_WORD.lower())} peninjau'
+            '</div>')
+
+
 def standings_html(lines: list[content.AgencyLine]) -> str:
     """The worst-first list: rank, agency (link) with its main gaps, score, change."""
     rows = []
@@ -79,7 +90,8 @@ def standings_html(lines: list[content.AgencyLine]) -> str:
             f'<tr data-agency="{escape(line.agency_id)}"><td class="num">{rank}</td>'
             f'<td><a href="{escape(agency_href(line.agency_id))}" target="_self">'
             f'{escape(line.name)}</a>'
-            f'<div class="gaps">{escape(content.gap_sentence(line))}</div></td>'
+            f'<div class="gaps">{escape(content.gap_sentence(line))}</div>'
+            f'{_override_line(line)}</td>'
             f'<td class="num">{_score_cell(line)}</td>'
             f'<td class="num wide">{escape(formats.signed(line.delta))}</td></tr>')
     return (f'{STYLE}<table class="pantau" data-testid="pantau-standings"><thead><tr>'
@@ -88,11 +100,13 @@ def standings_html(lines: list[content.AgencyLine]) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def status_badge(status: str) -> str:
-    """The status in its colour, with its glyph (readable without the colour)."""
+def status_badge(status: str, overridden: bool = False) -> str:
+    """The status in its colour, with its glyph (readable without the colour); a reviewer's
+    override is marked as such."""
     style = (f"background:{palette.STATUS_COLORS.get(status, '#fff')};"
              f"color:{palette.STATUS_TEXT_COLORS.get(status, '#000')}")
-    word = content.STATUS_WORDS.get(status, status)
+    word = (overridden_status_word(status) if overridden
+            else content.STATUS_WORDS.get(status, status))
     return (f'<span class="status" style="{style}">'
             f'{escape(palette.STATUS_GLYPHS.get(status, "?"))} {escape(word)}</span>')
 
@@ -100,7 +114,7 @@ def status_badge(status: str) -> str:
 def gaps_html(gaps: list[content.Gap]) -> str:
     """An agency's gaps: category, status, what to upload, legal basis."""
     rows = "".join(
-        f"<tr><td>{escape(g.name)}</td><td>{status_badge(g.status)}</td>"
+        f"<tr><td>{escape(g.name)}</td><td>{status_badge(g.status, g.overridden)}</td>"
         f"<td>{escape(formats.text(g.upload_hint))}</td>"
         f'<td class="wide">{escape(formats.text(g.legal_basis))}</td></tr>' for g in gaps)
     return (f'{STYLE}<table class="pantau" data-testid="pantau-gaps"><thead><tr>'

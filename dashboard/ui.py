@@ -116,7 +116,8 @@ def status_styler(*columns: str):
         def cell(value):
             status = by_label.get(value)
             if status is None and isinstance(value, str):
-                status = by_label.get(value.split(" (", 1)[0])  # "Ditemukan (belum dikonfirmasi)"
+                # "Ditemukan (belum dikonfirmasi)", "Ditemukan ✎ (dikoreksi)"
+                status = by_label.get(value.split(" (", 1)[0].replace(labels.OVERRIDE_MARK, "").strip())
             if status is None:
                 return ""
             return (f"background-color: {labels.STATUS_COLORS[status]}; "

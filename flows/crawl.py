@@ -54,6 +54,7 @@ from flows.declared import (
     record_declarations_file,
 )
 from flows.runners import task_runner_for
+from flows.schedules import CrawlPlan, crawl_plan
 from flows.summary import run_summary, summary_markdown
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.recheck import recheck
@@ -102,6 +103,8 @@ class AgencyJob:
     """Its open declarations (``flows.declared``), checked after its crawl."""
     overrides: dict = field(default_factory=dict)
     """Reviewers' overrides in force for it, by category (``warehouse.reviews``)."""
+    plan: CrawlPlan | None = None
+    """Smart or full this time (``flows.schedules.crawl_plan``; None: full)."""
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,17 @@ class AgencyResult:
 
 
 def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
-               cache: dict[str, Page], doc_cache: dict[str, DocumentCheck]) -> SiteCrawl:
-    """Crawl one agency's site (network I/O only; no database)."""
+               cache: dict[str, Page], doc_cache: dict[str, DocumentCheck],
+               plan: CrawlPlan | None = None) -> SiteCrawl:
+    """Crawl one agency's site (network I/O only; no database), smartly or fully as
+    ``plan`` says (``flows.schedules.crawl_plan``; None: full)."""
     verify = crawl_settings.verify_tls and not agency.insecure_tls
-    return crawl_site(agency.url, crawl_settings, cache=cache, doc_cache=doc_cache,
-                      verify_tls=verify, platform=agency.platform or None, render=agency.render)
+    crawl = crawl_site(agency.url, crawl_settings, cache=cache, doc_cache=doc_cache,
+                       verify_tls=verify, platform=agency.platform or None, render=agency.render,
+                       smart=plan.smart if plan else None)
+    if plan is not None and plan.smart is None and not crawl.mode_reason:
+        crawl.mode_reason = plan.reason
+    return crawl
 
 
 def detect_findings(crawl: SiteCrawl, checklist: Checklist, today: date,
@@ -199,7 +208,7 @@ def crawl_and_detect(job: AgencyJob, shared: BatchSettings) -> AgencyOutcome:
             time.sleep(shared.retry_backoff * 2 ** (attempt - 1))
         try:
             crawl = within(shared.timeout, lambda: fetch_site(agency, shared.crawl, job.cache,
-                                                              job.doc_cache))
+                                                              job.doc_cache, job.plan))
             break
         except TimeoutError:
             return failed_outcome(agency, f"crawl timed out after {shared.timeout:g} s",
@@ -319,8 +328,12 @@ class CrawlRun:
 
     def __init__(self, stage: RunStage, reg: Registry, shared: BatchSettings,
                  slots: int, most: int, declared: dict[str, list[DeclaredUrl]] | None = None,
-                 settings: Settings | None = None, submit: Callable | None = None) -> None:
+                 settings: Settings | None = None, submit: Callable | None = None,
+                 full: bool = False) -> None:
         self.stage, self.reg, self.shared = stage, reg, shared
+        self.full = full
+        """Every agency crawled fully (``pantau crawl --full``)."""
+        self.started = datetime.now(UTC)
         self.submit = submit or submit_task
         self.settings = settings or load_settings(env={})
         self.declared = declared or {}
@@ -366,11 +379,17 @@ class CrawlRun:
         ids = [a.id for a in batch]
         caches, priors = self.stage.http_caches(ids), self.stage.prior_runs(ids)
         jobs = [AgencyJob(a, _parent_name(self.reg, a), *caches[a.id], priors.get(a.id),
-                          self.declared.get(a.id, []), self.stage.overrides.get(a.id, {}))
+                          self.declared.get(a.id, []), self.stage.overrides.get(a.id, {}),
+                          self._plan(a, caches[a.id][0], priors.get(a.id)))
                 for a in batch]
         future = self.submit(check_agencies, jobs, self.shared)
         future.add_done_callback(lambda done, batch=(batch, jobs): finished.put((batch, done)))
         return 1
+
+    def _plan(self, agency: Agency, cache: dict[str, Page], prior: PriorRun | None) -> CrawlPlan:
+        """Smart or full for this agency (``flows.schedules.crawl_plan``)."""
+        return crawl_plan(self.stage.recrawl_states.get(agency.id), prior, bool(cache),
+                          self.started, self.settings.crawl, self.full)
 
     def _collect(self, batch: tuple[list[Agency], list[AgencyJob]], future: PrefectFuture) -> None:
         agencies, jobs = batch
@@ -426,11 +445,13 @@ def _state_error(state) -> str:
 @flow(name="crawl-all", log_prints=False)
 def crawl_all(registry: str, db: str, settings_file: str | None = None,
               max_pages: int | None = None, today: date | None = None,
-              declarations: str | None = None) -> dict:
+              declarations: str | None = None, full: bool = False) -> dict:
     """Crawl every agency in the registry and store the run; returns its summary
     (``run_id``, ``agencies``, ``unreachable``, scores … see ``flows.summary``).
     ``declarations``: a declarations file recorded before the crawl (default: the
-    ``claims.declarations_file`` setting); every open declaration is checked after it."""
+    ``claims.declarations_file`` setting); every open declaration is checked after it.
+    Each agency is recrawled smartly unless it is due a full crawl
+    (``flows.schedules.crawl_plan``); ``full`` crawls every agency fully."""
     logger = get_run_logger()
     settings = _settings(settings_file, max_pages)
     started = datetime.now(UTC)
@@ -446,7 +467,7 @@ def crawl_all(registry: str, db: str, settings_file: str | None = None,
         shared = BatchSettings.of(settings, checklist, today or local_today(settings))
         try:
             crawl = CrawlRun(stage, reg, shared, task_slots(settings.schedule),
-                             settings.schedule.agencies_per_task, declared, settings)
+                             settings.schedule.agencies_per_task, declared, settings, full=full)
             summaries = crawl.run()
         except warehouse_db.DatabaseFileError as error:  # the staging file refused a write
             record_failure(Path(db), started, reg.source, error.cause)

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.vocabulary import NO_SCORE, UNREACHABLE_WORD, run_word
+from core.vocabulary import (
+    CRAWL_MODES,
+    FULL_CRAWL,
+    NO_SCORE,
+    SMART_CRAWL,
+    UNREACHABLE_WORD,
+    run_crawl_word,
+    run_word,
+)
 from warehouse.load import AgencySummary, RunRecord
 
 
@@ -38,7 +46,19 @@ def run_summary(agencies: Sequence[AgencySummary] | RunRecord,
         "body_bytes": sum(a.body_bytes for a in agencies),
         "scores": scores,
         "biggest_drops": drops[:biggest],
+        "crawl_modes": crawl_modes(agencies),
     }
+
+
+def crawl_modes(agencies: Sequence[AgencySummary]) -> dict[str, int]:
+    """How many agencies were crawled fully and smartly (``scrapers.crawling.recrawl``)."""
+    modes = [a.crawl_mode for a in agencies if a.crawl_mode]
+    return {mode: modes.count(mode) for mode in CRAWL_MODES}
+
+
+def _crawl_word(summary: dict) -> str:
+    modes = summary.get("crawl_modes") or {}
+    return run_crawl_word(modes.get(FULL_CRAWL, 0), modes.get(SMART_CRAWL, 0)) or "—"
 
 
 def _fmt(value) -> str:
@@ -54,6 +74,7 @@ def summary_markdown(summary: dict) -> str:
         f"- {UNREACHABLE_WORD.capitalize()}: **{summary['unreachable']}**",
         f"- Rata-rata nilai: **{_fmt(summary['average_score'])}**",
         f"- Halaman diambil: {summary['pages']}, byte diterima: {summary['body_bytes']}",
+        f"- Crawl: {_crawl_word(summary)}",
         "",
         "## Nilai",
         "",

@@ -11,7 +11,15 @@ import typer
 
 from core.registry import RegistryError, load_registry
 from core.settings import SettingsError, load_settings
-from core.vocabulary import NO_SCORE, RUN, UNREACHABLE_WORD, run_word
+from core.vocabulary import (
+    FULL_CRAWL,
+    NO_SCORE,
+    RUN,
+    SMART_CRAWL,
+    UNREACHABLE_WORD,
+    run_crawl_word,
+    run_word,
+)
 
 app = typer.Typer(
     help="Pantau PPID: memantau kepatuhan publikasi informasi publik badan publik (PPID).",
@@ -112,8 +120,12 @@ def crawl(
     settings: SettingsOption = None,
     declarations: Annotated[Path | None, typer.Option(
         "--declarations", help="Berkas klaim bukti OPD (YAML atau CSV: agency_id, category_id, url, note).")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Crawl penuh: setiap halaman semua situs ditanyakan ulang (bawaan: crawl "
+                       "cerdas, kecuali situs yang jatuh tempo crawl penuh).")] = False,
 ) -> None:
-    """One full crawl run over every agency in the registry, committed to the DuckDB file."""
+    """One crawl run over every agency in the registry (smart recrawls unless a full crawl is
+    due or ``--full`` asks for one), committed to the DuckDB file."""
     loaded = settings_or_exit(settings)
     try:
         agencies = load_registry(registry)
@@ -146,12 +158,15 @@ def crawl(
         try:
             summary = flow(registry=str(registry), db=str(db),
                            settings_file=str(settings) if settings else None,
-                           max_pages=max_pages, declarations=declarations_file)
+                           max_pages=max_pages, declarations=declarations_file, full=full)
         except FailedRun as exc:  # the flow's own one-line reason (a bad or full database)
             fail(str(exc))
     score_table(console, done)
-    typer.echo(f"{run_word(summary['run_id'])} selesai: {summary['agencies']} badan publik "
-               f"dipantau, {summary['unreachable']} {UNREACHABLE_WORD}. Basis data: {db}")
+    modes = summary.get("crawl_modes") or {}
+    crawl_word = run_crawl_word(modes.get(FULL_CRAWL, 0), modes.get(SMART_CRAWL, 0))
+    typer.echo(f"{run_word(summary['run_id'])} selesai" + (f" ({crawl_word})" if crawl_word else "")
+               + f": {summary['agencies']} badan publik dipantau, {summary['unreachable']} "
+               f"{UNREACHABLE_WORD}. Basis data: {db}")
     claims_line(db, summary["run_id"])
 
 

@@ -72,3 +72,13 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that use the session's browser run last, in their collected order.
+
+    Playwright's sync API runs its asyncio loop in the test thread from the browser's start to
+    the session's end, and Prefect's sync entry points (``Flow.to_deployment``, ``serve``)
+    called under a running loop hand back coroutines. With every browser test at the end, the
+    one shared browser starts after the last test that needs Prefect without it."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))

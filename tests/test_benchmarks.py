@@ -179,3 +179,18 @@ def test_render_benchmark_renders_exactly_the_client_rendered_sites(tmp_path):
     assert raw["rendered"]["pages_rendered"] == render.TINY.world.pages
     assert raw["plain"]["pages_rendered"] == 0 and raw["plain"]["browser_peak_rss_mb"] == 0
     assert raw["never"]["unreachable"] == 1
+
+
+@pytest.mark.slow
+def test_smart_recrawl_benchmark_compares_with_the_first_run_and_a_full_recrawl(tmp_path):
+    from benchmarks import smart_recrawl
+
+    out = smart_recrawl.run(smart_recrawl.TINY, tmp_path, prefer_nginx=False, log=lambda *_: None)
+    runs = out.raw["runs"]
+    assert runs["first"]["full"] == runs["full"]["full"] == smart_recrawl.TINY.world.sites
+    assert runs["smart"]["smart"] == smart_recrawl.TINY.world.sites
+    assert runs["smart"]["requests"] < runs["first"]["requests"]
+    assert out.raw["changes"]["pages"] > 0 and out.raw["findings"]["changed_by_full"] > 0
+    assert out.raw["findings"]["missed"] == 0
+    assert [r.figure.startswith("(8)") for r in out.rows][0] and len(out.rows) == 3
+    assert not list(tmp_path.iterdir()), "the world is removed afterwards"

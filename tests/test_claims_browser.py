@@ -156,9 +156,18 @@ def test_reminder_link_form_submission_and_next_crawl_confirm_it(
             assert stored(db) == (1, 1)
             assert len(refusals(db)) == 2 + 1 + 4  # the form's two, the replay, four bad links
 
-        # 7. The next crawl fetches the declared URL and confirms it.
-        crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
-                  today=TODAY)
+            # 7. The agency page lists the claim, not checked yet.
+            agency_page = tab.context.new_page()
+            agency_page.goto(f"{dashboard_url}/badan-publik?agency=contoh")
+            expect(main_text(agency_page)).to_contain_text(
+                f"{LHKPN}: {declared} — belum diperiksa")
+
+            # 8. The next crawl fetches the declared URL and confirms it; the page says so.
+            crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+                      today=TODAY)
+            agency_page.reload()
+            expect(main_text(agency_page)).to_contain_text(f"{LHKPN}: {declared} — terverifikasi")
+            agency_page.close()
     assert query(db, "SELECT status, status_source, detector_status FROM latest_findings "
                      "WHERE category_id = 'lhkpn'") == [("found", "declared", "missing")]
     assert query(db, "SELECT confirmed FROM declaration_checks") == [(True,)]

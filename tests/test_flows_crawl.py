@@ -297,3 +297,66 @@ def test_an_agency_past_its_timeout_is_unreachable_and_the_batch_goes_on(sample_
     assert not first.rows.summary.reachable
     assert first.rows.summary.error == "crawl timed out after 5 s"
     assert second.rows.summary.reachable
+
+
+# --- smart recrawl through the flow (issue 16) -----------------------------------------------
+
+
+def test_recrawls_are_smart_full_when_due_and_recorded(prefect_api, tmp_path, fast_settings_file):
+    from core.vocabulary import FULL_REASONS
+    from tests.loopback import Reply
+    from tests.recrawl_site import PDF, YEAR, ChangingSite, news
+
+    site = ChangingSite()
+    try:
+        registry = tmp_path / "registry.yaml"
+        registry.write_text(
+            "agencies:\n  - id: dinas\n    name: Dinas Contoh\n"
+            f"    url: {site.server.url('/')}\n    email: ppid@dinas.example.go.id\n"
+            "    role: utama\n    parent: ''\n")
+        db = tmp_path / "pantau.duckdb"
+
+        def crawl(**kw):
+            site.server.requests.clear()
+            crawl_all(registry=str(registry), db=str(db), settings_file=str(fast_settings_file),
+                      today=TODAY, **kw)
+            return query(db, "SELECT crawl_mode, crawl_reason, requests FROM agency_runs "
+                             "ORDER BY run_id DESC LIMIT 1")[0]
+
+        def status(category):
+            return query(db, "SELECT status FROM findings WHERE category_id = ? "
+                             "ORDER BY run_id DESC LIMIT 1", [category])[0][0]
+
+        first = crawl()
+        assert first[:2] == ("full", FULL_REASONS["first"])
+        # A week later a news page got a document and the sitemap says so.
+        site.route("/berita/4", news(4, f'<p><a href="/dokumen/lkjip-{YEAR}.pdf">Laporan Kinerja '
+                                        f'Instansi Pemerintah (LKjIP) {YEAR}</a></p>'))
+        site.route(f"/dokumen/lkjip-{YEAR}.pdf", Reply(200, PDF, content_type="application/pdf"))
+        site.stamps["/berita/4"] = "2026-02-01"
+        site.publish_sitemap()
+        second = crawl()
+        assert second[:2] == ("smart", None)
+        assert second[2] < first[2]
+        assert "/berita/5" not in site.asked() and status("kinerja") == "found"
+        runs = {r: (mode, smart) for r, mode, smart in query(
+            db, "SELECT run_id, crawl_mode, smart_crawls FROM (" + _runs_sql() + ")")}
+        assert runs == {1: ("full", 0), 2: ("smart", 1)}
+        # The site is rebuilt: its start page and sitemap lead nowhere else any more while the
+        # old evidence still answers. The health check calls that "situs berubah"; the next
+        # run is full.
+        site.route("/", Reply(200, "<html><body><h1>Situs baru</h1></body></html>"))
+        site.stamps = {"/": "2026-03-01"}
+        site.publish_sitemap()
+        crawl()
+        assert query(db, "SELECT site_changed FROM agency_runs WHERE run_id = 3") == [(True,)]
+        assert crawl()[:2] == ("full", FULL_REASONS["site_changed"])
+        assert crawl(full=True)[:2] == ("full", FULL_REASONS["requested"])
+    finally:
+        site.close()
+
+
+def _runs_sql() -> str:
+    from warehouse import queries
+
+    return queries.sql("runs")

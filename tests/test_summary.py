@@ -22,3 +22,16 @@ def test_summary_counts_unreachable_and_sorts_biggest_drops():
     assert "| b | 80.00 | 50.00 | -30.00 |" in text
     assert "down: connection refused" in text
     assert "Putaran #7" in text
+
+
+def test_the_summary_counts_full_and_smart_crawls_and_the_artifact_names_them():
+    from flows.summary import run_summary, summary_markdown
+    from warehouse.load import AgencySummary
+
+    agencies = [AgencySummary("a", "A", True, None, 80.0, "Menuju Informatif", crawl_mode="smart"),
+                AgencySummary("b", "B", True, None, 60.0, "Cukup", crawl_mode="full"),
+                AgencySummary("c", "C", False, "refused", None, None)]
+    summary = run_summary(agencies, {})
+    assert summary["crawl_modes"] == {"full": 1, "smart": 1}
+    text = summary_markdown({**summary, "run_id": 7})
+    assert "- Crawl: crawl campuran (1 cerdas, 1 penuh)" in text

@@ -128,3 +128,7 @@ def test_crawl_modes_have_one_word_each_and_the_dashboard_names_runs_with_them()
     assert crawl_label(None) == "" and crawl_label(float("nan")) == ""
     assert agency_crawl_label("full", FULL_REASONS["first"]) == "Penuh: putaran pertama situs ini"
     assert agency_crawl_label("smart", None) == "Cerdas"
+    from core.vocabulary import run_crawl_word
+
+    assert run_crawl_word(0, 30) == "crawl cerdas" and run_crawl_word(3, 0) == "crawl penuh"
+    assert run_crawl_word(0, 0) == ""

@@ -280,9 +280,12 @@ def check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
 
 
 def is_lock_error(exc: Exception) -> bool:
-    """DuckDB refused because another process holds the file."""
+    """DuckDB refused because another process holds the file — or, within this process, a
+    connection opened the other way (read-only vs read-write: "different configuration"),
+    which the dashboard meets when a reviewer's save and a page's read overlap."""
     text = str(exc).lower()
-    return "lock" in text or "conflicting" in text or "being used" in text
+    return ("lock" in text or "conflicting" in text or "being used" in text
+            or "different configuration" in text)
 
 
 def _open_waiting(open_connection, wait: float) -> duckdb.DuckDBPyConnection:

@@ -316,6 +316,8 @@ class AgencySummary:
     documents: int = 0
     requests: int = 0
     body_bytes: int = 0
+    crawl_mode: str | None = None
+    """``full`` or ``smart`` (None: the crawl task failed)."""
 
 
 @dataclass
@@ -366,7 +368,8 @@ def summary_of(outcome: AgencyOutcome, scored: scoring.Scored) -> AgencySummary:
         error=outcome.error or (crawl.error if crawl else None),
         score=scored.score, band=scored.band,
         pages=len(crawl.pages) if crawl else 0, documents=len(crawl.documents) if crawl else 0,
-        requests=crawl.requests if crawl else 0, body_bytes=crawl.body_bytes if crawl else 0)
+        requests=crawl.requests if crawl else 0, body_bytes=crawl.body_bytes if crawl else 0,
+        crawl_mode=crawl.mode if crawl else None)
 
 
 def merge_rows(rows: Iterable[AgencyRows]) -> dict[str, dict[str, list]]:
@@ -404,7 +407,15 @@ def _agency_run_row(o: AgencyOutcome, summary: AgencySummary, checked_at: dateti
         "started_at": o.crawl.started_at if o.crawl else None,
         "checked_at": checked_at,
         **_health_columns(o.health),
+        **_crawl_mode_columns(o.crawl),
     }
+
+
+def _crawl_mode_columns(crawl: SiteCrawl | None) -> dict[str, Any]:
+    """Whether the agency's crawl was full or smart, and why full (None: no crawl)."""
+    if crawl is None:
+        return {"crawl_mode": None, "crawl_reason": None}
+    return {"crawl_mode": crawl.mode, "crawl_reason": crawl.mode_reason or None}
 
 
 def _health_columns(health: SiteHealth | None) -> dict[str, Any]:
@@ -504,16 +515,19 @@ def _document_rows(o: AgencyOutcome) -> list[dict]:
 
 
 def _cache_rows(o: AgencyOutcome) -> list[dict]:
-    """Each fetched URL's validators and extracted content, for the next run's 304s."""
+    """Each page that answered and each document check, with its validators and extracted
+    content: the next run's 304s reuse them, and a smart recrawl takes them unasked
+    (``scrapers.crawling.recrawl``), validators or not. What a smart recrawl took unasked
+    (``reused``) is the stored row itself: it is not written again."""
     if not o.crawl:
         return []
     rows = []
     for p in o.crawl.pages:
-        if p.status == 200 and (p.etag or p.last_modified):
+        if p.status == 200 and not p.reused:
             rows.append(_cache_row(o.agency.id, p.url, "page", p.etag, p.last_modified,
                                    p.to_dict()))
     for d in o.crawl.documents.values():
-        if d.etag or d.last_modified:
+        if not d.reused:
             rows.append(_cache_row(o.agency.id, d.url, "document", d.etag, d.last_modified,
                                    d.to_dict()))
     return rows

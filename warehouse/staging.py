@@ -43,7 +43,7 @@ from warehouse.load import (
     previous_scores,
     store_run_rows,
 )
-from warehouse.prior import prior_runs_of
+from warehouse.prior import RecrawlState, load_recrawl_states, prior_runs_of
 
 SUFFIX = ".staging"
 FLUSH_ROWS = 20_000
@@ -107,6 +107,8 @@ class RunStage:
         self.staged_agencies = 0
         self.overrides: dict[str, dict] = {}
         """Reviewers' overrides in force, by agency and category (``warehouse.reviews``)."""
+        self.recrawl_states: dict[str, RecrawlState] = {}
+        """Each agency's crawl history: full or smart this time (``flows.schedules``)."""
 
     @classmethod
     def open(cls, db_path: str | Path, agency_ids: Iterable[str], *,
@@ -132,6 +134,7 @@ class RunStage:
 
     def _prepare(self, con: duckdb.DuckDBPyConnection, ids: pa.Table) -> None:
         self.overrides = reviews.overrides_in_force(con)
+        self.recrawl_states = load_recrawl_states(con)
         con.execute(f"ATTACH '{_quoted(self.path)}' AS stage")
         con.register("run_agencies", ids)
         try:

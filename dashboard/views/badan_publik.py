@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.vocabulary import is_blocked
-from dashboard import charts, data, evidence, labels, standings, ui
+from dashboard import charts, claims_panel, data, evidence, labels, standings, ui
 from warehouse.reports import monev
 
 d = ui.current_data()
@@ -113,6 +113,11 @@ st.plotly_chart(charts.score_history(d.agency_history(agency_id), info["name"]),
 
 st.subheader("Kategori informasi wajib")
 st.caption(" · ".join(f"{labels.STATUS_LABELS[s]}: {counts[s]}" for s in labels.STATUSES))
+overridden = findings[findings["override_note"] != ""]
+if not overridden.empty:  # reviewers' overrides, with who, when and why (as text)
+    st.markdown(f"**{labels.OVERRIDE_MARK_LEGEND.capitalize()}** ({len(overridden)})")
+    for item in overridden.itertuples(index=False):
+        st.text(f"{item.category_name}: {item.status_label}. {item.override_note}")
 
 columns = {
     "category_name": st.column_config.TextColumn("Kategori", width="medium"),
@@ -122,6 +127,7 @@ columns = {
     "document_year": st.column_config.NumberColumn("Tahun dokumen", format="%d"),
     "first_seen_text": st.column_config.TextColumn("Pertama terlihat"),
     "legal_basis": st.column_config.TextColumn("Dasar hukum"),
+    "override_note": st.column_config.TextColumn("Koreksi peninjau", width="medium"),
 }
 groups = [g for g in labels.GROUPS if g in set(findings["category_group"])]
 groups += sorted(set(findings["category_group"]) - set(groups))  # a region's own groups
@@ -154,3 +160,5 @@ if not with_evidence.empty:
     elif isinstance(row["evidence_url"], str):
         st.text(f"Alamat bukti (bukan tautan http/https): {row['evidence_url']}")
     evidence.show_bundle(d, agency_id, chosen)
+
+claims_panel.show_claims(d.snapshot.path, agency_id)

@@ -13,6 +13,7 @@ st.title("Matriks kepatuhan")
 st.caption("Status terbaru setiap kategori informasi wajib per badan publik. "
            + " · ".join(f"{labels.STATUS_GLYPHS[s]} {labels.STATUS_LABELS[s]}"
                         for s in labels.STATUSES)
+           + f" · {labels.OVERRIDE_MARK_LEGEND}"
            + ". Baris terakhir: jumlah badan publik yang mempublikasikan kategori itu.")
 
 present_groups = [g for g in labels.GROUPS if g in set(matrix["category_group"])]

@@ -280,10 +280,10 @@ def _overridden(row) -> bool:
     return getattr(row, "status_source", None) == vocabulary.SOURCE_OVERRIDE
 
 
-def override_note(row) -> str:
+def override_note(row, tz: str | None = None) -> str:
     """``Dikoreksi oleh budi, 1 Des 2026 10.00 WIB: <reason>`` (the reason as text)."""
     who = _value(getattr(row, "reviewer", None)) or "peninjau"
-    when = formats.moment(_value(getattr(row, "reviewed_at", None)))
+    when = formats.moment(_value(getattr(row, "reviewed_at", None)), tz)
     reason = _value(getattr(row, "review_reason", None)) or ""
     return f"{vocabulary.OVERRIDE_WORD} oleh {who}, {when}: {reason}"
 
