@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, Outcome, Row, median, percentile, ratio
 from benchmarks.national import memory_details, memory_rows, pipeline_memory
-from benchmarks.world import World, WorldSpec, generate, serve
+from benchmarks.world import StampServer, World, WorldSpec, generate, serve
 
 THROUGHPUT_TARGET = 1.0
 """Pantau's pages/s at least Scrapy's."""
@@ -359,7 +359,8 @@ def politeness(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=pr
     peer = None
     windows: dict[str, tuple[float, float]] = {}
     try:
-        with serve(world, prefer_nginx=prefer_nginx, access_log=True, log=log) as server:
+        # Arrivals stamped by the kernel, not by a server's own (late-running) clock.
+        with StampServer(world) as server:
             began = time.time()
             result = run_child("benchmarks.pantau_runner", world, root / "pantau.json",
                                "--concurrency", str(spec.sites), "--host-delay", str(d))
@@ -410,17 +411,16 @@ def politeness(size: CrawlSize, workdir: Path, prefer_nginx: bool = True, log=pr
            f"{peer['pages']:,} pages in {peer['elapsed']:.1f} s" if peer else "")
         + f". Machine during the crawl: {load_before}.",
         "",
-        f"Gaps between consecutive requests to one host as the server saw them ({kind} access "
-        "log: request start = `$msec - $request_time`, 1 ms resolution). Pantau spaces the "
+        f"Gaps between consecutive requests to one host as the host saw them: served by {kind}, "
+        "each request stamped with the kernel's arrival time of its first bytes. Pantau spaces the "
         "*actual sends*: the connection tells the per-host throttle when a request is on the "
         "wire and the host's next request may start d after that, so a thread that wakes late "
         "(CPU or GIL contention while 200 sites are parsed at once) pushes the next request back "
         "instead of letting it arrive early. Scrapy (with `--politeness-peer`) spaces the "
         "reservations of request starts, so a late request is followed by an early one. "
-        "nginx stamps requests with a clock it refreshes once per event-loop turn, so on a "
-        "loaded machine a stamp can be a few ms late and a gap look that much shorter than it "
-        "was; `tests/test_politeness.py` checks the floor on the kernel's arrival stamps "
-        "(`SO_TIMESTAMPNS`), which no scheduling delay can move.",
+        "(nginx's access log is not used here: nginx stamps a request with a clock it refreshes "
+        "once per event-loop turn, so on a loaded machine a stamp can be tens of ms late and a "
+        "gap look that much shorter than it was; the kernel's stamp does not move.)",
         "",
         "| crawler | gaps | smallest | 1st percentile | 5th percentile | median | shorter than 0.95·d |",
         "|---|---:|---:|---:|---:|---:|---:|",

@@ -1,4 +1,4 @@
-"""(8) A national run, simulated: the real ``crawl_all`` flow over thousands of small PPID sites.
+"""(9) A national run, simulated: the real ``crawl_all`` flow over thousands of small PPID sites.
 
 One nginx serves every site. Site ``i`` has its own loopback address (``127.100.X.Y``, so
 every site is its own host for the crawler's per-host limits and for the batching by host)
@@ -278,13 +278,15 @@ class LoopbackDask:
     """A real ``dask scheduler`` and ``workers`` ``dask worker`` processes on 127.0.0.1
     (no nanny, so each worker's peak RSS is its own process's), stopped on exit."""
 
-    def __init__(self, workdir: Path, workers: int = 2, threads: int = 4) -> None:
+    def __init__(self, workdir: Path, workers: int = 2, threads: int = 4,
+                 env: dict[str, str] | None = None) -> None:
         self.workdir, self.workers, self.threads = workdir, workers, threads
+        self.env = env or {}
         self.processes: list[subprocess.Popen] = []
         self.address = ""
 
     def _spawn(self, args: list[str], log: str) -> subprocess.Popen:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
         process = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env,
                                    stdout=subprocess.DEVNULL,
                                    stderr=open(self.workdir / log, "wb"))
@@ -370,22 +372,21 @@ def run_child(args: list[str], timeout: float) -> dict:
 
 
 def one_size(world: NationalWorld, count: int, workdir: Path, size: Size, log) -> dict:
-    """The flow on the Dask cluster over the first ``count`` sites."""
+    """The flow on a loopback Dask cluster (started by the child, once its Prefect test
+    server runs) over the first ``count`` sites."""
     run_dir = workdir / f"run-{count}"
     run_dir.mkdir(parents=True, exist_ok=True)
     registry = world.write_registry(run_dir / "registry.yaml", count)
-    with LoopbackDask(run_dir / "dask", size.workers, size.threads_per_worker) as cluster:
-        settings = settings_file(run_dir / "settings.yaml", "dask://" + cluster.address.split(
-            "://", 1)[1], size.workers * size.threads_per_worker)
-        result = run_child(["flow", str(registry), str(run_dir / "national.duckdb"),
-                            str(settings)], timeout=4 * 3600)
-        result["worker_peak_rss_mb"] = [peak_rss_of(pid) for pid in cluster.worker_pids()]
+    settings = settings_file(run_dir / "settings.yaml", "threads",
+                             size.workers * size.threads_per_worker)
+    result = run_child(["flow", str(registry), str(run_dir / "national.duckdb"), str(settings),
+                        "--dask-workers", str(size.workers), "--dask-threads",
+                        str(size.threads_per_worker)], timeout=4 * 3600)
     log(f"  {count:,} agencies: {result['wall']:.1f} s, {count / result['wall']:.0f} agencies/s, "
         f"flow {result['peak_rss_mb']:.0f} MB, workers "
         f"{', '.join(f'{m:.0f}' for m in result['worker_peak_rss_mb'])} MB, "
         f"write {result['write_seconds']:.2f} s")
-    shutil.rmtree(run_dir / "dask", ignore_errors=True)
-    (run_dir / "national.duckdb").unlink(missing_ok=True)
+    shutil.rmtree(run_dir, ignore_errors=True)
     return result
 
 
@@ -415,7 +416,7 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
     outcome = Outcome("national")
     nginx = find_nginx(log=log)
     if not nginx:
-        outcome.rows.append(Row("(8) national run: nginx missing", "—", "—", "—", "—", False))
+        outcome.rows.append(Row("(9) national run: nginx missing", "—", "—", "—", "—", False))
         return outcome
     tmp = tempfile.TemporaryDirectory(prefix="pantau-bench-national-", dir=workdir)
     root = Path(tmp.name)
@@ -441,7 +442,7 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
     per_s = {n: n / runs[n]["wall"] for n in sizes}
     for n in sizes:
         r = runs[n]
-        rows.append(Row(f"(8) national run, {n:,} agencies (Dask, 2 workers): wall time",
+        rows.append(Row(f"(9) national run, {n:,} agencies (Dask, 2 workers): wall time",
                         f"{r['wall']:.0f} s", "—", "—", "informative", None))
     growth = (big["wall"] / sizes[-1]) / (small["wall"] / sizes[0])
     rows.append(Row(f"  agencies per second at {sizes[-1]:,} vs {sizes[0]:,}",
@@ -453,6 +454,12 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
                     f"{rss[sizes[-1]]:.0f} MB", f"{rss[sizes[0]]:.0f} MB at {sizes[0]:,}",
                     f"{rss[sizes[-1]] / rss[sizes[0]]:.2f}×", "< 200 MB, flat",
                     rss[sizes[-1]] < RSS_TARGET_MB))
+    growth = {n_: runs[n_].get("rss_peak_during_run_mb", float("nan"))
+              - runs[n_].get("rss_at_start_mb", float("nan")) for n_ in sizes}
+    rows.append(Row(f"  the flow process's growth during the run at {sizes[-1]:,} agencies "
+                    "(peak minus its size when the run starts)",
+                    f"{growth[sizes[-1]]:+.0f} MB", f"{growth[sizes[0]]:+.0f} MB at {sizes[0]:,}",
+                    "—", "flat (informative)", None))
     workers = big["worker_peak_rss_mb"]
     rows.append(Row("  peak RSS of each Dask worker", " / ".join(f"{m:.0f} MB" for m in workers),
                     "—", "—", "informative", None))
@@ -463,7 +470,7 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
                     f"{write / WRITE_TARGET_S:.2f}× bound", "< 2 s", write < WRITE_TARGET_S))
     flow, direct = cost["best"]["flow"], cost["best"]["direct"]
     n = size.overhead_agencies
-    rows.append(Row(f"(9) Prefect overhead at {n:,} agencies: crawl_all vs the same work "
+    rows.append(Row(f"(10) Prefect overhead at {n:,} agencies: crawl_all vs the same work "
                     "without Prefect", f"{flow['wall']:.1f} s", f"{direct['wall']:.1f} s",
                     f"{cost['share']:+.1%}", "< +10 %", cost["share"] < OVERHEAD_TARGET))
     lines = [
@@ -475,14 +482,15 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         f"real `dask scheduler` and {size.workers} `dask worker` processes "
         f"({size.threads_per_worker} threads each, no nanny) on loopback; no per-host delay.",
         "",
-        "| agencies | wall s | agencies/s | unreachable | findings | flow peak RSS MB | "
-        "worker peak RSS MB | staging flushes | DuckDB write s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| agencies | wall s | agencies/s | unreachable | findings | flow RSS at start MB | "
+        "flow peak RSS MB | worker peak RSS MB | staging flushes | DuckDB write s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n_ in sizes:
         r = runs[n_]
         lines.append(f"| {n_:,} | {r['wall']:.1f} | {n_ / r['wall']:.0f} | {r['unreachable']:,} | "
-                     f"{r['findings']:,} | {r['peak_rss_mb']:.0f} | "
+                     f"{r['findings']:,} | {r.get('rss_at_start_mb', float('nan')):.0f} | "
+                     f"{r['peak_rss_mb']:.0f} | "
                      f"{' / '.join(f'{m:.0f}' for m in r['worker_peak_rss_mb'])} | "
                      f"{r.get('flushes', '—')} | {r['write_seconds']:.2f} |")
     lines += [
@@ -494,6 +502,10 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         f"{direct['wall']:.1f} s ({cost['share']:+.1%}). Flow process CPU: "
         f"{flow.get('cpu_seconds', float('nan')):.1f} s vs {direct.get('cpu_seconds', float('nan')):.1f} s.",
     ]
+    if big.get("write_tables"):
+        lines += ["", f"The DuckDB write at {sizes[-1]:,} agencies, seconds per step of the one "
+                  "transaction (table-to-table copies from the staging file): "
+                  + ", ".join(f"{t} {sec:.2f}" for t, sec in big["write_tables"].items()) + "."]
     if big.get("profile"):
         lines += ["", "Flow process, where the time went (cProfile, top functions by own time):",
                   "", "```", *big["profile"], "```"]

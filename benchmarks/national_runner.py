@@ -1,4 +1,4 @@
-"""Child process of (8)/(9): one run of a registry, through the flow or without Prefect.
+"""Child process of (9)/(10): one run of a registry, through the flow or without Prefect.
 
 ``python -m benchmarks.national_runner flow|direct REGISTRY DB SETTINGS --out OUT_JSON``
 
@@ -19,9 +19,45 @@ import logging
 import os
 import resource
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+
+
+class RssSampler:
+    """This process's RSS every ``every`` seconds in a daemon thread: the footprint when the
+    run starts (imports, Prefect client, engines) and its highest point during the run."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        self.every, self.samples = every, []
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="rss-sampler")
+        self.running = True
+
+    @staticmethod
+    def rss_mb() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def _loop(self) -> None:
+        while self.running:
+            self.samples.append(self.rss_mb())
+            time.sleep(self.every)
+
+    def __enter__(self) -> RssSampler:
+        self.at_start = self.rss_mb()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.running = False
+        self.thread.join()
+
+    def figures(self) -> dict:
+        return {"rss_at_start_mb": self.at_start,
+                "rss_peak_during_run_mb": max(self.samples or [self.at_start])}
 
 
 def cpu_seconds() -> float:
@@ -29,19 +65,55 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_flow(registry: str, db: str, settings: str) -> dict:
+def run_flow(registry: str, db: str, settings: str, dask_workers: int = 0,
+             dask_threads: int = 1) -> dict:
+    """The flow against a Prefect test server; with ``dask_workers``, on a loopback Dask
+    cluster (a scheduler and that many workers, which report to the same server)."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
+    from benchmarks.national import LoopbackDask, peak_rss_of
+
+    with prefect_test_harness(server_startup_timeout=180):
+        if not dask_workers:
+            return _timed_flow(registry, db, settings)
+        workdir = Path(db).with_suffix(".dask")
+        env = {"PREFECT_API_URL": PREFECT_API_URL.value()}
+        with LoopbackDask(workdir, dask_workers, dask_threads, env) as cluster:
+            text = Path(settings).read_text().replace(
+                "task_runner: 'threads'", f"task_runner: 'dask://{cluster.address[6:]}'")
+            dask_settings = Path(settings).with_suffix(".dask.yaml")
+            dask_settings.write_text(text)
+            result = _timed_flow(registry, db, str(dask_settings))
+            result["worker_peak_rss_mb"] = [peak_rss_of(pid) for pid in cluster.worker_pids()]
+        return result
+
+
+def _timed_flow(registry: str, db: str, settings: str) -> dict:
     from core.settings import load_settings
     from flows.crawl import crawl_all_with_runner
 
     flow = crawl_all_with_runner(load_settings(settings))
-    with prefect_test_harness(server_startup_timeout=180):
+    traced = bool(os.environ.get("PANTAU_BENCH_TRACEMALLOC"))
+    if traced:  # where the flow process's memory is at the end of the run (slows it down)
+        import tracemalloc
+
+        tracemalloc.start(8)
+    with RssSampler() as rss:
         started, cpu = time.perf_counter(), cpu_seconds()
         summary = flow(registry=registry, db=db, settings_file=settings)
         wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    return {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
-            "flushes": summary["staging_flushes"]}
+    result = {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
+              "flushes": summary["staging_flushes"], "write_tables": summary["write_tables"],
+              **rss.figures()}
+    if traced:
+        snapshot = tracemalloc.take_snapshot()
+        result["memory_profile"] = [
+            f"{stat.size / 1e6:.1f} MB in {stat.count} blocks: "
+            + " < ".join(f"{f.filename.split('site-packages/')[-1]}:{f.lineno}"
+                         for f in stat.traceback[:4])
+            for stat in snapshot.statistics("traceback")[:15]]
+    return result
 
 
 class ThreadFuture:
@@ -91,6 +163,7 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
     from warehouse.staging import RunStage
 
     settings = load_settings(settings_path)
+    rss = RssSampler().__enter__()
     started, cpu = time.perf_counter(), cpu_seconds()
     start_time = datetime.now(UTC)
     reg = load_registry(registry)
@@ -110,8 +183,9 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
                        {"crawl": settings.crawl.model_dump()}, summary)
         _, write = stage.commit(meta, crawl.after_insert)
         flushes = stage.flushes
+    rss.__exit__()
     return {"wall": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu,
-            "write_seconds": write, "flushes": flushes}
+            "write_seconds": write, "flushes": flushes, **rss.figures()}
 
 
 def stored(db: str) -> dict:
@@ -146,11 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("db")
     parser.add_argument("settings")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--dask-workers", type=int, default=0)
+    parser.add_argument("--dask-threads", type=int, default=1)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    run = run_flow if args.mode == "flow" else run_direct
-    result = run(args.registry, args.db, args.settings)
+    if args.mode == "flow":
+        result = run_flow(args.registry, args.db, args.settings, args.dask_workers,
+                          args.dask_threads)
+    else:
+        result = run_direct(args.registry, args.db, args.settings)
     result.update(stored(args.db), mode=args.mode, peak_rss_mb=peak_rss_mb())
     Path(args.out).write_text(json.dumps(result))
     return 0

@@ -7,7 +7,9 @@
 
 Benchmarks: ``crawl`` (1 throughput against Scrapy, 5 peak memory), ``politeness`` (2),
 ``recrawl`` (3), ``smart`` (8: smart recrawl of a world 5 % changed), ``warehouse`` (4), ``render`` (6: client-rendered sites), ``trust`` (7: a
-simulated year of flaky weekly runs, false drops before and after confirmation). ``--quick`` shrinks every world and the warehouse for
+simulated year of flaky weekly runs, false drops before and after confirmation), ``national``
+(9: the crawl_all flow over 1,000 / 10,000 / 30,000 loopback sites on a Dask cluster; 10: the
+Prefect overhead at 1,000 agencies). ``--quick`` shrinks every world and the warehouse for
 development; only a full run of all benchmarks writes ``benchmarks/RESULTS.md`` unless
 ``--results PATH`` says otherwise. Nothing here is a pass/fail test: a target that is not met
 is reported, and the exit status is 0 unless a benchmark could not run at all.
@@ -25,12 +27,12 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import crawl, render, smart_recrawl, trust_year, warehouse
+from benchmarks import crawl, national, render, smart_recrawl, trust_year, warehouse
 from benchmarks.common import Outcome, Row, machine
 from benchmarks.world import find_nginx
 
-ALL = ("crawl", "politeness", "recrawl", "smart", "warehouse", "render", "trust")
-SERVED = {"crawl", "politeness", "recrawl", "smart", "render"}
+ALL = ("crawl", "politeness", "recrawl", "smart", "warehouse", "render", "trust", "national")
+SERVED = {"crawl", "politeness", "recrawl", "smart", "render", "national"}
 """Benchmarks that serve a generated world (nginx, or the Python fallback server)."""
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -100,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python-server", action="store_true",
                         help="serve the worlds with the Python fallback server instead of nginx")
     parser.add_argument("--recrawl-mode", choices=("flow", "direct"), default=None)
+    parser.add_argument("--national-sizes", default=None,
+                        help="agencies of each national run in (8), comma-separated "
+                             "(default 1000,10000,30000)")
     parser.add_argument("--results", type=Path, default=None,
                         help="write the Markdown results here (default: RESULTS.md on a full run)")
     parser.add_argument("--json", type=Path, default=None, help="also write raw numbers as JSON")
@@ -130,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     size = dataclasses.replace(size, **changes)
     wh_size = warehouse.QUICK if args.quick else warehouse.FULL
     render_size = render.QUICK if args.quick else render.FULL
+    national_size = national.QUICK if args.quick else national.FULL
+    if args.national_sizes:
+        sizes = tuple(int(x) for x in args.national_sizes.split(",") if x.strip())
+        national_size = dataclasses.replace(national_size, sizes=sizes)
     prefer_nginx = not args.python_server
     nginx = find_nginx(log=print) if prefer_nginx and set(only) & SERVED else None
     if prefer_nginx and not nginx and set(only) & SERVED:
@@ -153,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             "render": lambda: render.run(render_size, workdir, prefer_nginx),
             "trust": lambda: trust_year.run(trust_year.QUICK if args.quick else trust_year.FULL,
                                             workdir),
+            "national": lambda: national.run(national_size, workdir),
         }
         for name in only:
             print(f"\n== {name}", flush=True)

@@ -540,6 +540,49 @@ class PythonServer:
         return list(self.log)
 
 
+class StampServer:
+    """The world served by ``benchmarks.stamp_server`` in a child process, which logs each
+    request with the kernel's arrival stamp (what the host saw, whatever the load)."""
+
+    kind = "a kernel-stamping server (SO_TIMESTAMPNS)"
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.log_path = world.root / "arrivals.log"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> StampServer:
+        import sys
+
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.stamp_server", str(self.world.root / "world.json"),
+             str(self.log_path)], cwd=root, stdout=subprocess.PIPE, text=True)
+        if self.process.stdout.readline().strip() != "ready":  # listening on every site
+            self.process.kill()
+            raise RuntimeError("the stamping server did not start")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def request_log(self) -> list[tuple[float, str, int, str, str]]:
+        """(kernel arrival time, server address, status, method, path) of every request."""
+        if not self.log_path.exists():
+            return []
+        rows = []
+        for line in self.log_path.read_text().splitlines():
+            arrival, address, status, method, path = line.split(" ", 4)
+            rows.append((float(arrival), address, int(status), method, path))
+        return rows
+
+
 def serve(world: World, *, prefer_nginx: bool = True, access_log: bool = False, log=print):
     """nginx when available (installing it if need be), else the Python fallback."""
     binary = find_nginx(log=log) if prefer_nginx else None

@@ -191,6 +191,10 @@ class ScheduleSettings(_Section):
     agencies_per_task: PositiveInt = 25
     """Most agencies one crawl task takes (one after another, each with its own retries and
     timeout); fewer for a small registry. Agencies on one host always share a task."""
+    crawl_tag: str = ""
+    """A Prefect tag put on the crawl tasks (e.g. ``pantau-crawl``) so that a tag concurrency
+    limit caps crawls across all runs; empty means no tag (each tagged task asks the Prefect
+    server for a slot before it starts)."""
 
     @field_validator("timezone")
     @classmethod

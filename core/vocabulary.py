@@ -133,9 +133,6 @@ STABLE_WORD = "Stabil"
 
 
 # ---- declared evidence: an OPD's "klaim bukti" (issue 14) -------------------------------
-DECLARED_SOURCE = "declared"
-"""``status_source`` of a finding whose status comes from a declaration the crawl confirmed
-(the same value as ``SOURCE_DECLARED`` below)."""
 CLAIM_WORD = "Klaim bukti"
 """A declaration: where an OPD says it publishes a category."""
 CLAIM_CONFIRMED_WORD = "terverifikasi"
@@ -167,6 +164,7 @@ FULL_REASONS = {
     "unreachable": f"{UNREACHABLE_WORD} pada {RUN} sebelumnya",
     "site_changed": f"{SITE_CHANGED_WORD.lower()} pada {RUN} sebelumnya",
     "platform": "platform situs berganti",
+    "url": "alamat situs di registry berganti",
     "schedule": "jadwal crawl penuh",
     "disabled": "crawl cerdas dimatikan",
 }

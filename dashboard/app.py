@@ -21,7 +21,7 @@ if __package__ in (None, ""):
     if root not in sys.path:
         sys.path.insert(0, root)
 
-from dashboard import charts, data, ui  # noqa: E402
+from dashboard import charts, data, signin, ui  # noqa: E402
 from dashboard.labels import crawl_label, md_escape  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
     snapshot = _snapshot(path)
     st.session_state[ui.SNAPSHOT_KEY] = snapshot
     _sidebar(snapshot)
+    signin.sidebar_note()
     _watch_for_new_runs(str(path), snapshot.key)
 
     if snapshot.empty:

@@ -497,10 +497,13 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     reasons = table["held_reason"] if "held_reason" in table else [None] * len(table)
     table["change_label"] = [labels.change_label(change, reason)
                              for change, reason in zip(table["change"], reasons, strict=True)]
-    table["from_label"] = table["from_status"].map(labels.status_label)
+    sources = {side: (table[f"{side}_status_source"] if f"{side}_status_source" in table
+                      else [None] * len(table)) for side in ("from", "to")}
+    table["from_label"] = [labels.shown_status_label(s, True, src) for s, src
+                           in zip(table["from_status"], sources["from"], strict=True)]
     confirmed = _flags(table["confirmed"]) if "confirmed" in table else [True] * len(table)
-    table["to_label"] = [labels.shown_status_label(s, c)
-                         for s, c in zip(table["to_status"], confirmed, strict=True)]
+    table["to_label"] = [labels.shown_status_label(s, c, src) for s, c, src
+                         in zip(table["to_status"], confirmed, sources["to"], strict=True)]
     if "detected_status" in table:
         table["detected_label"] = table["detected_status"].map(labels.status_label)
     table["evidence_link"] = table["evidence_url"].map(labels.safe_url)

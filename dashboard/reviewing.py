@@ -72,6 +72,20 @@ def sign_in(db_path: str | Path, name: str, password: str) -> Outcome:
     return Outcome(True, result.message, reviewer=result.name)
 
 
+def setup_hint(db_path: str | Path) -> str | None:
+    """What to tell a visitor when nobody can sign in yet (no reviewers, or a users file
+    that cannot be read); None when there are reviewers."""
+    path = users_file(db_path)
+    try:
+        found = users.load_users(path)
+    except users.UsersFileError as exc:
+        return f"Berkas pengguna tidak dapat dipakai: {exc}"
+    if found:
+        return None
+    return (f"Belum ada peninjau di {path}. Admin server menambahkannya dengan "
+            f"`pantau users add NAMA --db {db_path}`.")
+
+
 def still_a_reviewer(db_path: str | Path, name: str) -> bool:
     """Whether ``name`` is still in the users file (a removed reviewer's open page may not
     save)."""

@@ -62,6 +62,13 @@ def signed_in_bar() -> None:
     right.button("Keluar", on_click=sign_out, key="signout", icon=":material/logout:")
 
 
+def sidebar_note() -> None:
+    """In the sidebar of every page: who is signed in as reviewer (nothing for viewers)."""
+    name = current_reviewer()
+    if name is not None:
+        st.sidebar.caption(f"Peninjau: {md_escape(name)} (halaman Tinjauan untuk keluar)")
+
+
 def _show_message() -> None:
     shown = st.session_state.pop("pantau_signin_message", None)
     if not shown:

@@ -80,8 +80,6 @@ from warehouse.load import (
 )
 from warehouse.staging import RunStage
 
-CRAWL_TAG = "pantau-crawl"
-
 
 @task(name="load-registry", cache_policy=NO_CACHE)
 def load_registry_task(path: str) -> Registry:
@@ -167,7 +165,7 @@ def _owner(agency: Agency | None, parent_name: str) -> Owner | None:
     return Owner.of(agency.name, agency.url, agency.role, parent_name) if agency else None
 
 
-@task(name="check-agencies", tags=[CRAWL_TAG], cache_policy=NO_CACHE, persist_result=False)
+@task(name="check-agencies", cache_policy=NO_CACHE, persist_result=False)
 def check_agencies(jobs: list[AgencyJob] | Parcel, shared: BatchSettings | Parcel
                    ) -> list[AgencyResult]:
     """Crawl and judge a batch of agencies one after another (each with its own retries and
@@ -279,7 +277,7 @@ def rows_of(outcome: AgencyOutcome, checklist: Checklist, overrides: dict | None
     return rows
 
 
-@task(name="recheck-evidence", tags=[CRAWL_TAG], cache_policy=NO_CACHE, persist_result=False)
+@task(name="recheck-evidence", cache_policy=NO_CACHE, persist_result=False)
 def recheck_evidence(agency: Agency | Parcel, urls: list[str] | Parcel,
                      crawl_settings: CrawlSettings | Parcel) -> dict[str, DocumentCheck]:
     """Re-check old evidence URLs later in the run (network I/O only)."""
@@ -315,15 +313,19 @@ def task_slots(schedule: ScheduleSettings) -> int:
     return schedule.max_workers * schedule.dask_threads_per_worker
 
 
-def submit_task(task_: Task, *args) -> PrefectFuture:
-    """A task run, its arguments opaque to Prefect (``flows.batches.Parcel``)."""
-    return task_.submit(*(Parcel(a) for a in args))
+def task_submitter(tag: str = "") -> Callable[..., PrefectFuture]:
+    """``submit(task, *args)``: a task run, its arguments opaque to Prefect
+    (``flows.batches.Parcel``), tagged ``tag`` when one is set (``schedule.crawl_tag``)."""
+    def submit(task_: Task, *args) -> PrefectFuture:
+        tagged = task_.with_options(tags=[tag]) if tag else task_
+        return tagged.submit(*(Parcel(a) for a in args))
+    return submit
 
 
 class CrawlRun:
     """The wiring of one run's crawl: batches submitted a window at a time (what the flow
     read for them is in memory only while they run), results streamed into the stage.
-    ``submit(task, *args)`` starts a task (default: a Prefect task run, ``submit_task``; the
+    ``submit(task, *args)`` starts a task (default: a Prefect task run, ``task_submitter``; the
     benchmarks run ``task.fn`` on a thread pool to measure the same work without Prefect)."""
 
     def __init__(self, stage: RunStage, reg: Registry, shared: BatchSettings,
@@ -334,8 +336,8 @@ class CrawlRun:
         self.full = full
         """Every agency crawled fully (``pantau crawl --full``)."""
         self.started = datetime.now(UTC)
-        self.submit = submit or submit_task
         self.settings = settings or load_settings(env={})
+        self.submit = submit or task_submitter(self.settings.schedule.crawl_tag)
         self.declared = declared or {}
         self.declaration_checks: list[DeclarationCheck] = []
         self.carried: dict[tuple[str, str], tuple[int, str]] = {}
@@ -389,7 +391,7 @@ class CrawlRun:
     def _plan(self, agency: Agency, cache: dict[str, Page], prior: PriorRun | None) -> CrawlPlan:
         """Smart or full for this agency (``flows.schedules.crawl_plan``)."""
         return crawl_plan(self.stage.recrawl_states.get(agency.id), prior, bool(cache),
-                          self.started, self.settings.crawl, self.full)
+                          self.started, self.settings.crawl, self.full, agency.url)
 
     def _collect(self, batch: tuple[list[Agency], list[AgencyJob]], future: PrefectFuture) -> None:
         agencies, jobs = batch
@@ -409,6 +411,10 @@ class CrawlRun:
                 self.pending.append((result.pending, recheck_future, job.prior))
             else:
                 self._stage(result.rows)
+        # The task's state (held by its future, which Prefect and Dask may keep a while)
+        # refers to this very list: emptied, the batch's rows are freed now.
+        if isinstance(results, list):
+            results.clear()
 
     def after_insert(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         """Inside the run's commit: the declaration checks (with their audit rows), then the
@@ -516,7 +522,7 @@ def store_run(stage: RunStage, started: datetime, reg: Registry, settings: Setti
     """The flow's one write, in a straight line: summarise the run against the previous
     scores, then commit the staged run (with its summary) in one transaction. Returns the
     summary with the new ``run_id``, and how the write went (``write_seconds``,
-    ``staging_flushes``: not part of the stored summary)."""
+    ``staging_flushes``, ``write_tables``: seconds per table; not part of the stored summary)."""
     db_path = stage.db_path
     try:
         summary = run_summary(summaries, stage.previous_scores())
@@ -530,7 +536,8 @@ def store_run(stage: RunStage, started: datetime, reg: Registry, settings: Setti
         raise error from exc
     get_run_logger().info("Run %d written to the warehouse in %.2f s", run_id, seconds)
     return {"run_id": run_id, **summary, "write_seconds": round(seconds, 3),
-            "staging_flushes": stage.flushes}
+            "staging_flushes": stage.flushes,
+            "write_tables": {t: round(s, 3) for t, s in stage.commit_timings.items()}}
 
 
 def record_failure(db_path: Path, started: datetime, registry: str, cause: str) -> None:

@@ -32,10 +32,11 @@ def crawl_schedule(schedule: ScheduleSettings) -> Schedule:
 
 
 def full_crawl_reason(state: RecrawlState | None, has_last_run: bool, now: datetime,
-                      crawl: CrawlSettings, requested: bool = False) -> str | None:
+                      crawl: CrawlSettings, requested: bool = False,
+                      url: str | None = None) -> str | None:
     """Why an agency's crawl in the run starting ``now`` must be full (the Indonesian reason
     stored with it), or None for a smart recrawl. ``has_last_run``: the last run's pages and
-    findings of the agency are at hand."""
+    findings of the agency are at hand; ``url``: its registry URL now (a new one: full)."""
     if requested:
         return FULL_REASONS["requested"]
     if not crawl.smart_recrawl:
@@ -46,6 +47,8 @@ def full_crawl_reason(state: RecrawlState | None, has_last_run: bool, now: datet
         return FULL_REASONS["unreachable"]
     if state.site_changed:
         return FULL_REASONS["site_changed"]
+    if url and state.url and url != state.url:
+        return FULL_REASONS["url"]
     if state.last_full_at is None:
         return FULL_REASONS["first"]
     if (now - state.last_full_at).days >= crawl.full_every_days:
@@ -63,11 +66,12 @@ class CrawlPlan:
 
 
 def crawl_plan(state: RecrawlState | None, prior: PriorRun | None, has_cache: bool,
-               now: datetime, crawl: CrawlSettings, requested_full: bool = False) -> CrawlPlan:
+               now: datetime, crawl: CrawlSettings, requested_full: bool = False,
+               url: str | None = None) -> CrawlPlan:
     """The agency's crawl in the run starting ``now``: full when :func:`full_crawl_reason`
     gives a reason, else smart from its last reachable run's evidence and platform."""
     reason = full_crawl_reason(state, prior is not None and has_cache, now, crawl,
-                               requested_full)
+                               requested_full, url)
     if reason is not None or prior is None:
         return CrawlPlan(reason=reason or FULL_REASONS["first"])
     return CrawlPlan(smart=SmartRecrawl.from_findings(prior.findings.values(), prior.platform))

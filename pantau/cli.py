@@ -164,7 +164,7 @@ def crawl(
     score_table(console, done)
     modes = summary.get("crawl_modes") or {}
     crawl_word = run_crawl_word(modes.get(FULL_CRAWL, 0), modes.get(SMART_CRAWL, 0))
-    typer.echo(f"{run_word(summary['run_id'])} selesai" + (f" ({crawl_word})" if crawl_word else "")
+    typer.echo(f"{run_word(summary['run_id'])} selesai" + (f", {crawl_word}" if crawl_word else "")
                + f": {summary['agencies']} badan publik dipantau, {summary['unreachable']} "
                f"{UNREACHABLE_WORD}. Basis data: {db}")
     claims_line(db, summary["run_id"])

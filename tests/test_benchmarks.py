@@ -181,6 +181,36 @@ def test_render_benchmark_renders_exactly_the_client_rendered_sites(tmp_path):
     assert raw["never"]["unreachable"] == 1
 
 
+@pytest.mark.skipif(find_nginx(install=False) is None, reason="nginx is not installed")
+def test_national_world_serves_a_mix_of_sites_and_the_pipeline_stores_them(tmp_path):
+    """(9)/(10)'s machinery at 40 sites, without Prefect (the flow is timed only by make bench)."""
+    from benchmarks import national
+
+    world = national.generate(tmp_path / "world", 40)
+    kinds = [national.kind_of(i) for i in range(40)]
+    with national.NationalNginx(world, find_nginx(install=False)):
+        assert requests.get(world.url(0), timeout=5).status_code == 200
+        e500 = kinds.index("e500")
+        assert requests.get(world.url(e500), timeout=5).status_code == 500
+        moved = requests.get(world.url(kinds.index("moved")), timeout=5, allow_redirects=False)
+        assert moved.status_code == 301 and moved.headers["Location"].endswith("/ppid/")
+        with pytest.raises(requests.ConnectionError):
+            requests.get(world.url(kinds.index("refused")), timeout=5)
+        registry = world.write_registry(tmp_path / "registry.yaml")
+        settings = national.settings_file(tmp_path / "settings.yaml", "threads", 4)
+        result = national.run_child(["direct", str(registry), str(tmp_path / "n.duckdb"),
+                                     str(settings)], timeout=300)
+    assert result["agencies"] == 40 and result["findings"] == 40 * 30
+    assert result["unreachable"] == sum(k in ("e500", "waf", "refused") for k in kinds)
+    assert result["found"] > 0 and result["pages"] > 0
+    assert result["peak_rss_mb"] > 0 and result["write_seconds"] >= 0
+    rows, details = national.report(
+        {40: {**result, "worker_peak_rss_mb": [1.0, 1.0]}},
+        {"best": {"flow": result, "direct": result}, "share": 0.0}, national.TINY)
+    assert rows[0].figure.startswith("(9)") and rows[-1].figure.startswith("(10)")
+    assert "| 40 |" in details
+
+
 @pytest.mark.slow
 def test_smart_recrawl_benchmark_compares_with_the_first_run_and_a_full_recrawl(tmp_path):
     from benchmarks import smart_recrawl

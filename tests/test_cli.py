@@ -100,6 +100,7 @@ def test_crawl_runs_the_flow_and_exits_0_even_with_a_site_down(prefect_api, samp
                     "--settings", fast_settings_file)
     assert result.exit_code == 0, result.output
     assert "Putaran #1 selesai" in result.output and "1 tidak terjangkau." in result.output
+    assert "Putaran #1 selesai, crawl penuh:" in result.output  # every agency's first run
     lines = [line for line in result.output.splitlines() if line.startswith("[")]
     total = len(sample_world.sites)
     assert len(lines) == total  # one line per agency, as its result comes in

@@ -554,3 +554,23 @@ def test_agency_page_offers_the_monev_sheet_and_shows_official_results(tmp_path,
     labels_shown = {b.label for b in at.get("download_button")}
     assert {"Lembar bukti Monev (Excel)", "Lembar bukti Monev (PDF)",
             "Unduh laporan badan publik (PDF)"} <= labels_shown
+
+
+def test_the_sidebar_and_the_run_pickers_name_each_runs_crawl(tmp_path, monkeypatch):
+    city = fx.build(tmp_path / "pantau.duckdb")
+    with db.writing(city.path) as con:  # run 3: one agency crawled fully, the others smartly
+        con.execute("UPDATE agency_runs SET crawl_mode = 'smart' WHERE run_id = 3")
+        con.execute("UPDATE agency_runs SET crawl_mode = 'full', crawl_reason = 'jadwal crawl penuh' "
+                    "WHERE run_id = 3 AND agency_id = (SELECT min(agency_id) FROM agency_runs "
+                    "WHERE run_id = 3)")
+        smart = db.scalar(con, "SELECT count(*) - 1 FROM agency_runs WHERE run_id = 3")
+    at = open_app(city.path, monkeypatch, "perubahan")
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    assert f"crawl campuran ({smart} cerdas, 1 penuh)" in sidebar
+    options = at.selectbox[1].options
+    assert any(o.startswith(f"Putaran #3 (crawl campuran ({smart} cerdas, 1 penuh))") for o in options)
+    assert any(o.startswith("Putaran #2 (crawl penuh)") for o in options)
+    at.switch_page("views/kesehatan.py").run()
+    assert not at.exception
+    shown = [str(v) for frame in at.dataframe for v in frame.value.get("crawl_label", [])]
+    assert "Penuh: jadwal crawl penuh" in shown and "Cerdas" in shown

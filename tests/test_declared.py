@@ -71,7 +71,15 @@ def test_faults_are_named_in_indonesian():
         "alamat tidak diizinkan: alamat privat")
     assert address_reason("address refused: x.test resolves to 169.254.169.254 is link-local") == (
         "alamat tidak diizinkan: alamat link-local")
+    assert address_reason("address refused: 10.0.0.1 is private (redirect of the start URL to "
+                          "http://10.0.0.1/)") == "alamat tidak diizinkan: alamat privat"
     assert fault_reason("start URL answered HTTP 503", []) == "alamat menjawab 503"
+    down = "robots.txt answered HTTP 503: treated as disallow-all (RFC 9309)"
+    assert fault_reason(down, ["nothing crawled: robots.txt does not allow the start URL"]) == (
+        f"robots.txt tidak dapat dibaca, dianggap melarang semua ({down})")
+    assert fault_reason("robots.txt disallows the start URL",
+                        ["nothing crawled: robots.txt does not allow the start URL"]) == (
+        "diblokir robots.txt")
     assert fault_reason("connection refused", []) == "koneksi ditolak"
     crawl = SiteCrawl(start_url=BASE, reachable=False, error="read timeout")
     check = confirm_declaration(declared("lhkpn", "/"), crawl, CHECKLIST, TODAY)

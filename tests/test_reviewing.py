@@ -76,3 +76,11 @@ def test_a_removed_reviewer_cannot_save_from_an_open_page(city, tmp_path):
     outcome = reviewing.confirm(city.path, "budi", fx.DINKES.id, category,
                                 token(city, fx.DINKES.id, category))
     assert not outcome.ok and "tidak ada lagi" in outcome.message
+
+
+def test_the_page_tells_how_to_add_the_first_reviewer(tmp_path):
+    built = fx.build(tmp_path / "kosong.duckdb", runs=1, reminders=False)
+    hint = reviewing.setup_hint(built.path)
+    assert "pantau users add" in hint and "kosong.users.json" in hint
+    (tmp_path / "kosong.users.json").write_text("[")
+    assert "kosong.users.json" in reviewing.setup_hint(built.path)

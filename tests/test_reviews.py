@@ -262,6 +262,13 @@ def test_overrides_are_shown_as_overrides_in_export_report_and_reminder(setup, t
     city = html.city_html(content.city_report(con))
     assert "✓✎" in city and "✗✎" not in city
     assert pdf.agency_pdf(report)[:4] == b"%PDF"
+    from warehouse.reports import monev
+    sheet = monev.evidence_sheet(con, "dinkes")
+    marked_rows = {r.name: (r.shown_status, r.still_missing) for r in sheet.rows
+                   if "✎" in r.shown_status}
+    assert marked_rows["Kategori 2"][0] == "Ditemukan ✎ (dikoreksi)"
+    assert "Dikoreksi oleh budi" in marked_rows["Kategori 2"][1]
+    assert monev.sheet_pdf(sheet)[:4] == b"%PDF" and monev.sheet_excel(sheet)[:2] == b"PK"
 
     snapshot = read_snapshot(con)
     gaps = {g.category_id: g for g in snapshot.agencies["dinkes"].gaps}
@@ -338,3 +345,41 @@ def test_crawls_carry_an_override_until_its_evidence_changes(prefect_api, trust_
 def query_all(path, sql):
     with db.read_only(path) as con:
         return con.execute(sql).fetchall()
+
+
+def test_open_reviews_lists_unconfirmed_claims_until_a_review_answers_them(setup):
+    con, *_ = setup
+    con.execute("INSERT INTO declarations (agency_id, category_id, url, note, source, "
+                "declared_by, declared_at) VALUES ('dinkes', 'c1', 'http://dinkes.test/lhkpn', "
+                "'tabel baris 3', 'file', 'berkas:klaim.csv', ?)", [AT])
+    con.execute("INSERT INTO declarations (agency_id, category_id, url, note, source, "
+                "declared_by, declared_at) VALUES ('dinkes', 'c2', 'http://dinkes.test/c2', "
+                "NULL, 'form', 'opd:dinkes', ?)", [AT])
+    con.execute("INSERT INTO declaration_checks VALUES (1, 1, 'dinkes', 'c1', "
+                "'http://dinkes.test/lhkpn', false, 'alamat menjawab 404', 404, 'text/html', "
+                "10, NULL, ?)", [AT])
+    con.execute("INSERT INTO declaration_checks VALUES (1, 2, 'dinkes', 'c2', "
+                "'http://dinkes.test/c2', true, NULL, 200, 'application/pdf', 10, NULL, ?)", [AT])
+    waiting = queries.records(con, "open_reviews")
+    assert [(r["kind"], r["category_id"], r["detail"]) for r in waiting] == [
+        ("claim", "c1", "alamat menjawab 404")]  # the confirmed claim is not waiting
+    later = datetime(2026, 12, 1, 11, 0, tzinfo=WIB)
+    reviews.override(con, agency_id="dinkes", category_id="c1", status="found",
+                     reason="dokumen hanya untuk pengguna yang masuk", expected_run_id=1,
+                     expected_review_id=None, reviewer="budi", at=later)
+    waiting = queries.records(con, "open_reviews")
+    assert [(r["kind"], r["category_id"]) for r in waiting] == [("override", "c1")]
+
+
+def test_the_changes_between_runs_label_an_override_as_one(setup):
+    from dashboard.data import changes_table
+
+    con, path, cats, dinkes, _ = setup
+    record = factories.run(cats, {
+        dinkes: {"c0": "found", "c1": "missing", "c2": "missing", "c3": "found"},
+    }, when=datetime(2026, 12, 7, 2, 0, tzinfo=UTC))
+    write(con, record)
+    override(con, run_id=2)
+    changes = changes_table(queries.run(con, "changes", from_run=1, to_run=2))
+    row = changes[changes["category_id"] == "c1"].iloc[0]
+    assert (row["from_label"], row["to_label"]) == ("Tidak ditemukan", "Ditemukan ✎ (dikoreksi)")

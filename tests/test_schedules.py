@@ -132,6 +132,9 @@ def test_a_full_crawl_when_the_health_check_or_the_last_run_asks_for_it():
         FULL_REASONS["requested"]: (_state(), True, True, crawl),
         FULL_REASONS["disabled"]: (_state(), True, False, CrawlSettings(smart_recrawl=False)),
     }
+    moved = _state(url="http://lama.kota.go.id/")
+    assert full_crawl_reason(moved, True, now, crawl, url="http://s.id/") == FULL_REASONS["url"]
+    assert full_crawl_reason(moved, True, now, crawl, url="http://lama.kota.go.id/") is None
     for reason, (state, has_last, requested, settings) in cases.items():
         assert full_crawl_reason(state, has_last, now, settings, requested) == reason
         plan = crawl_plan(state, _prior(), has_last, now, settings, requested)

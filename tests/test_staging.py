@@ -67,6 +67,22 @@ def test_rows_stream_into_the_staging_file_and_commit_as_one_run(tmp_path):
     assert count(path, "SELECT count(*) FROM latest_scores WHERE score = 50") == 5
 
 
+def test_a_large_site_is_staged_in_one_flush(tmp_path):
+    """A site of thousands of pages with many links: its HTTP cache rows (the pages as JSON)
+    are tens of MB, and go into the staging file in one flush."""
+    cats = f.categories(2)
+    big = f.agency("big")
+    rows = rows_for(cats, big, {"c0": "found", "c1": "missing"}, pages=3000)
+    for page_json in range(len(rows.tables["http_cache"]["data"])):
+        rows.tables["http_cache"]["data"][page_json] += " " * 30_000  # ~90 MB in all
+    with RunStage.open(tmp_path / "w.duckdb", ["big"], flush_rows=10**9) as stage:
+        stage.add(rows)
+        stage.flush()
+        assert stage.staged_rows()["http_cache"] == 3001  # the pages and the one document
+        stage.commit(meta(cats))
+    assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM http_cache") == 3001
+
+
 def test_what_the_tasks_need_is_read_back_per_agency(tmp_path):
     cats = f.categories(2)
     path = tmp_path / "w.duckdb"

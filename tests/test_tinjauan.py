@@ -106,6 +106,7 @@ def test_an_override_signed_in_is_shown_as_one_on_every_page_and_in_the_export(
 
         sign_in(page, "budi", "kata-sandi-budi")
         expect(main(page)).to_contain_text("Masuk sebagai peninjau budi")
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Peninjau: budi")
         expect(main(page)).to_contain_text("Status berlaku: Tidak ditemukan")
         page.get_by_label("Alasan (wajib; tampil sebagai teks biasa)").fill(REASON)
         page.get_by_role("button", name="Simpan koreksi").click()

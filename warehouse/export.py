@@ -1,6 +1,7 @@
 """Analysts' export: every view and the tables behind them (agencies, categories, runs,
 agency_runs, findings with their evidence bundles, documents, reminders, the audit trail,
-the evidence screenshots kept) to Parquet or CSV files.
+the evidence screenshots kept, the OPDs' declarations and their checks) to Parquet or CSV
+files.
 Overrides are visible in them as overrides: ``latest_findings.status_source = 'override'``
 beside ``detector_status``, and the reviews themselves in ``active_overrides`` and
 ``review_history``."""
@@ -14,7 +15,7 @@ import duckdb
 VIEWS = ("latest_findings", "latest_scores", "score_history", "latest_findings_named",
          *("active_overrides", "review_history", "open_reviews"))
 TABLES = ("agencies", "categories", "runs", "agency_runs", "findings", "documents", "reminders",
-          "audit_log", "evidence_screenshots")
+          "audit_log", "evidence_screenshots", "declarations", "declaration_checks")
 FORMATS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)"}
 
 

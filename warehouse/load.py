@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import json
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -165,12 +166,15 @@ class RunMeta:
 
 
 def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[str, str],
-                   after_insert: AfterInsert | None = None) -> int:
+                   after_insert: AfterInsert | None = None,
+                   timings: dict[str, float] | None = None) -> int:
     """Write one run in one transaction from relations that hold its rows (registered Arrow
     tables, or the tables of an attached staging file), one per table of ``STAGED_TABLES``
     (a missing one has no rows), then ``after_insert(con, run_id)`` (declaration checks,
     carried overrides); returns the new run id. All or nothing: on any error the
-    transaction is rolled back and ``RunWriteError`` says why."""
+    transaction is rolled back and ``RunWriteError`` says why. ``timings`` (if given) gets the
+    seconds each table's copy took (what explains a slow write)."""
+    timings = {} if timings is None else timings
     con.execute("BEGIN TRANSACTION")
     try:
         run_id = _next_run_id(con)
@@ -182,10 +186,16 @@ def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[
         ).fetchall()  # DuckDB 2 refuses register() while a result is unread
         for table in STAGED_TABLES:
             if table in sources:
+                started = time.perf_counter()
                 _copy(con, table, sources[table], run_id, meta.finished_at)
+                timings[table] = time.perf_counter() - started
+        started = time.perf_counter()
         if after_insert is not None:
             after_insert(con, run_id)
+        timings["after_insert"] = time.perf_counter() - started
+        started = time.perf_counter()
         con.execute("COMMIT")
+        timings["commit"] = time.perf_counter() - started
     except Exception as exc:
         rollback_quietly(con)
         raise RunWriteError(f"run not stored (nothing was written): {first_line(exc)}") from exc

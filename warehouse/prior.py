@@ -54,11 +54,13 @@ class RecrawlState:
     """The site health check of that run flagged ``situs berubah``."""
     last_full_at: datetime | None = None
     """When a full crawl last reached the site (None: never)."""
+    url: str = ""
+    """The registry URL the site was last crawled at."""
 
 
 def load_recrawl_states(con: duckdb.DuckDBPyConnection) -> dict[str, RecrawlState]:
     """``{agency_id: RecrawlState}`` for every agency with a completed run."""
     return {r["agency_id"]: RecrawlState(run_id=int(r["run_id"]), reachable=bool(r["reachable"]),
                                          site_changed=bool(r["site_changed"]),
-                                         last_full_at=r["last_full_at"])
+                                         last_full_at=r["last_full_at"], url=r["url"] or "")
             for r in queries.records(con, "recrawl_state")}

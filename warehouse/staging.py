@@ -46,6 +46,9 @@ from warehouse.load import (
 from warehouse.prior import RecrawlState, load_recrawl_states, prior_runs_of
 
 SUFFIX = ".staging"
+STAGING_CONFIG = {"threads": 1, "preserve_insertion_order": False}
+"""The staging file takes appends from one thread in any order. (No ``memory_limit``: a
+flush of large sites' HTTP cache rows needs more than a small buffer pool.)"""
 FLUSH_ROWS = 20_000
 """Rows (over all tables) buffered in memory before they go into the staging file."""
 FLUSH_SECONDS = 2.0
@@ -105,6 +108,8 @@ class RunStage:
         self._buffered = 0
         self.flushes = 0
         self.staged_agencies = 0
+        self.commit_timings: dict[str, float] = {}
+        """Seconds of each table's copy in the commit (``warehouse.load.store_run_rows``)."""
         self.overrides: dict[str, dict] = {}
         """Reviewers' overrides in force, by agency and category (``warehouse.reviews``)."""
         self.recrawl_states: dict[str, RecrawlState] = {}
@@ -124,7 +129,7 @@ class RunStage:
         try:
             with warehouse_db.writing(db_path) as con:  # migrates an older file first
                 stage._prepare(con, ids)
-            stage.con = duckdb.connect(str(stage.path))
+            stage.con = duckdb.connect(str(stage.path), config=STAGING_CONFIG)
         except BaseException as exc:
             _delete(stage.path)
             if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
@@ -208,7 +213,7 @@ class RunStage:
                 try:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows").fetchall()
                 finally:
-                    con.unregister("incoming_rows")
+                    _unregister(con, "incoming_rows")
             con.execute("COMMIT")
         except BaseException as exc:
             _rollback(con)
@@ -241,7 +246,7 @@ class RunStage:
             con.execute(f"ATTACH '{_quoted(self.path)}' AS stage (READ_ONLY)")
             try:
                 run_id = store_run_rows(con, meta, {t: f"stage.{t}" for t in STAGED_TABLES},
-                                        after_insert)
+                                        after_insert, self.commit_timings)
             finally:
                 con.execute("DETACH stage")
             seconds = time.perf_counter() - started
@@ -265,6 +270,15 @@ class RunStage:
 
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered table without hiding an error already raised (a failed statement
+    leaves the transaction aborted, and then unregister fails too)."""
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        pass
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

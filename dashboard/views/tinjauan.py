@@ -28,6 +28,9 @@ reviewer = signin.current_reviewer()
 if reviewer is None:
     st.info("Tanpa masuk, semua data dapat dilihat (hanya baca). Masuk sebagai peninjau "
             "untuk membenarkan atau mengoreksi temuan.", icon=":material/visibility:")
+    hint = reviewing.setup_hint(path)
+    if hint:
+        st.caption(labels.md_escape(hint))
     signin.sign_in_form(path)
 else:
     signin.signed_in_bar()

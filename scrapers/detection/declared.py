@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from core.checklist import Checklist
-from core.vocabulary import DECLARED_SOURCE
+from core.vocabulary import SOURCE_DECLARED
 from scrapers.detection.detect import detect_site
 from scrapers.detection.doctypes import document_kind
 from scrapers.detection.ownership import Owner
@@ -112,7 +112,7 @@ def refused_check(declared: DeclaredUrl, reason: str) -> DeclarationCheck:
 
 def address_reason(error: str) -> str | None:
     """``alamat tidak diizinkan: alamat privat`` for an address-guard refusal, else None."""
-    match = re.search(r"address refused: .* is ([a-z-]+)\s*$", error or "")
+    match = re.search(r"address refused: .* is ([a-z-]+)", error or "")
     if match is None:
         if (error or "").startswith("address refused"):
             return f"{NOT_ALLOWED}: bukan alamat http(s)"
@@ -123,6 +123,8 @@ def address_reason(error: str) -> str | None:
 def fault_reason(error: str | None, notes: list[str]) -> str:
     """Why the declared URL could not be read, in Indonesian (keeping the technical cause)."""
     error = error or ""
+    if "robots.txt" in error and ("disallow-all" in error or "unreachable" in error):
+        return f"robots.txt tidak dapat dibaca, dianggap melarang semua ({error})"
     if any("robots.txt does not allow" in note for note in notes) and "robots" in error.lower():
         return ROBOTS
     if (reason := address_reason(error)) is not None:
@@ -169,7 +171,7 @@ def confirm_declaration(declared: DeclaredUrl, crawl: SiteCrawl, checklist: Chec
     if finding.status in RANK:
         check.confirmed = True
         check.reason = _confirmed_reason(finding)
-        check.finding = replace(finding, status_source=DECLARED_SOURCE,
+        check.finding = replace(finding, status_source=SOURCE_DECLARED,
                                 declaration_id=declared.declaration_id)
         return check
     check.reason = _unconfirmed_reason(finding, crawl, declared.url)

@@ -6,7 +6,8 @@
 -- sighting in a crawl cut short). change is newly_found, newly_missing, became_broken,
 -- became_stale, became_unreachable or other — the name $change_names gives the status the
 -- category ended in ($change_statuses; both from core.vocabulary, filled by queries.run) —
--- or held (status unchanged, the detector's verdict held back).
+-- or held (status unchanged, the detector's verdict held back). to_status_source and
+-- from_status_source: 'override' marks a reviewer's status on either side.
 SELECT t.agency_id, a.name AS agency_name, t.category_id, c.name AS category_name,
        f.status AS from_status, t.status AS to_status,
        coalesce(t.detector_status, t.status) AS detected_status,
@@ -15,7 +16,7 @@ SELECT t.agency_id, a.name AS agency_name, t.category_id, c.name AS category_nam
             ELSE coalesce(list_extract($change_names, list_position($change_statuses, t.status)),
                           'other')
        END AS change,
-       t.evidence_url,
+       t.evidence_url, t.status_source AS to_status_source, f.status_source AS from_status_source,
        f.evidence_url AS from_evidence_url, f.evidence_text AS from_evidence_text,
        t.evidence_url AS to_evidence_url, t.evidence_text AS to_evidence_text,
        c.position

@@ -66,6 +66,13 @@ class SheetRow:
     evidence_url: str | None
     document_year: int | None
     still_missing: str
+    status_word: str = ""
+    """The status as shown ("Ditemukan ✎ (dikoreksi)" for a reviewer's override)."""
+
+    @property
+    def shown_status(self) -> str:
+        """The status word, marked when a reviewer overrode it."""
+        return self.status_word or content.STATUS_WORDS.get(self.status, self.status)
 
 
 @dataclass
@@ -104,6 +111,13 @@ def still_missing(finding: content.Finding, hint: str) -> str:
     return hint or "Belum ditemukan di situs."
 
 
+def _with_override(finding: content.Finding, text: str) -> str:
+    """The item's text, preceded by the reviewer's override (who, when, why) when there is one."""
+    if not finding.overridden:
+        return text
+    return f"{finding.override_note}. {text}" if text != formats.DASH else finding.override_note
+
+
 def evidence_sheet(con: duckdb.DuckDBPyConnection, agency_id: str, *, tz: str | None = None,
                    now: datetime | None = None) -> MonevSheet:
     """The sheet of one agency from its latest run (``LookupError`` when it has none)."""
@@ -111,8 +125,8 @@ def evidence_sheet(con: duckdb.DuckDBPyConnection, agency_id: str, *, tz: str | 
     hints = content.upload_hints()
     rows = [SheetRow(number=i, group=content.group_word(f.group), name=f.name,
                      legal_basis=f.legal_basis, status=f.status, evidence_url=f.evidence_url,
-                     document_year=f.document_year,
-                     still_missing=still_missing(f, hints.get(f.category_id, "")))
+                     document_year=f.document_year, status_word=f.status_word,
+                     still_missing=_with_override(f, still_missing(f, hints.get(f.category_id, ""))))
             for i, f in enumerate(report.agency.findings, start=1)]
     return MonevSheet(generated_at=report.generated_at, tz=report.tz, agency=report.agency,
                       rows=rows, official=official_results(con, agency_id))
@@ -231,7 +245,7 @@ def sheet_excel(sheet: MonevSheet) -> bytes:
         cell.font = Font(bold=True)
     for row in sheet.rows:
         items.append([row.number, row.group, _cell(row.name), _cell(row.legal_basis),
-                      content.STATUS_WORDS.get(row.status, row.status),
+                      row.shown_status,
                       _cell(row.evidence_url or ""), row.document_year,
                       _cell(row.still_missing)])
         status = items.cell(row=items.max_row, column=5)
@@ -274,7 +288,7 @@ def sheet_pdf(sheet: MonevSheet) -> bytes:
                                      else "") for r in sheet.official)
             + f". Skor Pantau saat ini: {formats.number(a.score)}.")
     doc.grid(HEADER, [[str(r.number), r.group, r.name, r.legal_basis,
-                       (content.STATUS_WORDS.get(r.status, r.status),
+                       (r.shown_status,
                         palette.STATUS_COLORS[r.status], palette.STATUS_TEXT_COLORS[r.status]),
                        _pdf_link(r.evidence_url),
                        str(r.document_year) if r.document_year else formats.DASH,
