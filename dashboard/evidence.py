@@ -5,30 +5,20 @@ document year, the URL chain followed, HTTP status, content type, size, SHA-256 
 covers, and the screenshot kept with the run. Every crawled value is shown with ``st.text``
 (never Markdown or HTML). The button takes a screenshot of the evidence page with the
 crawler's browser now and keeps it with the latest run (``Data.take_screenshot``: a short
-write, retried while the crawl holds the database, and an audit row).
+write, retried while the crawl holds the database, and an audit row naming the reviewer); it
+is there for a signed-in reviewer (``dashboard.signin``), everyone else reads.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import signin, ui
 from dashboard.data import Data, display
 from warehouse import audit
 from warehouse.evidence_text import CHAIN_LABEL, chain_lines, describe
 
-REVIEWER_KEY = "pantau_reviewer"
-"""Session key holding the signed-in reviewer's user name, when someone signed in: the
-screenshot's audit row names them; otherwise the actor is :data:`DASHBOARD_ACTOR`."""
-DASHBOARD_ACTOR = "dasbor"
-"""The actor of a screenshot asked for on the dashboard by someone not signed in."""
 _MESSAGE_KEY = "pantau_screenshot_message"
-
-
-def requester() -> str:
-    """Who is asking, for the audit trail."""
-    name = st.session_state.get(REVIEWER_KEY)
-    return audit.reviewer_actor(name) if isinstance(name, str) and name else DASHBOARD_ACTOR
 
 
 def show_bundle(d: Data, agency_id: str, category_id: str) -> None:
@@ -51,15 +41,22 @@ def show_bundle(d: Data, agency_id: str, category_id: str) -> None:
 
 
 def _screenshot_button(d: Data, agency_id: str, category_id: str) -> None:
+    """The button, for a signed-in reviewer only: a screenshot writes (a file, a row, an audit
+    row) and makes the monitor fetch the page, and viewers who did not sign in only read."""
     key = f"{agency_id}/{category_id}"
     shown = st.session_state.get(_MESSAGE_KEY)
     if isinstance(shown, tuple) and shown[0] == key:
         (st.success if shown[1] else st.info)(ui.text(shown[2]))
+    reviewer = signin.current_reviewer()
+    if reviewer is None:
+        st.caption("Masuk sebagai peninjau (halaman Tinjauan) untuk mengambil tangkapan layar "
+                   "halaman bukti.")
+        return
     if st.button("Ambil tangkapan layar halaman bukti", key=f"screenshot_{key}",
                  icon=":material/photo_camera:",
                  help="Memotret halaman bukti sekarang dengan peramban pemantau; hasilnya "
                       "disimpan bersama putaran terakhir dan dicatat di jejak audit."):
         with st.spinner("Memotret halaman bukti…"):
-            result = d.take_screenshot(agency_id, category_id, requester())
+            result = d.take_screenshot(agency_id, category_id, audit.reviewer_actor(reviewer))
         st.session_state[_MESSAGE_KEY] = (key, result.taken, result.message)
         st.rerun()
