@@ -7,8 +7,8 @@ The flow only wires. Each agency is fetched (``fetch_site``: network I/O), judge
 retries and timeout. A task returns rows and a small summary per agency, never pages; the
 flow streams them into the run's staging file (``warehouse.staging``) as batches finish, keeps
 only the summaries, and commits the run into the warehouse in one transaction at the end. An
-agency whose old evidence must be re-checked keeps its crawl until the re-check later in the
-run (a ``recheck-evidence`` task per such agency).
+agency whose old evidence must be re-checked waits, crawl and all, in the staging file
+(``RunStage.park``) until the re-check later in the run (a ``recheck-evidence`` task each).
 
 Only the flow touches DuckDB: the warehouse at the start (what the tasks need is copied into
 the staging file) and at the commit; tasks can run anywhere (threads, Dask workers on other
@@ -345,7 +345,8 @@ class CrawlRun:
         self.window = max(2, 2 * slots)
         self.total = len(reg)
         self.summaries: dict[str, AgencySummary] = {}
-        self.pending: list[tuple[AgencyOutcome, PrefectFuture, PriorRun | None]] = []
+        self.pending: list[tuple[str, PrefectFuture, PriorRun | None]] = []
+        """Agencies awaiting re-checks: their outcomes are parked in the staging file."""
 
     def run(self) -> list[AgencySummary]:
         """Crawl every batch, re-check what needs it, stage every agency's rows; returns the
@@ -358,19 +359,16 @@ class CrawlRun:
             in_flight -= 1
             self._collect(batch, future)
             in_flight += self._submit(next(batches, None), finished)
-        settled = []
-        for outcome, future, prior in self.pending:
+        for agency_id, future, prior in self.pending:  # one crawl in memory at a time
+            outcome = self.stage.unpark(agency_id)
             checks = _recheck_result(future)
             owner = _owner(outcome.agency, _parent_name(self.reg, outcome.agency))
             outcome = settle(outcome, prior, checks, self.shared, owner)
             items = self.declared.get(outcome.agency.id, [])
-            fetch = (self.submit(fetch_declared_task, outcome.agency, items, self.settings)
-                     if items else None)
-            settled.append((outcome, owner, items, fetch))
-        for outcome, owner, items, fetch in settled:
-            fetched = fetched_result(fetch, items) if fetch is not None else None
-            outcome = declared_outcome(outcome, items, fetched if items else None,
-                                       self.shared.checklist, self.shared.today, owner)
+            fetched = (fetched_result(self.submit(fetch_declared_task, outcome.agency, items,
+                                                  self.settings), items) if items else None)
+            outcome = declared_outcome(outcome, items, fetched, self.shared.checklist,
+                                       self.shared.today, owner)
             self._stage(rows_of(outcome, self.shared.checklist,
                                 self.stage.overrides.get(outcome.agency.id)))
         return [self.summaries[a.id] for a in self.reg if a.id in self.summaries]
@@ -408,7 +406,8 @@ class CrawlRun:
             if result.pending is not None:
                 recheck_future = self.submit(recheck_evidence, job.agency, result.recheck_urls,
                                              self.shared.crawl)
-                self.pending.append((result.pending, recheck_future, job.prior))
+                self.stage.park(job.agency.id, result.pending)  # its pages wait on disk
+                self.pending.append((job.agency.id, recheck_future, job.prior))
             else:
                 self._stage(result.rows)
         # The task's state (held by its future, which Prefect and Dask may keep a while)

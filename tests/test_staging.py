@@ -167,3 +167,15 @@ def test_the_staging_copy_follows_the_warehouse_columns(tmp_path):
                 assert columns(stage.con, table) == columns(con, table) - given_at_commit, table
         finally:
             con.close()
+
+
+def test_an_outcome_awaiting_its_rechecks_waits_in_the_staging_file(tmp_path):
+    a = f.agency("a")
+    outcome = f.outcome(a, {"c0": "found", "c1": "missing"}, WHEN)
+    outcome.crawl = SiteCrawl(start_url=a.url, reachable=True,
+                              pages=[Page(url=f"{a.url}p{i}", status=200) for i in range(50)])
+    with RunStage.open(tmp_path / "w.duckdb", ["a"]) as stage:
+        stage.park("a", outcome)
+        back = stage.unpark("a")
+        assert back == outcome and back is not outcome
+        assert len(back.crawl.pages) == 50

@@ -21,6 +21,7 @@ and at the commit, so the dashboard reads it freely while the crawl runs.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import time
 from collections.abc import Iterable
@@ -228,6 +229,20 @@ class RunStage:
         self._buffer, self._buffered, self._bytes = [], 0, 0
         self._last_flush = time.monotonic()
         self.flushes += 1
+
+    def park(self, agency_id: str, outcome: object) -> None:
+        """Keep an agency's outcome (with its whole crawl) in the staging file until the
+        re-checks later in the run: the flow does not hold its pages meanwhile."""
+        con = self._connection()
+        con.execute("CREATE TABLE IF NOT EXISTS parked (agency_id VARCHAR PRIMARY KEY, data BLOB)")
+        con.execute("INSERT OR REPLACE INTO parked VALUES (?, ?)",
+                    [agency_id, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)])
+
+    def unpark(self, agency_id: str) -> object:
+        """The outcome ``park`` kept for the agency."""
+        rows = self._connection().execute("SELECT data FROM parked WHERE agency_id = ?",
+                                          [agency_id]).fetchall()
+        return pickle.loads(rows[0][0])
 
     def staged_rows(self) -> dict[str, int]:
         """Rows per table in the staging file (flushed rows only)."""
