@@ -78,9 +78,11 @@ def settings_or_exit(path: Path | None):
 
 QUIET_PREFECT = {
     # Prefect's own INFO lines (temporary server, flow run names) and its worker-thread
-    # warnings would bury the one line per agency this command prints; errors still show.
-    "PREFECT_LOGGING_LEVEL": "ERROR",
-    "PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "ERROR",
+    # warnings would bury the one line per agency this command prints, and its ERROR records
+    # carry tracebacks (a failed flow run): the command says what failed in one line itself
+    # (a FailedRun's reason, or "Galat tak terduga" with a details file).
+    "PREFECT_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "CRITICAL",
     # No usage telemetry from a command-line run.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
@@ -103,7 +105,7 @@ def quiet_prefect():
         os.environ.setdefault(name, value)
     logger = logging.getLogger("prefect")
     level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -611,14 +613,18 @@ def main() -> None:
     """Entry point of the ``pantau`` command.
 
     Prefect stays quiet for the whole process, not only inside a command: its ephemeral
-    server logs "Stopping temporary server" from an exit hook, after the command returned."""
+    server logs "Stopping temporary server" from an exit hook, after the command returned.
+    Not for `pantau serve`: a long-running scheduler whose flow-run logs operators read (in
+    the terminal and in Prefect's UI)."""
     import logging
     import os
+    import sys
 
-    for name, value in QUIET_PREFECT.items():
-        os.environ.setdefault(name, value)
-    if os.environ["PREFECT_LOGGING_LEVEL"] == QUIET_PREFECT["PREFECT_LOGGING_LEVEL"]:
-        logging.getLogger("prefect").setLevel(logging.ERROR)
+    if sys.argv[1:2] != ["serve"]:
+        for name, value in QUIET_PREFECT.items():
+            os.environ.setdefault(name, value)
+        if os.environ["PREFECT_LOGGING_LEVEL"] == QUIET_PREFECT["PREFECT_LOGGING_LEVEL"]:
+            logging.getLogger("prefect").setLevel(logging.CRITICAL)
     try:
         app()
     except Exception as exc:  # the last line of defence: no traceback reaches a user
