@@ -17,8 +17,6 @@ the list and its line), and nothing is recorded.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from core.messages import pydantic_message
 from core.registry import Registry, _refuse_aliases, _text, url_problem
+from core.tables import TableError, read_csv, row_mapping
 
 COLUMNS = ("agency_id", "category_id", "url", "note")
 MAX_URL_CHARS = 500
@@ -243,18 +242,10 @@ def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int,
 
 def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
     """(spreadsheet row, mapping) pairs: the header is row 1, the first declaration row 2."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        records = []
-        for record in reader:
-            if len(records) >= MAX_ROWS:
-                raise DeclarationsError(source, [(None, f"lebih dari {MAX_ROWS} baris")])
-            records.append(record)
-    except csv.Error as exc:
-        raise DeclarationsError(source, [(None, f"bukan CSV yang sah: {exc}")]) from None
+        header, records = read_csv(text, MAX_ROWS)
+    except TableError as exc:
+        raise DeclarationsError(source, [(None, str(exc))]) from None
     if not any(header):
         return []
     missing = [c for c in COLUMNS[:3] if c not in header]
@@ -263,12 +254,4 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
         raise DeclarationsError(source, [(None, (
             f"baris judul tidak memuat kolom: {', '.join(missing)} (yang ada: {found}); berkas "
             f"klaim memerlukan {', '.join(COLUMNS)} — note boleh kosong"))])
-    rows = []
-    for number, record in enumerate(records, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        row: dict = {name: cell for name, cell in zip(header, record, strict=False) if name}
-        if any(cell.strip() for cell in record[len(header):]):
-            row[None] = record[len(header):]
-        rows.append((number, row))
-    return rows
+    return [(n, row_mapping(header, record)) for n, record in records]

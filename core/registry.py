@@ -22,8 +22,6 @@ never imports half a city. Files above :data:`MAX_REGISTRY_BYTES` are refused un
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -38,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from core.formats import number as decimal
 from core.messages import pydantic_message
 from core.platforms import platform_names
+from core.tables import TableError, read_csv, row_mapping
 
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
 OPTIONAL_COLUMNS = ("insecure_tls", "platform", "render")
@@ -324,21 +323,12 @@ def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int,
 
 def _csv_rows(text: str, source: str) -> list[tuple[int, dict]]:
     """(spreadsheet row, mapping) pairs: the header is row 1, the first agency row 2."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [h.strip().lower() for h in next(reader, [])]
-        records = []
-        for record in reader:
-            if len(records) >= MAX_ROWS:
-                raise RegistryError(source, [(None, f"lebih dari {decimal(MAX_ROWS, 0)} baris")])
-            records.append(record)
-    except csv.Error as exc:
-        raise RegistryError(source, [(None, f"bukan CSV yang sah: {exc}")]) from None
+        header, records = read_csv(text, MAX_ROWS)
+    except TableError as exc:
+        raise RegistryError(source, [(None, str(exc))]) from None
     _check_header(header, source)
-    return [(n, _row(header, record)) for n, record in enumerate(records, start=2)
-            if any(cell.strip() for cell in record)]
+    return [(n, row_mapping(header, record)) for n, record in records]
 
 
 def _xlsx_rows(path: Path, source: str) -> list[tuple[int, dict]]:
@@ -370,7 +360,7 @@ def _xlsx_rows(path: Path, source: str) -> list[tuple[int, dict]]:
                 raise RegistryError(source, [(None, f"lebih dari {decimal(MAX_ROWS, 0)} baris")])
             cells = [_text(v) for v in values]
             if any(cells):
-                rows.append((number, _row(header, cells)))
+                rows.append((number, row_mapping(header, cells)))
         return rows
     finally:
         workbook.close()
@@ -383,14 +373,6 @@ def _check_header(header: list[str], source: str) -> None:
         raise RegistryError(source, [(None, (
             f"baris judul tidak memuat kolom: {', '.join(missing)} (yang ada: {found}); registry "
             f"memerlukan {', '.join(COLUMNS)} — email dan parent boleh kosong pada satu baris"))])
-
-
-def _row(header: list[str], cells: list[str]) -> dict:
-    """A row as a mapping; extra non-empty cells past the header go under the key None."""
-    row: dict = {name: cell for name, cell in zip(header, cells, strict=False) if name}
-    if any(_text(c) for c in cells[len(header):]):
-        row[None] = cells[len(header):]
-    return row
 
 
 def validate_rows(rows: list[tuple[int, Any]], source: str,
