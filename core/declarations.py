@@ -25,8 +25,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from core.messages import pydantic_message
-from core.registry import Registry, _refuse_aliases, _text, url_problem
-from core.tables import TableError, read_csv, row_mapping
+from core.registry import Registry, _text, url_problem
+from core.tables import TableError, read_csv, read_yaml, row_mapping
 
 COLUMNS = ("agency_id", "category_id", "url", "note")
 MAX_URL_CHARS = 500
@@ -216,18 +216,10 @@ def _messages(exc: ValidationError) -> list[str]:
 
 def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int, int]]:
     """(position, mapping) pairs (1-based position in ``declarations:``), and each one's line."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        root = loader.get_single_node()
-        if root is not None:
-            _refuse_aliases(root)
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.YAMLError as exc:
-        raise DeclarationsError(source, [(None, f"bukan YAML yang sah: {exc}")]) from None
-    finally:
-        loader.dispose()
+        root, data = read_yaml(text)
+    except TableError as exc:
+        raise DeclarationsError(source, [(None, str(exc))]) from None
     if data is None or (isinstance(data, dict) and data.get("declarations") is None
                         and "declarations" in data):
         return [], {}  # an empty file: no declarations

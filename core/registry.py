@@ -30,13 +30,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from core.formats import number as decimal
 from core.messages import pydantic_message
 from core.platforms import platform_names
-from core.tables import TableError, read_csv, row_mapping
+from core.tables import TableError, read_csv, read_yaml, row_mapping
 
 COLUMNS = ("id", "name", "url", "email", "role", "parent")
 OPTIONAL_COLUMNS = ("insecure_tls", "platform", "render")
@@ -281,39 +280,12 @@ def load_registry(path: str | Path) -> Registry:
                                           where=lambda n: f"badan publik ke-{n} (baris {lines[n]})"))
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML has it (several times faster on a national registry)."""
-
-
-def _refuse_aliases(root: yaml.Node) -> None:
-    """Raise on the first alias: composing keeps one node per anchor, so an alias is a node
-    reached twice. Nothing has been expanded yet, and the walk stops at the first repeat."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise yaml.YAMLError(f"alias (*nama) tidak diizinkan dalam registry (salah satunya "
-                                 f"mengulang nilai bertambat di baris {node.start_mark.line + 1})")
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-
-
 def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int, int]]:
     """(position, mapping) pairs (1-based position in ``agencies:``), and each one's line."""
-    loader = _LOADER(text)
     try:
-        root = loader.get_single_node()
-        if root is not None:
-            _refuse_aliases(root)
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.YAMLError as exc:
-        raise RegistryError(source, [(None, f"bukan YAML yang sah: {exc}")]) from None
-    finally:
-        loader.dispose()
+        root, data = read_yaml(text)
+    except TableError as exc:
+        raise RegistryError(source, [(None, str(exc))]) from None
     if not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
         raise RegistryError(source, [(None, "tidak ada daftar 'agencies:' di tingkat teratas")])
     items = next(value for key, value in root.value if key.value == "agencies").value
