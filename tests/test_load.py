@@ -178,12 +178,15 @@ def test_the_http_cache_keeps_one_row_per_url_and_the_rows_a_smart_recrawl_reuse
     assert pages[f"{url}p0"].etag == '"new"' and documents[f"{url}d.pdf"].etag == '"d2"'
 
 
-def test_cache_rows_that_repeat_a_url_are_refused_naming_the_agency(con):
+def test_cache_rows_that_repeat_a_url_are_stored_once(con):
+    """A URL both fetched as a page and checked as a document (or staged twice) is one cache
+    row, the page's, as the primary key's upsert kept it before 0016: the run is stored."""
     cats = f.categories(1)
     a = f.agency("a")
-    twice = [Page(url=f"{a.url}p", status=200), Page(url=f"{a.url}p", status=200)]
-    with pytest.raises(load.RunWriteError,
-                       match=f"agency 'a': 2 rows of http_cache with url '{a.url}p'"):
-        load.write_run(con, _crawled(f.run(cats, {a: {"c0": "found"}}), twice))
-    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM http_cache").fetchone()[0] == 0
+    twice = [Page(url=f"{a.url}p", status=200, etag='"page"'),
+             Page(url=f"{a.url}q", status=200, etag='"q1"'),
+             Page(url=f"{a.url}q", status=200, etag='"q1"')]
+    load.write_run(con, _crawled(f.run(cats, {a: {"c0": "found"}}), twice,
+                                 [DocumentCheck(url=f"{a.url}p", ok=True, etag='"doc"')]))
+    assert cache(con) == [(f"{a.url}p", "page", '"page"', 1), (f"{a.url}q", "page", '"q1"', 1)]
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1

@@ -172,8 +172,9 @@ def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[
     tables, or the tables of an attached staging file), one per table of ``STAGED_TABLES``
     (a missing one has no rows), then ``after_insert(con, run_id)`` (declaration checks,
     carried overrides); returns the new run id. All or nothing: on any error the
-    transaction is rolled back and ``RunWriteError`` says why; so are staged rows that repeat
-    a key (``UNIQUE_KEYS``), before anything is copied. ``timings`` (if given) gets the
+    transaction is rolled back and ``RunWriteError`` says why; so are staged findings that
+    repeat a key (``UNIQUE_KEYS``), before anything is copied (HTTP-cache rows that repeat a
+    URL are stored once: ``one_row_per_key``). ``timings`` (if given) gets the
     seconds of each step (the run row, the key checks, each table's copy, ``after_insert``,
     ``COMMIT``): what explains a slow write."""
     timings = {} if timings is None else timings
@@ -189,9 +190,12 @@ def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[
         ).fetchall()  # DuckDB 2 refuses register() while a result is unread
         timings["run_row"] = time.perf_counter() - started
         started = time.perf_counter()
-        for table, key in UNIQUE_KEYS.items():
-            if table in sources:
-                refuse_duplicates(con, table, sources[table], key)
+        sources = dict(sources)
+        if "findings" in sources:
+            refuse_duplicates(con, "findings", sources["findings"], UNIQUE_KEYS["findings"])
+        if "http_cache" in sources:
+            sources["http_cache"] = one_row_per_key(con, sources["http_cache"],
+                                                    UNIQUE_KEYS["http_cache"])
         timings["key_checks"] = time.perf_counter() - started
         for table in STAGED_TABLES:
             if table in sources:
@@ -233,18 +237,36 @@ UNIQUE_KEYS = {"findings": ("agency_id", "category_id"), "http_cache": ("agency_
 completes the findings' key and is new for every run."""
 
 
+def _first_repeated(con: duckdb.DuckDBPyConnection, source: str,
+                    key: Sequence[str]) -> tuple | None:
+    columns = ", ".join(key)
+    rows = con.execute(f"SELECT {columns}, count(*) AS n FROM {source} GROUP BY ALL "
+                       f"HAVING count(*) > 1 ORDER BY {columns} LIMIT 1").fetchall()
+    return rows[0] if rows else None
+
+
 def refuse_duplicates(con: duckdb.DuckDBPyConnection, table: str, source: str,
                       key: Sequence[str]) -> None:
     """Raise ``RunWriteError`` naming the agency (and the repeated key) when ``source`` holds
     two rows of ``table`` with the same ``key``: what the primary key refused before 0016,
     checked once over the staged rows before anything is copied."""
-    columns = ", ".join(key)
-    rows = con.execute(f"SELECT {columns}, count(*) AS n FROM {source} GROUP BY ALL "
-                       f"HAVING count(*) > 1 ORDER BY {columns} LIMIT 1").fetchall()
-    if rows:
-        agency, *rest, n = rows[0]
+    repeated = _first_repeated(con, source, key)
+    if repeated:
+        agency, *rest, n = repeated
         what = ", ".join(f"{name} {value!r}" for name, value in zip(key[1:], rest, strict=True))
         raise RunWriteError(f"agency {agency!r}: {n} rows of {table} with {what}")
+
+
+def one_row_per_key(con: duckdb.DuckDBPyConnection, source: str, key: Sequence[str]) -> str:
+    """``source`` itself, or, when it repeats a key, a query over it that keeps one row per
+    key: the page when a URL was both fetched as a page and checked as a document. (The
+    HTTP cache's upsert through its primary key kept one such row before 0016; a crawl's
+    cache is never worth refusing a whole run.)"""
+    if _first_repeated(con, source, key) is None:
+        return source
+    columns = ", ".join(key)
+    return (f"(SELECT * FROM {source} QUALIFY row_number() OVER "
+            f"(PARTITION BY {columns} ORDER BY kind DESC) = 1)")
 
 
 def _copy(con: duckdb.DuckDBPyConnection, table: str, source: str, run_id: int,
