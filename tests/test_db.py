@@ -138,3 +138,61 @@ def test_every_stored_and_viewed_time_carries_its_zone(tmp_path):
     finally:
         con.close()
     assert naive == []
+
+
+def _shape(con, table):
+    """Every column (position, type, default, nullability) and every constraint of a table."""
+    columns = con.execute(
+        "SELECT ordinal_position, column_name, data_type, column_default, is_nullable "
+        "FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()
+    constraints = con.execute(
+        "SELECT constraint_type, constraint_text, constraint_column_names "
+        "FROM duckdb_constraints() WHERE table_name = ? ORDER BY ALL", [table]).fetchall()
+    return columns, constraints
+
+
+def test_0016_drops_only_the_primary_keys_of_findings_and_http_cache(tmp_path):
+    """The two big tables a run writes lose their primary-key index and nothing else: the same
+    columns, types, defaults, NOT NULLs and CHECKs, the same rows, and the views still read
+    them (they are bound when queried)."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    db.migrate(con, target=15)
+    con.execute("INSERT INTO runs VALUES (1, now(), now(), 'completed', 'r.yaml', NULL, NULL)")
+    con.execute("INSERT INTO agencies VALUES ('a', 'A', 'http://a.test/', NULL, 'utama', NULL,"
+                " false, now())")
+    con.execute("INSERT INTO categories VALUES ('c0', 'berkala', 'C0', NULL, 1, 'none', 0, NULL)")
+    con.execute("INSERT INTO agency_runs (run_id, agency_id, reachable, score, checked_at)"
+                " VALUES (1, 'a', true, 100, now())")
+    con.execute("INSERT INTO findings (run_id, agency_id, category_id, status, evidence_url,"
+                " checked_at, evidence_chain) VALUES (1, 'a', 'c0', 'found', 'http://a.test/c.pdf',"
+                " now(), ['http://a.test/c.pdf'])")
+    con.execute("INSERT INTO http_cache VALUES ('a', 'http://a.test/', 'page', '\"e\"', NULL,"
+                " '{\"url\": \"http://a.test/\"}', 1, now())")
+    before = {t: _shape(con, t) for t in ("findings", "http_cache")}
+    rows = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in ("findings", "http_cache")}
+    db.migrate(con)
+
+    for table, (columns, constraints) in before.items():
+        columns_after, constraints_after = _shape(con, table)
+        assert columns_after == columns
+        assert [c for c in constraints if c[0] != "PRIMARY KEY"] == constraints_after
+        assert any(c[0] == "PRIMARY KEY" for c in constraints)
+        assert con.execute(f"SELECT * FROM {table}").fetchall() == rows[table]
+    assert con.execute("SELECT count(*) FROM duckdb_indexes() WHERE table_name IN "
+                       "('findings', 'http_cache')").fetchone()[0] == 0
+    assert "USING COMPRESSION ZSTD" in con.execute(
+        "SELECT sql FROM duckdb_tables() WHERE table_name = 'http_cache'").fetchone()[0]
+    with pytest.raises(duckdb.ConstraintException):  # the CHECK is still there
+        con.execute("INSERT INTO findings (run_id, agency_id, category_id, status, checked_at)"
+                    " VALUES (2, 'a', 'c0', 'hilang', now())")
+    with pytest.raises(duckdb.ConstraintException):  # and the NOT NULL of the old key
+        con.execute("INSERT INTO http_cache VALUES ('a', NULL, 'page', NULL, NULL, '{}', 1, now())")
+    views = [r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+    assert {"latest_findings", "last_known_findings", "latest_finding_reviews"} <= set(views)
+    for name in views:
+        con.execute(f"SELECT * FROM {name}").fetchall()
+    assert con.execute("SELECT agency_id, category_id, status FROM latest_findings").fetchall() == [
+        ("a", "c0", "found")]
+    con.close()

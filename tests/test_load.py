@@ -2,6 +2,7 @@ from datetime import datetime
 
 import pytest
 
+from scrapers.model import DocumentCheck, Page, SiteCrawl
 from tests import factories as f
 from warehouse import db, load
 
@@ -69,14 +70,14 @@ def test_a_failure_mid_write_leaves_the_views_unchanged(con, monkeypatch):
     load.write_run(con, f.run(cats, {a: {"c0": "found", "c1": "found"}}))
     before = {name: view(con, name) for name in ("latest_findings", "latest_scores", "score_history")}
 
-    real_copy = load._copy_statement
+    real_copy = load._copy_statements
 
     def crash_at_findings(table, source):  # the run, agencies and agency_runs rows are in
         if table == "findings":
             raise OSError("disk full while writing findings")
         return real_copy(table, source)
 
-    monkeypatch.setattr(load, "_copy_statement", crash_at_findings)
+    monkeypatch.setattr(load, "_copy_statements", crash_at_findings)
     with pytest.raises(load.RunWriteError, match="nothing was written"):
         load.write_run(con, f.run(cats, {a: {"c0": "missing", "c1": "missing"}}, datetime(2026, 11, 9)))
     after = {name: view(con, name) for name in before}
@@ -121,3 +122,68 @@ def test_failed_runs_are_recorded_but_not_in_the_views(con):
     load.record_failed_run(con, datetime(2026, 11, 2), "r.yaml", "registry refused")
     assert con.execute("SELECT status FROM runs").fetchone()[0] == "failed"
     assert view(con, "latest_scores") == []
+
+
+def test_findings_that_repeat_a_category_are_refused_naming_the_agency(con):
+    """findings has no primary-key index (migration 0016): the write itself refuses two
+    findings of one agency and category, before anything of the run is stored."""
+    cats = f.categories(2)
+    a, b = f.agency("a"), f.agency("b")
+    load.write_run(con, f.run(cats, {a: {"c0": "found", "c1": "found"}}))
+    record = f.run(cats, {a: {"c0": "missing", "c1": "missing"},
+                          b: {"c0": "found", "c1": "found"}}, datetime(2026, 11, 9))
+    record.outcomes[1].findings.append(record.outcomes[1].findings[1])
+    with pytest.raises(load.RunWriteError,
+                       match="nothing was written.*agency 'b': 2 rows of findings with "
+                             "category_id 'c1'"):
+        load.write_run(con, record)
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM findings").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM agency_runs").fetchone()[0] == 1
+
+
+def _crawled(record, pages, documents=(), when=datetime(2026, 11, 2, 2, 0)):
+    outcome = record.outcomes[0]
+    outcome.crawl = SiteCrawl(
+        start_url=outcome.agency.url, reachable=True, started_at=when, finished_at=when,
+        pages=list(pages), documents={d.url: d for d in documents})
+    return record
+
+
+def cache(con):
+    return con.execute("SELECT url, kind, etag, run_id FROM http_cache ORDER BY url").fetchall()
+
+
+def test_the_http_cache_keeps_one_row_per_url_and_the_rows_a_smart_recrawl_reused(con):
+    """A run replaces the cache rows of the URLs it wrote (deleted, then inserted: the table
+    has no primary key since 0016), keeps those of pages it reused without asking (not
+    staged) and of URLs it did not see."""
+    cats = f.categories(1)
+    a = f.agency("a")
+    url = a.url
+    first = [Page(url=f"{url}p{i}", status=200, etag=f'"{i}"') for i in range(3)]
+    load.write_run(con, _crawled(f.run(cats, {a: {"c0": "found"}}), first,
+                                 [DocumentCheck(url=f"{url}d.pdf", ok=True, etag='"d"')]))
+    assert cache(con) == [(f"{url}d.pdf", "document", '"d"', 1),
+                          *[(f"{url}p{i}", "page", f'"{i}"', 1) for i in range(3)]]
+    second = [Page(url=f"{url}p0", status=200, etag='"new"'),      # asked again, changed
+              Page(url=f"{url}p1", status=200, etag='"1"', from_cache=True, reused=True),
+              Page(url=f"{url}p3", status=200, etag='"3"')]         # new page
+    load.write_run(con, _crawled(f.run(cats, {a: {"c0": "found"}}, datetime(2026, 11, 9)),
+                                 second, [DocumentCheck(url=f"{url}d.pdf", ok=True, etag='"d2"')]))
+    assert cache(con) == [(f"{url}d.pdf", "document", '"d2"', 2), (f"{url}p0", "page", '"new"', 2),
+                          (f"{url}p1", "page", '"1"', 1), (f"{url}p2", "page", '"2"', 1),
+                          (f"{url}p3", "page", '"3"', 2)]
+    pages, documents = load.load_http_cache(con, "a")
+    assert pages[f"{url}p0"].etag == '"new"' and documents[f"{url}d.pdf"].etag == '"d2"'
+
+
+def test_cache_rows_that_repeat_a_url_are_refused_naming_the_agency(con):
+    cats = f.categories(1)
+    a = f.agency("a")
+    twice = [Page(url=f"{a.url}p", status=200), Page(url=f"{a.url}p", status=200)]
+    with pytest.raises(load.RunWriteError,
+                       match=f"agency 'a': 2 rows of http_cache with url '{a.url}p'"):
+        load.write_run(con, _crawled(f.run(cats, {a: {"c0": "found"}}), twice))
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM http_cache").fetchone()[0] == 0

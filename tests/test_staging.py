@@ -118,14 +118,14 @@ def test_a_run_discarded_or_failing_at_the_commit_leaves_the_warehouse_as_it_was
         stage.add(rows_for(cats, a, {"c0": "missing", "c1": "missing"}))
         stage.flush()
     assert not stage.path.exists()
-    real_copy = load._copy_statement
+    real_copy = load._copy_statements
 
     def crash_at_pages(table, source):
         if table == "pages":
             raise OSError("No space left on device")
         return real_copy(table, source)
 
-    monkeypatch.setattr(load, "_copy_statement", crash_at_pages)
+    monkeypatch.setattr(load, "_copy_statements", crash_at_pages)
     with RunStage.open(path, ["a"]) as stage:
         stage.add(rows_for(cats, a, {"c0": "missing", "c1": "missing"}))
         with pytest.raises(load.RunWriteError, match="No space left"):

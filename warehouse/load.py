@@ -166,9 +166,12 @@ def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[
     tables, or the tables of an attached staging file), one per table of ``STAGED_TABLES``
     (a missing one has no rows), then ``after_insert(con, run_id)`` (declaration checks,
     carried overrides); returns the new run id. All or nothing: on any error the
-    transaction is rolled back and ``RunWriteError`` says why. ``timings`` (if given) gets the
-    seconds each table's copy took (what explains a slow write)."""
+    transaction is rolled back and ``RunWriteError`` says why; so are staged rows that repeat
+    a key (``UNIQUE_KEYS``), before anything is copied. ``timings`` (if given) gets the
+    seconds of each step (the run row, the key checks, each table's copy, ``after_insert``,
+    ``COMMIT``): what explains a slow write."""
     timings = {} if timings is None else timings
+    started = time.perf_counter()
     con.execute("BEGIN TRANSACTION")
     try:
         run_id = _next_run_id(con)
@@ -178,6 +181,12 @@ def store_run_rows(con: duckdb.DuckDBPyConnection, meta: RunMeta, sources: dict[
             [run_id, meta.started_at, meta.finished_at, meta.registry,
              json.dumps(meta.settings, default=str), json.dumps(meta.summary, default=str)],
         ).fetchall()  # DuckDB 2 refuses register() while a result is unread
+        timings["run_row"] = time.perf_counter() - started
+        started = time.perf_counter()
+        for table, key in UNIQUE_KEYS.items():
+            if table in sources:
+                refuse_duplicates(con, table, sources[table], key)
+        timings["key_checks"] = time.perf_counter() - started
         for table in STAGED_TABLES:
             if table in sources:
                 started = time.perf_counter()
@@ -212,21 +221,47 @@ def store_declaration_checks(con: duckdb.DuckDBPyConnection, run_id: int,
         _insert(con, "declaration_checks", claims.check_rows(run_id, checks, at))
 
 
+UNIQUE_KEYS = {"findings": ("agency_id", "category_id"), "http_cache": ("agency_id", "url")}
+"""The keys a run's rows must not repeat in tables without a primary-key index (migration
+0016): one finding per agency and category, one cache row per agency and URL. The run id
+completes the findings' key and is new for every run."""
+
+
+def refuse_duplicates(con: duckdb.DuckDBPyConnection, table: str, source: str,
+                      key: Sequence[str]) -> None:
+    """Raise ``RunWriteError`` naming the agency (and the repeated key) when ``source`` holds
+    two rows of ``table`` with the same ``key``: what the primary key refused before 0016,
+    checked once over the staged rows before anything is copied."""
+    columns = ", ".join(key)
+    rows = con.execute(f"SELECT {columns}, count(*) AS n FROM {source} GROUP BY ALL "
+                       f"HAVING count(*) > 1 ORDER BY {columns} LIMIT 1").fetchall()
+    if rows:
+        agency, *rest, n = rows[0]
+        what = ", ".join(f"{name} {value!r}" for name, value in zip(key[1:], rest, strict=True))
+        raise RunWriteError(f"agency {agency!r}: {n} rows of {table} with {what}")
+
+
 def _copy(con: duckdb.DuckDBPyConnection, table: str, source: str, run_id: int,
           now: datetime) -> None:
     """Copy one table's rows of the run from ``source`` (inside the run's transaction)."""
     params = ({"run_id": run_id, "now": now} if table == "http_cache"
               else {"run_id": run_id} if table in RUN_TABLES else None)
-    con.execute(_copy_statement(table, source), params).fetchall()
+    for statement in _copy_statements(table, source):
+        con.execute(statement, params if "$" in statement else None).fetchall()
 
 
-def _copy_statement(table: str, source: str) -> str:
+def _copy_statements(table: str, source: str) -> list[str]:
+    """The statements that copy one table's staged rows. The HTTP cache keeps one row per
+    agency and URL: the rows of the URLs being written are deleted, then the new ones
+    inserted (a page a smart recrawl reused unasked is not staged and keeps its row)."""
     if table == "agencies":
-        return f"INSERT OR REPLACE INTO agencies BY NAME SELECT * FROM {source}"
+        return [f"INSERT OR REPLACE INTO agencies BY NAME SELECT * FROM {source}"]
     if table == "http_cache":
-        return ("INSERT OR REPLACE INTO http_cache BY NAME "
-                f"SELECT $run_id AS run_id, $now AS updated_at, * FROM {source}")
-    return f"INSERT INTO {table} BY NAME SELECT $run_id AS run_id, * FROM {source}"
+        return [f"DELETE FROM http_cache WHERE (agency_id, url) IN "
+                f"(SELECT agency_id, url FROM {source})",
+                "INSERT INTO http_cache BY NAME "
+                f"SELECT $run_id AS run_id, $now AS updated_at, * FROM {source}"]
+    return [f"INSERT INTO {table} BY NAME SELECT $run_id AS run_id, * FROM {source}"]
 
 
 def record_failed_run(con: duckdb.DuckDBPyConnection, started_at: datetime, registry: str,
