@@ -590,7 +590,7 @@ def test_kill_9_racing_the_end_of_a_30000_agency_write_is_all_or_nothing(tmp_pat
     path = tmp_path / "pantau.duckdb"
     _previous_run_db(path)
     before = _state(path)
-    _write_and_kill(path, hold_after="none", kill_on="inserted documents")
+    _write_and_kill(path, hold_after="none", kill_on="inserted findings")  # its last table
     after = _state(path)
     if after != before:  # the COMMIT made it: then all of run 2 is there
         assert after["runs"] == [(1, "completed"), (2, "completed")]

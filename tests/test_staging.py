@@ -12,7 +12,7 @@ import pytest
 
 from scrapers.model import DocumentCheck, Link, Page, SiteCrawl
 from tests import factories as f
-from warehouse import db, load, scoring
+from warehouse import db, load, scoring, staging
 from warehouse.load import RunMeta
 from warehouse.staging import RunStage, remove_stale, staging_path
 
@@ -69,8 +69,8 @@ def test_rows_stream_into_the_staging_file_and_commit_as_one_run(tmp_path):
 
 def test_a_large_site_is_staged_whole(tmp_path):
     """A site of thousands of pages with many links: its HTTP cache rows (the pages as JSON)
-    are ~90 MB, far more than a flush's share, and still go into the staging file whole
-    (flushed as soon as it is added: the buffer weighs its rows)."""
+    are ~90 MB, far more than a flush's share: they go into the staging file part by part as
+    they are written (the row files are weighed), and the run stores them whole."""
     cats = f.categories(2)
     big = f.agency("big")
     rows = rows_for(cats, big, {"c0": "found", "c1": "missing"}, pages=3000)
@@ -79,7 +79,8 @@ def test_a_large_site_is_staged_whole(tmp_path):
     with RunStage.open(tmp_path / "w.duckdb", ["big"], flush_rows=10**9,
                        flush_seconds=3600) as stage:
         stage.add(rows)
-        assert stage.flushes == 1, "flushed by weight, not by row count or time"
+        assert stage.flushes >= 5, "flushed by weight, part by part, not by row count or time"
+        stage.flush()
         assert stage.staged_rows()["http_cache"] == 3001  # the pages and the one document
         stage.commit(meta(cats))
     assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM http_cache") == 3001
@@ -179,3 +180,20 @@ def test_an_outcome_awaiting_its_rechecks_waits_in_the_staging_file(tmp_path):
         back = stage.unpark("a")
         assert back == outcome and back is not outcome
         assert len(back.crawl.pages) == 50
+
+
+def test_a_run_too_large_for_the_commit_memory_bound_is_stored_without_it(tmp_path, monkeypatch):
+    """The commit bounds DuckDB's buffer pool; a run whose one transaction needs more is
+    rolled back and stored again without the bound, never failed."""
+    monkeypatch.setattr(staging, "COMMIT_MEMORY", "2MB")
+    cats = f.categories(2)
+    big = f.agency("big")
+    rows = rows_for(cats, big, {"c0": "found", "c1": "missing"}, pages=300)
+    for i in range(len(rows.tables["http_cache"]["data"])):
+        rows.tables["http_cache"]["data"][i] += " " * 30_000  # ~9 MB
+    with RunStage.open(tmp_path / "w.duckdb", ["big"]) as stage:
+        stage.add(rows)
+        stage.commit(meta(cats))
+        assert stage.unbounded_commit
+    assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM http_cache") == 301
+    assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM runs") == 1

@@ -46,6 +46,13 @@ DUCKDB_MAGIC = b"DUCK"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` without DuckDB's progress bar, which a statement running over two seconds (a
+    national run's write) would otherwise draw on the user's terminal."""
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 class SchemaError(RuntimeError):
     """The file is not a Pantau PPID database this version can use (newer schema, foreign tables)."""
 
@@ -243,7 +250,7 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
     inspect_file(path, writing=True)
     if not path.exists():
         create_file(path)
-    con = duckdb.connect(str(path), config=CONFIG)
+    con = quiet(duckdb.connect(str(path), config=CONFIG))
     try:
         if migrate_schema:
             migrate(con)
@@ -307,7 +314,8 @@ def read_only(path: str | Path, *, wait: float = 10.0) -> Iterator[duckdb.DuckDB
     """A short-lived read-only connection; waits up to ``wait`` seconds while a writer holds the file."""
     path = Path(path)
     inspect_file(path, writing=False)
-    con = _open_waiting(lambda: duckdb.connect(str(path), read_only=True, config=CONFIG), wait)
+    con = _open_waiting(lambda: quiet(duckdb.connect(str(path), read_only=True, config=CONFIG)),
+                        wait)
     try:
         check_version(con, path)
         yield con

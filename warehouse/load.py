@@ -7,7 +7,8 @@ transaction (``store_run_rows``). Each agency's rows are built as soon as its ou
 flow streams them into a staging file as agencies finish (``warehouse.staging``) and copies
 them in at the end, ``write_run`` builds them all at once from a ``RunRecord``. A crash or an
 error halfway leaves the database as it was: the views never show a partial run. Rows go in
-as Arrow tables or table-to-table copies, never row by row.
+as JSON lines that DuckDB reads itself (``warehouse.rowfiles``) or as table-to-table copies,
+never row by row.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from functools import cached_property
 from typing import Any, Protocol
 
 import duckdb
-import pyarrow as pa
 
 from core.registry import Agency
 from scrapers.detection.declared import DeclarationCheck
@@ -31,6 +31,7 @@ from scrapers.detection.health import SiteHealth
 from scrapers.model import STATUSES, UNREACHABLE, DocumentCheck, Finding, SiteCrawl
 from warehouse import claims, queries, scoring
 from warehouse.db import scalar
+from warehouse.rowfiles import remove_directory, temporary
 
 
 class CategoryLike(Protocol):
@@ -118,33 +119,26 @@ def write_run(con: duckdb.DuckDBPyConnection, run: RunRecord, *,
         for outcome in run.outcomes:
             check_findings(outcome, known)
         scores = run.scores
-        rows = [agency_rows(o, scores[o.agency.id], known, run.finished_at)
-                for o in run.outcomes]
-        tables = {name: pa.Table.from_pydict(columns)
-                  for name, columns in merge_rows(rows).items()}
-        checks = [c for r in rows for c in r.declaration_checks]
+        files = temporary("run")
+        checks: list[DeclarationCheck] = []
+        try:
+            for o in run.outcomes:
+                rows = agency_rows(o, scores[o.agency.id], known, run.finished_at)
+                for table, columns in rows.tables.items():
+                    files.append(table, columns)
+                checks += rows.declaration_checks
 
-        def extra(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
-            store_declaration_checks(con, run_id, checks, run.finished_at)
-            if after_insert is not None:
-                after_insert(con, run_id)
+            def extra(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+                store_declaration_checks(con, run_id, checks, run.finished_at)
+                if after_insert is not None:
+                    after_insert(con, run_id)
 
-        return _store_registered(con, run, tables, extra)
+            return store_run_rows(con, RunMeta.of(run), files.sources(con), extra)
+        finally:
+            remove_directory(files)
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-def _store_registered(con: duckdb.DuckDBPyConnection, run: RunRecord,
-                      tables: dict[str, pa.Table], after_insert: AfterInsert) -> int:
-    for name, table in tables.items():
-        con.register(f"incoming_{name}", table)
-    try:
-        return store_run_rows(con, RunMeta.of(run), {n: f"incoming_{n}" for n in tables},
-                              after_insert)
-    finally:
-        for name in tables:
-            con.unregister(f"incoming_{name}")
 
 
 @dataclass(frozen=True)
@@ -346,16 +340,23 @@ def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]],
             *, replace: bool = False) -> None:
-    """Bulk insert (or upsert, by primary key) rows, a list of dicts keyed by column name."""
+    """Insert (or upsert, by primary key) a few rows, a list of dicts keyed by column name:
+    one statement of parameter rows per ``INSERT_CHUNK`` rows (a run's categories and
+    declaration checks; a run's agencies go through ``warehouse.rowfiles``)."""
     if not rows:
         return
-    columns, arrow = ", ".join(rows[0]), pa.Table.from_pylist(rows)
-    con.register("incoming_rows", arrow)
-    try:
-        verb = "INSERT OR REPLACE" if replace else "INSERT"
-        con.execute(f"{verb} INTO {table} ({columns}) SELECT {columns} FROM incoming_rows").fetchall()
-    finally:
-        con.unregister("incoming_rows")
+    names = list(rows[0])
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    one = "(" + ", ".join("?" for _ in names) + ")"
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        con.execute(f"{verb} INTO {table} ({', '.join(names)}) VALUES "
+                    + ", ".join(one for _ in chunk),
+                    [row[name] for row in chunk for name in names]).fetchall()
+
+
+INSERT_CHUNK = 500
+"""Rows per statement of ``_insert``."""
 
 
 def _upsert_categories(con: duckdb.DuckDBPyConnection, categories: Iterable[CategoryLike]) -> None:
@@ -444,17 +445,6 @@ def summary_of(outcome: AgencyOutcome, scored: scoring.Scored) -> AgencySummary:
         pages=len(crawl.pages) if crawl else 0, documents=len(crawl.documents) if crawl else 0,
         requests=crawl.requests if crawl else 0, body_bytes=crawl.body_bytes if crawl else 0,
         crawl_mode=crawl.mode if crawl else None)
-
-
-def merge_rows(rows: Iterable[AgencyRows]) -> dict[str, dict[str, list]]:
-    """Many agencies' rows as one set of columns per table."""
-    merged: dict[str, dict[str, list]] = {}
-    for row in rows:
-        for table, columns in row.tables.items():
-            target = merged.setdefault(table, {name: [] for name in columns})
-            for name, values in columns.items():
-                target[name] += values
-    return merged
 
 
 def _columns(rows: list[dict[str, Any]], names: Sequence[str] = ()) -> dict[str, list]:

@@ -5,15 +5,16 @@ The crawl flow opens a ``RunStage`` beside the warehouse file (``pantau.duckdb``
 warehouse, what the agencies' tasks will need — each agency's HTTP cache and its last known
 state (the ``prior_findings`` query) — into the staging file, and creates empty copies of the
 run's tables (``warehouse.load.STAGED_TABLES``, same columns as the warehouse). As each
-agency's task finishes, ``add`` appends its rows (``warehouse.load.AgencyRows``) to a small
-buffer that goes into the staging file in one short transaction every ``flush_rows`` rows
-(or every ``flush_seconds``), so
-the flow keeps no pages and its memory does not grow with the crawl. ``commit`` then copies
+agency's task finishes, ``add`` writes its rows (``warehouse.load.AgencyRows``) at once as
+JSON lines to files beside the staging file (``warehouse.rowfiles``), which go into the
+staging file in one short transaction every ``flush_rows`` rows, ``FLUSH_BYTES`` bytes or
+``flush_seconds`` seconds: the flow holds no agency's rows once ``add`` returns, and its
+memory does not grow with the crawl. ``commit`` then copies
 the staged rows into the warehouse in one transaction (``warehouse.load.store_run_rows``,
 table to table inside DuckDB) and deletes the staging file.
 
 All or nothing for the views: until ``commit`` nothing of the run is in the warehouse; a run
-that fails, or a process that is killed, leaves only a staging file, which the next run of the
+that fails, or a process that is killed, leaves only a staging file (and its row files), which the next run of the
 same warehouse removes (``remove_stale``). The warehouse file itself is held only at the start
 and at the commit, so the dashboard reads it freely while the crawl runs.
 """
@@ -24,12 +25,12 @@ import os
 import pickle
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from scrapers.detection.confirm import PriorRun
 from warehouse import db as warehouse_db
@@ -39,20 +40,30 @@ from warehouse.load import (
     AfterInsert,
     AgencyRows,
     RunMeta,
+    RunWriteError,
     http_cache_of,
-    merge_rows,
     previous_scores,
     store_run_rows,
 )
 from warehouse.prior import RecrawlState, load_recrawl_states, prior_runs_of
+from warehouse.rowfiles import RowFiles
 
 SUFFIX = ".staging"
-FLUSH_BYTES = 32 * 1024 * 1024
-"""… or about this many bytes of rows (large sites' pages as JSON), whichever comes first."""
-STAGING_CONFIG = {"memory_limit": "256MB", "threads": 1, "preserve_insertion_order": False}
-"""The staging file takes appends (at most ``FLUSH_BYTES`` at a time) from one thread in any
-order; a bounded buffer pool keeps the flow's memory from growing with the run (DuckDB
-writes what does not fit to the file)."""
+FLUSH_BYTES = 8 * 1024 * 1024
+"""… or this many bytes of rows as JSON lines (large sites' pages), whichever comes first."""
+STAGING_CONFIG = {**warehouse_db.CONFIG, "memory_limit": "128MB", "threads": 1,
+                  "preserve_insertion_order": False}
+"""The staging file takes appends (at most ``FLUSH_BYTES`` of JSON lines at a time) from one
+thread in any order; a small buffer pool keeps the flow's memory from growing with the run
+(DuckDB writes what does not fit to the file)."""
+SLICE_ROWS = 256
+"""Rows of one table of one agency written before the weight is checked again: a site of
+thousands of pages is flushed part by part (the staging file need not hold whole agencies
+between flushes; only the commit is all or nothing)."""
+COMMIT_MEMORY = "128MB"
+"""DuckDB's buffer pool while the commit copies the staged run into the warehouse: the copy
+streams table to table, and an unbounded pool would grow with the run (DuckDB writes what
+does not fit to the file and its temporary directory)."""
 FLUSH_ROWS = 20_000
 """Rows (over all tables) buffered in memory before they go into the staging file."""
 FLUSH_SECONDS = 2.0
@@ -91,8 +102,14 @@ def _alive(pid: int) -> bool:
 
 
 def _delete(path: Path) -> None:
-    for name in (path, path.with_name(path.name + ".wal")):
+    for name in (path, path.with_name(path.name + ".wal"),
+                 *path.parent.glob(f"{glob_escape(path.name)}.*.ndjson")):
         name.unlink(missing_ok=True)
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with the characters ``Path.glob`` treats as patterns escaped."""
+    return re.sub(r"([\[\]*?])", r"[\1]", name)
 
 
 class RunStage:
@@ -108,13 +125,14 @@ class RunStage:
         self.flush_seconds = flush_seconds
         self._last_flush = time.monotonic()
         self.con: duckdb.DuckDBPyConnection | None = None
-        self._buffer: list[AgencyRows] = []
-        self._buffered = 0
-        self._bytes = 0
+        self.rows = RowFiles(path.parent, path.name)
+        """The rows added since the last flush, as JSON lines beside the staging file."""
         self.flushes = 0
         self.staged_agencies = 0
         self.commit_timings: dict[str, float] = {}
         """Seconds of each table's copy in the commit (``warehouse.load.store_run_rows``)."""
+        self.unbounded_commit = False
+        """The run did not fit ``COMMIT_MEMORY`` and was stored without the bound."""
         self.overrides: dict[str, dict] = {}
         """Reviewers' overrides in force, by agency and category (``warehouse.reviews``)."""
         self.recrawl_states: dict[str, RecrawlState] = {}
@@ -130,11 +148,11 @@ class RunStage:
         db_path = Path(db_path)
         remove_stale(db_path)
         stage = cls(db_path, staging_path(db_path, started), flush_rows, flush_seconds)
-        ids = pa.table({"agency_id": pa.array(list(agency_ids), pa.string())})
+        ids = list(agency_ids)
         try:
             with warehouse_db.writing(db_path) as con:  # migrates an older file first
                 stage._prepare(con, ids)
-            stage.con = duckdb.connect(str(stage.path), config=STAGING_CONFIG)
+            stage.con = warehouse_db.quiet(duckdb.connect(str(stage.path), config=STAGING_CONFIG))
         except BaseException as exc:
             _delete(stage.path)
             if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
@@ -142,11 +160,12 @@ class RunStage:
             raise
         return stage
 
-    def _prepare(self, con: duckdb.DuckDBPyConnection, ids: pa.Table) -> None:
+    def _prepare(self, con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
         self.overrides = reviews.overrides_in_force(con)
         self.recrawl_states = load_recrawl_states(con)
         con.execute(f"ATTACH '{_quoted(self.path)}' AS stage")
-        con.register("run_agencies", ids)
+        con.execute("CREATE TEMP TABLE run_agencies AS SELECT unnest($ids::VARCHAR[]) AS agency_id",
+                    {"ids": ids})
         try:
             for table in STAGED_TABLES:
                 exclude = "" if table == "agencies" else " EXCLUDE (run_id)"
@@ -162,7 +181,7 @@ class RunStage:
             con.execute("CREATE INDEX stage_prior_cache ON stage.prior_cache (agency_id)")
             con.execute("CREATE INDEX stage_prior ON stage.prior (agency_id)")
         finally:
-            con.unregister("run_agencies")
+            con.execute("DROP TABLE IF EXISTS temp.run_agencies")
             con.execute("DETACH stage")
 
     def __enter__(self) -> RunStage:
@@ -193,40 +212,46 @@ class RunStage:
     # --- the run's rows -------------------------------------------------------------------
 
     def add(self, rows: AgencyRows) -> None:
-        """Take one agency's rows; they reach the staging file with the next flush."""
-        self._buffer.append(rows)
-        self._buffered += rows.row_count
-        self._bytes += rows.approx_bytes
+        """Take one agency's rows: written at once to the row files, they reach the staging
+        file with the next flush."""
+        for table, columns in rows.tables.items():
+            count = len(next(iter(columns.values()), []))
+            for start in range(0, count, SLICE_ROWS):  # a large site goes in by slices
+                part = columns if count <= SLICE_ROWS else {
+                    name: values[start:start + SLICE_ROWS] for name, values in columns.items()}
+                self._append(table, part)
+                if self.rows.bytes >= FLUSH_BYTES:
+                    self.flush()
         self.staged_agencies += 1
-        if (self._buffered >= self.flush_rows or self._bytes >= FLUSH_BYTES
+        if (self.rows.rows >= self.flush_rows
                 or time.monotonic() - self._last_flush >= self.flush_seconds):
             self.flush()
 
+    def _append(self, table: str, columns: dict[str, list]) -> None:
+        try:
+            self.rows.append(table, columns)
+        except OSError as exc:  # a full disk
+            raise warehouse_db.file_error(self.db_path, exc) from exc
+
     def flush(self) -> None:
-        """Write the buffered rows into the staging file, in one short transaction; a file
-        that refuses them raises ``warehouse.db.DatabaseFileError`` naming the warehouse
-        (the staging file lives on the same disk)."""
-        if not self._buffer:
+        """Write the rows added since the last flush into the staging file, in one short
+        transaction; a file that refuses them raises ``warehouse.db.DatabaseFileError``
+        naming the warehouse (the staging file lives on the same disk)."""
+        if not self.rows.tables():
             return
         con = self._connection()
-        merged = merge_rows(self._buffer)
         con.execute("BEGIN TRANSACTION")
         try:
-            for table, columns in merged.items():
-                if not next(iter(columns.values()), []):
-                    continue
-                con.register("incoming_rows", pa.Table.from_pydict(columns))
-                try:
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows").fetchall()
-                finally:
-                    _unregister(con, "incoming_rows")
+            self.rows.load(con)
             con.execute("COMMIT")
+            # written to the file, the rows' blocks can leave memory: the buffer pool stays
+            # within STAGING_CONFIG's limit however long the run
+            con.execute("CHECKPOINT")
         except BaseException as exc:
             _rollback(con)
             if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
                 raise warehouse_db.file_error(self.db_path, exc) from exc
             raise
-        self._buffer, self._buffered, self._bytes = [], 0, 0
         self._last_flush = time.monotonic()
         self.flushes += 1
 
@@ -262,6 +287,7 @@ class RunStage:
         readers to let go of the file is not). ``commit_timings`` has each step: ``open``
         (with that wait), the steps of ``store_run_rows``, ``close``."""
         self.flush()
+        self.rows.close()
         self.con.close()
         self.con = None
         timings = self.commit_timings
@@ -271,8 +297,7 @@ class RunStage:
             timings["open"] = started - opening
             con.execute(f"ATTACH '{_quoted(self.path)}' AS stage (READ_ONLY)")
             try:
-                run_id = store_run_rows(con, meta, {t: f"stage.{t}" for t in STAGED_TABLES},
-                                        after_insert, timings)
+                run_id = self._store(con, meta, after_insert)
             finally:
                 con.execute("DETACH stage")
             closing = time.perf_counter()
@@ -281,8 +306,25 @@ class RunStage:
         _delete(self.path)
         return run_id, seconds
 
+    def _store(self, con: duckdb.DuckDBPyConnection, meta: RunMeta,
+               after_insert: AfterInsert | None) -> int:
+        """``store_run_rows`` from the attached staging file with DuckDB's buffer pool bounded
+        by ``COMMIT_MEMORY``. A run that does not fit (one transaction holds in memory the rows
+        it cannot yet write out: a site of thousands of large pages) is rolled back and stored
+        again without the bound, rather than failed."""
+        sources = {t: f"stage.{t}" for t in STAGED_TABLES}
+        try:
+            with _memory_limit(con, COMMIT_MEMORY):
+                return store_run_rows(con, meta, sources, after_insert, self.commit_timings)
+        except RunWriteError as exc:
+            if not isinstance(exc.__cause__, duckdb.OutOfMemoryException):
+                raise
+        self.unbounded_commit = True
+        return store_run_rows(con, meta, sources, after_insert, self.commit_timings)
+
     def discard(self) -> None:
         """Forget the run: close and delete the staging file (nothing reached the warehouse)."""
+        self.rows.close()
         if self.con is not None:
             try:
                 self.con.close()
@@ -296,17 +338,21 @@ class RunStage:
         return self.con
 
 
+@contextmanager
+def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's buffer pool of ``con``'s database bounded by ``limit`` for the block (the
+    setting is the database's, so it is put back afterwards)."""
+    before = warehouse_db.scalar(con, "SELECT current_setting('memory_limit')")
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
+
+
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
-
-def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop a registered table without hiding an error already raised (a failed statement
-    leaves the transaction aborted, and then unregister fails too)."""
-    try:
-        con.unregister(name)
-    except duckdb.Error:
-        pass
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
