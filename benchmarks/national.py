@@ -331,6 +331,65 @@ class LoopbackDask:
                 process.wait()
 
 
+class PrefectServer:
+    """A real ``prefect server start`` on 127.0.0.1 (its own PREFECT_HOME and SQLite file in
+    ``workdir``), stopped on exit. The flow's process then holds only Prefect's client, as a
+    scheduled run's process does (a work pool's worker starts it with ``PREFECT_API_URL``);
+    ``prefect_test_harness`` would load the server's own modules (FastAPI, SQLAlchemy: ~75 MB)
+    into the measured process."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> PrefectServer:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        port = _free_port_pair()
+        self.url = f"http://127.0.0.1:{port}/api"
+        env = {**os.environ, "PREFECT_HOME": str(self.workdir / "home"),
+               "PREFECT_API_DATABASE_CONNECTION_URL":
+                   f"sqlite+aiosqlite:///{self.workdir / 'prefect.db'}",
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
+               "PREFECT_SERVER_LOGGING_LEVEL": "WARNING"}
+        env.pop("PREFECT_API_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+             "--port", str(port)], cwd=self.workdir, env=env, stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "server.log", "wb"))
+        try:
+            self._wait_healthy(180)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_healthy(self, timeout: float) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("prefect server exited: "
+                                   + (self.workdir / "server.log").read_text()[-2000:])
+            try:
+                if requests.get(self.url + "/health", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"prefect server not healthy after {timeout:.0f} s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 def peak_rss_of(pid: int) -> float:
     """A live process's peak RSS (VmHWM), MB."""
     try:
@@ -356,13 +415,16 @@ def settings_file(path: Path, task_runner: str, slots: int) -> Path:
     return path
 
 
-def run_child(args: list[str], timeout: float) -> dict:
-    """``national_runner`` in a child process; its JSON result."""
+def run_child(args: list[str], timeout: float, api_url: str = "") -> dict:
+    """``national_runner`` in a child process; its JSON result. With ``api_url`` the flow
+    reports to that Prefect server (``PrefectServer``) instead of starting a test server."""
     out = Path(tempfile.mkstemp(suffix=".json")[1])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     try:
         done = subprocess.run([sys.executable, "-m", "benchmarks.national_runner", *args,
-                               "--out", str(out)], cwd=ROOT, timeout=timeout,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               "--out", str(out)], cwd=ROOT, timeout=timeout, env=env,
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"national_runner failed: {done.stderr[-3000:]}")
@@ -371,9 +433,10 @@ def run_child(args: list[str], timeout: float) -> dict:
         out.unlink(missing_ok=True)
 
 
-def one_size(world: NationalWorld, count: int, workdir: Path, size: Size, log) -> dict:
-    """The flow on a loopback Dask cluster (started by the child, once its Prefect test
-    server runs) over the first ``count`` sites."""
+def one_size(world: NationalWorld, count: int, workdir: Path, size: Size, log,
+             api_url: str = "") -> dict:
+    """The flow on a loopback Dask cluster (started by the child) over the first ``count``
+    sites, reporting to the Prefect server at ``api_url`` (default: a test server)."""
     run_dir = workdir / f"run-{count}"
     run_dir.mkdir(parents=True, exist_ok=True)
     registry = world.write_registry(run_dir / "registry.yaml", count)
@@ -381,7 +444,7 @@ def one_size(world: NationalWorld, count: int, workdir: Path, size: Size, log) -
                              size.workers * size.threads_per_worker)
     result = run_child(["flow", str(registry), str(run_dir / "national.duckdb"), str(settings),
                         "--dask-workers", str(size.workers), "--dask-threads",
-                        str(size.threads_per_worker)], timeout=4 * 3600)
+                        str(size.threads_per_worker)], timeout=4 * 3600, api_url=api_url)
     log(f"  {count:,} agencies: {result['wall']:.1f} s, {count / result['wall']:.0f} agencies/s, "
         f"flow {result['peak_rss_mb']:.0f} MB, workers "
         f"{', '.join(f'{m:.0f}' for m in result['worker_peak_rss_mb'])} MB, "
@@ -390,7 +453,8 @@ def one_size(world: NationalWorld, count: int, workdir: Path, size: Size, log) -
     return result
 
 
-def overhead(world: NationalWorld, count: int, workdir: Path, slots: int, log) -> dict:
+def overhead(world: NationalWorld, count: int, workdir: Path, slots: int, log,
+             api_url: str = "") -> dict:
     """The flow (threads runner) and the same work without Prefect, each twice, alternating;
     the faster of each pair is kept (the machine is shared)."""
     run_dir = workdir / f"overhead-{count}"
@@ -403,7 +467,7 @@ def overhead(world: NationalWorld, count: int, workdir: Path, slots: int, log) -
             db = run_dir / f"{mode}.duckdb"
             db.unlink(missing_ok=True)
             walls[mode].append(run_child([mode, str(registry), str(db), str(settings)],
-                                         timeout=3600))
+                                         timeout=3600, api_url=api_url))
     best = {m: min(r, key=lambda x: x["wall"]) for m, r in walls.items()}
     share = best["flow"]["wall"] / best["direct"]["wall"] - 1
     log(f"  overhead at {count:,}: flow {best['flow']['wall']:.1f} s, without Prefect "
@@ -422,10 +486,10 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
     root = Path(tmp.name)
     try:
         world = generate(root / "world", max(size.sizes + (size.overhead_agencies,)))
-        with NationalNginx(world, nginx, workers=1):
-            runs = {n: one_size(world, n, root, size, log) for n in size.sizes}
+        with NationalNginx(world, nginx, workers=1), PrefectServer(root / "prefect") as server:
+            runs = {n: one_size(world, n, root, size, log, server.url) for n in size.sizes}
             slots = size.workers * size.threads_per_worker
-            cost = overhead(world, size.overhead_agencies, root, slots, log)
+            cost = overhead(world, size.overhead_agencies, root, slots, log, server.url)
         outcome.raw = {"runs": runs, "overhead": cost, "size": size.__dict__}
         outcome.rows, outcome.details = report(runs, cost, size)
     finally:
@@ -532,12 +596,14 @@ def pipeline_memory(world, root: Path, concurrency: int, modes: tuple[str, ...],
     workdir = root / "memory"
     workdir.mkdir(parents=True, exist_ok=True)
     registry, settings = write_inputs(world, workdir, concurrency)
-    for mode in modes:
-        db = workdir / f"{mode}.duckdb"
-        out[mode] = run_child([mode, str(registry), str(db), str(settings)], timeout=3600)
-        log(f"  streamed pipeline ({mode}): {out[mode]['pages']:,} pages in "
-            f"{out[mode]['wall']:.1f} s, peak RSS {out[mode]['peak_rss_mb']:.0f} MB")
-        db.unlink(missing_ok=True)
+    with PrefectServer(workdir / "prefect") as server:
+        for mode in modes:
+            db = workdir / f"{mode}.duckdb"
+            out[mode] = run_child([mode, str(registry), str(db), str(settings)], timeout=3600,
+                                  api_url=server.url)
+            log(f"  streamed pipeline ({mode}): {out[mode]['pages']:,} pages in "
+                f"{out[mode]['wall']:.1f} s, peak RSS {out[mode]['peak_rss_mb']:.0f} MB")
+            db.unlink(missing_ok=True)
     done = subprocess.run([sys.executable, "-c", "import flows.crawl, distributed, prefect_dask\n"
                            "from benchmarks.common import peak_rss_mb\nprint(peak_rss_mb())"],
                           cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},

@@ -2,8 +2,9 @@
 
 ``python -m benchmarks.national_runner flow|direct REGISTRY DB SETTINGS --out OUT_JSON``
 
-``flow`` runs the real ``flows.crawl.crawl_all`` against a Prefect test server with the task
-runner the settings name (``dask://…`` for the simulation, ``threads`` for the overhead
+``flow`` runs the real ``flows.crawl.crawl_all`` against the Prefect server ``PREFECT_API_URL``
+names (the benchmarks start a real ``prefect server``: ``benchmarks.national.PrefectServer``),
+or a Prefect test server when it is unset, with the task runner the settings name (``dask://…`` for the simulation, ``threads`` for the overhead
 figure). ``direct`` does the same work without Prefect: the same ``flows.crawl.CrawlRun``
 (the same batches, the same staging file and commit) with each batch run by
 ``check_agencies.fn`` on a thread pool of ``schedule.max_workers`` threads. Both report the
@@ -67,26 +68,35 @@ def cpu_seconds() -> float:
 
 def run_flow(registry: str, db: str, settings: str, dask_workers: int = 0,
              dask_threads: int = 1) -> dict:
-    """The flow against a Prefect test server; with ``dask_workers``, on a loopback Dask
+    """The flow against the Prefect server ``PREFECT_API_URL`` names (as a work pool's run
+    is), or a Prefect test server when none is set; with ``dask_workers``, on a loopback Dask
     cluster (a scheduler and that many workers, which report to the same server)."""
-    from prefect.settings import PREFECT_API_URL
+    if os.environ.get("PREFECT_API_URL"):
+        return _flow_on(registry, db, settings, dask_workers, dask_threads)
     from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        return _flow_on(registry, db, settings, dask_workers, dask_threads)
+
+
+def _flow_on(registry: str, db: str, settings: str, dask_workers: int,
+             dask_threads: int) -> dict:
+    from prefect.settings import PREFECT_API_URL
 
     from benchmarks.national import LoopbackDask, peak_rss_of
 
-    with prefect_test_harness(server_startup_timeout=180):
-        if not dask_workers:
-            return _timed_flow(registry, db, settings)
-        workdir = Path(db).with_suffix(".dask")
-        env = {"PREFECT_API_URL": PREFECT_API_URL.value()}
-        with LoopbackDask(workdir, dask_workers, dask_threads, env) as cluster:
-            text = Path(settings).read_text().replace(
-                "task_runner: 'threads'", f"task_runner: 'dask://{cluster.address[6:]}'")
-            dask_settings = Path(settings).with_suffix(".dask.yaml")
-            dask_settings.write_text(text)
-            result = _timed_flow(registry, db, str(dask_settings))
-            result["worker_peak_rss_mb"] = [peak_rss_of(pid) for pid in cluster.worker_pids()]
-        return result
+    if not dask_workers:
+        return _timed_flow(registry, db, settings)
+    workdir = Path(db).with_suffix(".dask")
+    env = {"PREFECT_API_URL": PREFECT_API_URL.value()}
+    with LoopbackDask(workdir, dask_workers, dask_threads, env) as cluster:
+        text = Path(settings).read_text().replace(
+            "task_runner: 'threads'", f"task_runner: 'dask://{cluster.address[6:]}'")
+        dask_settings = Path(settings).with_suffix(".dask.yaml")
+        dask_settings.write_text(text)
+        result = _timed_flow(registry, db, str(dask_settings))
+        result["worker_peak_rss_mb"] = [peak_rss_of(pid) for pid in cluster.worker_pids()]
+    return result
 
 
 def _timed_flow(registry: str, db: str, settings: str) -> dict:
