@@ -217,18 +217,19 @@ def _messages(exc: ValidationError) -> list[str]:
 def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int, int]]:
     """(position, mapping) pairs (1-based position in ``declarations:``), and each one's line."""
     try:
-        root, data = read_yaml(text)
+        document = read_yaml(text)
     except TableError as exc:
         raise DeclarationsError(source, [(None, str(exc))]) from None
+    data = document.data
     if data is None or (isinstance(data, dict) and data.get("declarations") is None
                         and "declarations" in data):
         return [], {}  # an empty file: no declarations
     if not isinstance(data, dict) or not isinstance(data.get("declarations"), list):
         raise DeclarationsError(source, [(None, "tidak ada daftar 'declarations:' di tingkat teratas")])
-    items = next(value for key, value in root.value if key.value == "declarations").value
+    items = document.item_lines("declarations")
     if len(items) > MAX_ROWS:
         raise DeclarationsError(source, [(None, f"lebih dari {MAX_ROWS} klaim")])
-    lines = {n: node.start_mark.line + 1 for n, node in enumerate(items, start=1)}
+    lines = dict(enumerate(items, start=1))
     return list(enumerate(data["declarations"], start=1)), lines
 
 

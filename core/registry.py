@@ -283,13 +283,14 @@ def load_registry(path: str | Path) -> Registry:
 def _yaml_rows(text: str, source: str) -> tuple[list[tuple[int, Any]], dict[int, int]]:
     """(position, mapping) pairs (1-based position in ``agencies:``), and each one's line."""
     try:
-        root, data = read_yaml(text)
+        document = read_yaml(text)
     except TableError as exc:
         raise RegistryError(source, [(None, str(exc))]) from None
+    data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
         raise RegistryError(source, [(None, "tidak ada daftar 'agencies:' di tingkat teratas")])
-    items = next(value for key, value in root.value if key.value == "agencies").value
-    lines = {n: node.start_mark.line + 1 for n, node in enumerate(items, start=1)}
+    items = document.item_lines("agencies")
+    lines = dict(enumerate(items, start=1))
     return list(enumerate(data["agencies"], start=1)), lines
 
 

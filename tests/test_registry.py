@@ -150,7 +150,7 @@ def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert "alias (*nama) tidak diizinkan dalam registry (salah satunya mengulang nilai bertambat di baris" in message
+    assert "alias (*nama) tidak diizinkan dalam registry (salah satunya di baris 2)" in message
     assert peak < 5_000_000
 
 
