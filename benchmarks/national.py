@@ -11,8 +11,9 @@ broken pages and documents, or refuse connections (their registry URL names a po
 nothing listens): unreachable is data, not an error.
 
 For each size (1,000, 10,000 and 30,000 agencies at full size) ``national_runner`` runs the
-real ``flows.crawl.crawl_all`` in a child process against a Prefect test server, with the
-Dask task runner on a real ``dask scheduler`` and two ``dask worker`` processes started here
+real ``flows.crawl.crawl_all`` in a child process against a real ``prefect server`` process
+(``PrefectServer``: the flow's process holds Prefect's client only, as a work pool's run does),
+with the Dask task runner on a real ``dask scheduler`` and two ``dask worker`` processes started here
 (``schedule.task_runner: dask://…``), and reports the wall time, agencies per second, the
 peak RSS of the flow process and of each worker, and the DuckDB write (the commit of the
 staged run). At 1,000 agencies the same work also runs without Prefect (the same batches
@@ -542,7 +543,8 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         f"of every 20 sites 14 are small PPID sites (home page, three pages, 2–4 PDFs; five "
         f"content variants) and 6 are: 500 everywhere, 403 to everything, refused, broken pages "
         f"and documents, home page moved (301), documents missing. The real `crawl_all` flow "
-        f"runs in a child process against a Prefect test server with the Dask task runner on a "
+        f"runs in a child process against a real `prefect server` process (the flow's process "
+        f"holds Prefect's client only, as a work pool's run does) with the Dask task runner on a "
         f"real `dask scheduler` and {size.workers} `dask worker` processes "
         f"({size.threads_per_worker} threads each, no nanny) on loopback; no per-host delay.",
         "",
@@ -587,7 +589,7 @@ def pipeline_memory(world, root: Path, concurrency: int, modes: tuple[str, ...],
     """The world of (1) crawled again by the whole pipeline (crawl, detection, rows streamed
     into the staging file, commit): ``direct`` without Prefect, ``flow`` through ``crawl_all``
     (threads runner); each child's peak RSS. Also the flow process's footprint before any
-    crawl (its imports: Prefect, DuckDB, Arrow)."""
+    crawl (its imports: Prefect's client, DuckDB, the crawler, the Dask client)."""
     from benchmarks.recrawl_runner import write_inputs
 
     out: dict = {}
@@ -624,7 +626,7 @@ def memory_rows(streamed: dict, pages: int) -> list[Row]:
                             f"{mb / RSS_TARGET_MB:.2f}× bound", f"< {RSS_TARGET_MB:.0f} MB",
                             mb < RSS_TARGET_MB))
     if "imports_mb" in streamed:
-        rows.append(Row("  the flow process before crawling (imports: Prefect, DuckDB, Arrow)",
+        rows.append(Row("  the flow process before crawling (imports: Prefect, DuckDB, crawler, Dask client)",
                         f"{streamed['imports_mb']:.0f} MB", "—", "—", "informative", None))
     return rows
 
@@ -644,5 +646,6 @@ def memory_details(streamed: dict, pages: int) -> str:
                          f"write {r['write_seconds']:.2f} s.")
     if "imports_mb" in streamed:
         parts.append(f"Importing the flow's modules alone takes {streamed['imports_mb']:.0f} MB "
-                     "(Prefect ~80 MB, DuckDB ~40 MB, Arrow ~45 MB): that part does not grow.")
+                     "(Python, Prefect's client, DuckDB, lxml, the Dask client; no Arrow or numpy since rows "
+                     "go in as JSON lines): that part does not grow.")
     return " ".join(parts)
