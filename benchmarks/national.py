@@ -263,13 +263,19 @@ http {{
                 time.sleep(0.05)
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            stop(self.process, 15, signal.SIGQUIT)
+
+
+def stop(process: subprocess.Popen, grace: float, sig: int = signal.SIGTERM) -> None:
+    """Ask a child to stop with ``sig``; kill it if it is still there after ``grace`` seconds."""
+    if process.poll() is None:
+        process.send_signal(sig)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # --- a Dask cluster on loopback ----------------------------------------------------------
@@ -322,14 +328,7 @@ class LoopbackDask:
 
     def __exit__(self, *exc) -> None:
         for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, 20)
 
 
 class PrefectServer:
@@ -382,13 +381,8 @@ class PrefectServer:
         raise RuntimeError(f"prefect server not healthy after {timeout:.0f} s")
 
     def __exit__(self, *exc) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop(self.process, 30)
 
 
 def peak_rss_of(pid: int) -> float:
