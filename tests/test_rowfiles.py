@@ -44,9 +44,9 @@ def test_columns_arrive_with_the_tables_types(con, tmp_path):
 
 def test_a_load_appends_and_the_files_start_again(con, tmp_path):
     with RowFiles(tmp_path) as files:
-        files.append_rows("t", [{"id": "a"}])
+        files.append("t", {"id": ["a"]})
         files.load(con)
-        files.append_rows("t", [{"id": "b"}, {"id": "c"}])
+        files.append("t", {"id": ["b", "c"]})
         files.load(con)
         assert files.tables() == []  # nothing waits
         files.load(con)  # no-op

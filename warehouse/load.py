@@ -401,18 +401,6 @@ class AgencyRows:
     """Reviewers' overrides in force this run carries for the agency ((agency, category) →
     (review id, status); ``warehouse.reviews``), marked on its findings at the commit."""
 
-    @property
-    def row_count(self) -> int:
-        """Rows over all tables (what a staging buffer counts)."""
-        return sum(len(next(iter(c.values()), [])) for c in self.tables.values())
-
-    @property
-    def approx_bytes(self) -> int:
-        """About how much the rows weigh: the HTTP cache's page JSON, plus a little per row
-        (what a staging buffer weighs before it flushes)."""
-        data = self.tables.get("http_cache", {}).get("data", [])
-        return sum(len(d) for d in data) + 200 * self.row_count
-
 
 def agency_rows(outcome: AgencyOutcome, scored: scoring.Scored, known: set[str],
                 now: datetime | None = None) -> AgencyRows:

@@ -76,13 +76,6 @@ class RowFiles:
         self.rows += count
         return count
 
-    def append_rows(self, table: str, rows: list[dict[str, Any]]) -> int:
-        """Write rows given as dicts (all with the same keys); returns the rows written."""
-        if not rows:
-            return 0
-        names = list(rows[0])
-        return self.append(table, {name: [r[name] for r in rows] for name in names})
-
     def tables(self) -> list[str]:
         """The tables that have rows waiting in their file."""
         return [t for t, f in self._files.items() if f.tell() > 0]
@@ -198,7 +191,7 @@ def _quote_text(text: str) -> str:
 def _default(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, set | frozenset | tuple):
+    if isinstance(value, set | frozenset):
         return list(value)
     return str(value)
 

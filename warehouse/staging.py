@@ -21,6 +21,7 @@ and at the commit, so the dashboard reads it freely while the crawl runs.
 
 from __future__ import annotations
 
+import glob
 import os
 import pickle
 import re
@@ -103,13 +104,8 @@ def _alive(pid: int) -> bool:
 
 def _delete(path: Path) -> None:
     for name in (path, path.with_name(path.name + ".wal"),
-                 *path.parent.glob(f"{glob_escape(path.name)}.*.ndjson")):
+                 *path.parent.glob(f"{glob.escape(path.name)}.*.ndjson")):
         name.unlink(missing_ok=True)
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with the characters ``Path.glob`` treats as patterns escaped."""
-    return re.sub(r"([\[\]*?])", r"[\1]", name)
 
 
 class RunStage:
