@@ -190,13 +190,18 @@ class Composer:
         html = self.html.get_template(f"{name}.html.j2").render(context)
         return subject, text, html
 
+    def _local(self, value):
+        """An aware time in the schedule's zone, so its date is the date ``today`` counts in
+        (a crawl at 23:30 UTC is the next day in WIB); dates and naive times pass unchanged."""
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(ZoneInfo(self.settings.schedule.timezone))
+        return value
+
     def reminder(self, agency: AgencyState, *, contact: Contact | None,
                  escalation: Escalation | None, today: date,
                  news: News | None = None) -> tuple[str, str, str]:
-        checked = agency.checked_at
+        checked = self._local(agency.checked_at)
         if isinstance(checked, datetime):
-            if checked.tzinfo is not None:
-                checked = checked.astimezone(ZoneInfo(self.settings.schedule.timezone))
             checked = checked.date()
         gaps = [gap_view(g, checked) for g in agency.gaps]
         for g in gaps:
@@ -231,12 +236,13 @@ class Composer:
         long_days = 7 * long_unreachable_weeks
 
         def site(s: AgencyState) -> dict:
-            down_days = days_ago(s.unreachable_since, today)
+            last_seen = self._local(s.last_seen_at)
+            down_days = days_ago(self._local(s.unreachable_since), today)
             return {"agency": s, "href": safe_href(s.url), "checked_at": s.checked_at,
                     "dashboard_link": dashboard_link(self.settings, s.id),
                     "reason": s.error or "", "blocked": is_blocked(s.error),
-                    "new": s.id in added, "last_seen_at": s.last_seen_at,
-                    "last_seen_days": days_ago(s.last_seen_at, today),
+                    "new": s.id in added, "last_seen_at": last_seen,
+                    "last_seen_days": days_ago(last_seen, today),
                     "down_weeks": down_days // 7 if down_days is not None else None,
                     "long": bool(long_days and down_days is not None and down_days >= long_days)}
 

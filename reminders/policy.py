@@ -184,7 +184,7 @@ class _Planner:
         if last is not None:
             fixed = tuple(self.snapshot.category_names.get(c, c) for c in last.categories
                           if c not in categories)
-            news = News(since=_day(last.sent_at or last.created_at), added=added, fixed=fixed)
+            news = News(since=self._local_date(last.sent_at or last.created_at), added=added, fixed=fixed)
         subject, text, html = self.composer.reminder(
             agency, contact=self.contact_for(agency), escalation=escalation, today=self.today,
             news=news)
@@ -214,7 +214,7 @@ class _Planner:
         if (retry is None and not (last and added)
                 and self._too_soon(utama.id, run_id, DIGEST, channel, (), about)):
             return
-        since = _day(last.sent_at or last.created_at) if last else None
+        since = self._local_date(last.sent_at or last.created_at) if last else None
         subject, text, html = self.composer.digest(
             utama, sites, today=self.today, silent=list(silent), overdue=list(overdue),
             overdue_items={a.id: self.snapshot.overdue(a.id, self.today) for a in overdue},
@@ -295,12 +295,14 @@ class _Planner:
         if not (not_higher or same_gaps):
             return None
         since = (first.sent_at or first.created_at)
-        return Escalation(count=len(earlier[-k:]), since=self._local_date(since) if since else None,
+        return Escalation(count=len(earlier[-k:]), since=self._local_date(since),
                           first_score=first.score)
 
-    def _local_date(self, moment: datetime) -> date:
+    def _local_date(self, moment: datetime | date | None) -> date | None:
         """The day of a logged time in ``schedule.timezone`` (a naive time is taken as
-        already being in it)."""
+        already being in it; a date or None passes unchanged)."""
+        if not isinstance(moment, datetime):
+            return moment
         if moment.tzinfo is None:
             return moment.date()
         return moment.astimezone(ZoneInfo(self.settings.schedule.timezone)).date()
@@ -317,7 +319,3 @@ class _Planner:
         self.skips.append(Skip(kind=kind, channel=channel, agency_id=agency_id, run_id=run_id,
                                reason=reason, categories=categories, about_agencies=about,
                                new=new))
-
-
-def _day(value: datetime | date | None) -> date | None:
-    return value.date() if isinstance(value, datetime) else value

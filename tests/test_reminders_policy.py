@@ -1,7 +1,7 @@
 """The reminder rules and the rendering, as pure functions over hand-made snapshots."""
 
 import itertools
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -338,3 +338,18 @@ def test_the_digest_names_long_unreachable_sites_and_agencies_past_their_reply_b
     [digest] = [m for m in plan(grown, SETTINGS, TODAY).messages if m.kind == DIGEST]
     assert "Sejak ringkasan kami 20 November 2026" in digest.text
     assert "- Dinas dlh [BARU]" in digest.text and "- Dinas dinkes\n" in digest.text
+
+
+def test_the_digest_counts_days_in_the_schedule_zone_not_the_machine_zone():
+    """The warehouse hands back times in UTC; a site last seen at 20:00 UTC on 21 November
+    was seen on 22 November in WIB, one day before TODAY, not two."""
+    utc = UTC
+    down = AgencyState(
+        id="dishub", name="Dinas Perhubungan", role="pelaksana", email="ppid@dishub.test",
+        parent="utama", url="http://dishub.test/", run_id=7, reachable=False, score=None,
+        band=None, checked_at=datetime(2026, 11, 22, 20, tzinfo=utc),
+        last_seen_at=datetime(2026, 10, 18, 20, tzinfo=utc),
+        unreachable_since=datetime(2026, 10, 18, 21, tzinfo=utc))
+    snapshot = Snapshot(agencies={a.id: a for a in (UTAMA, down)})
+    [digest] = [m for m in plan(snapshot, SETTINGS, TODAY).messages if m.kind == DIGEST]
+    assert "terakhir terlihat 19 Oktober 2026 (35 hari lalu)" in digest.text

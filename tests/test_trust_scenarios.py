@@ -167,9 +167,13 @@ def test_a_site_that_stays_down_keeps_its_last_known_findings(prefect_api, world
         False, True, True]
     # Weeks later the PPID Utama's digest (real SMTP) lists it as long unreachable, with the
     # age of its last known findings; the agency itself gets no reminder.
+    # Counted from the WIB date of the last sighting (a run may cross midnight after TODAY).
     from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
-    later = TODAY + timedelta(weeks=5)
+    [(last_seen,)] = query(world.db, "SELECT last_seen_at FROM agency_reachability "
+                                     "WHERE agency_id = 'dinas'")
+    later = last_seen.astimezone(ZoneInfo("Asia/Jakarta")).date() + timedelta(weeks=5)
     with smtp_server() as (inbox, port):
         run_reminders(world.db, smtp_settings(port), today=later)
     [digest] = [m for m in inbox.for_agency("utama") if "terjangkau" in m.subject]
