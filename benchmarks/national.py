@@ -293,7 +293,9 @@ class LoopbackDask:
         self.address = ""
 
     def _spawn(self, args: list[str], log: str) -> subprocess.Popen:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
+        from flows.runners import WORKER_ENV  # the profiler off (a CPython 3.11 deadlock)
+
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **WORKER_ENV, **self.env}
         process = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env,
                                    stdout=subprocess.DEVNULL,
                                    stderr=open(self.workdir / log, "wb"))

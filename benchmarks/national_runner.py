@@ -22,7 +22,7 @@ import resource
 import sys
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 
@@ -132,11 +132,15 @@ class ThreadFuture:
     def __init__(self, future: Future) -> None:
         self.future = future
 
+    @property
+    def wrapped_future(self) -> Future:
+        return self.future
+
     def add_done_callback(self, fn) -> None:
         self.future.add_done_callback(lambda _: fn(self))
 
-    def wait(self) -> None:
-        self.future.exception()
+    def wait(self, timeout: float | None = None) -> None:
+        wait([self.future], timeout=timeout)
 
     @property
     def state(self):

@@ -21,6 +21,7 @@ the run. A run that fails or is killed leaves the views as they were.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -33,6 +34,7 @@ import duckdb
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.futures import PrefectFuture
 from prefect.states import Failed, State
 
@@ -322,16 +324,46 @@ def task_submitter(tag: str = "") -> Callable[..., PrefectFuture]:
     return submit
 
 
+@dataclass
+class Batch:
+    """A submitted crawl task: its agencies, their jobs, its future, when it was submitted."""
+
+    agencies: list[Agency]
+    jobs: list[AgencyJob]
+    future: PrefectFuture
+    submitted: float
+    """``time.monotonic()`` at submission."""
+    lost: str = ""
+    """Why it was given up (``CrawlRun.batch_deadline``); empty while it counts."""
+
+
+def runner_done(future: PrefectFuture) -> bool:
+    """Whether the task runner (Dask, a thread pool) holds the task's outcome: asked of the
+    runner's own future, so it neither waits nor calls the Prefect API."""
+    wrapped = getattr(future, "wrapped_future", None)
+    return bool(wrapped is not None and wrapped.done())
+
+
 class CrawlRun:
     """The wiring of one run's crawl: batches submitted a window at a time (what the flow
     read for them is in memory only while they run), results streamed into the stage.
     ``submit(task, *args)`` starts a task (default: a Prefect task run, ``task_submitter``; the
-    benchmarks run ``task.fn`` on a thread pool to measure the same work without Prefect)."""
+    benchmarks run ``task.fn`` on a thread pool to measure the same work without Prefect).
+
+    A batch's completion normally arrives by its future's callback. Every ``poll_seconds``
+    without one, the batches in flight are looked at: one the runner has finished is
+    collected even though its callback never came (a lost callback would otherwise hang the
+    run), and one past ``batch_deadline`` is given up, its agencies ``unreachable`` with the
+    reason; a callback that comes after either is ignored."""
+
+    POLL_SECONDS = 30.0
+    DEADLINE_SLACK = 60.0
+    """Seconds a batch's deadline allows beyond its agencies' timeouts (detection, start)."""
 
     def __init__(self, stage: RunStage, reg: Registry, shared: BatchSettings,
                  slots: int, most: int, declared: dict[str, list[DeclaredUrl]] | None = None,
                  settings: Settings | None = None, submit: Callable | None = None,
-                 full: bool = False) -> None:
+                 full: bool = False, poll_seconds: float | None = None) -> None:
         self.stage, self.reg, self.shared = stage, reg, shared
         self.full = full
         """Every agency crawled fully (``pantau crawl --full``)."""
@@ -343,8 +375,11 @@ class CrawlRun:
         self.carried: dict[tuple[str, str], tuple[int, str]] = {}
         self.batches = plan_batches(list(reg), slots, most)
         self.window = max(2, 2 * slots)
+        self.slots = max(1, slots)
+        self.poll_seconds = self.POLL_SECONDS if poll_seconds is None else poll_seconds
         self.total = len(reg)
         self.summaries: dict[str, AgencySummary] = {}
+        self.in_flight: dict[int, Batch] = {}
         self.pending: list[tuple[str, PrefectFuture, PriorRun | None]] = []
         """Agencies awaiting re-checks: their outcomes are parked in the staging file."""
 
@@ -353,15 +388,15 @@ class CrawlRun:
         summaries in registry order."""
         finished: queue.Queue = queue.Queue()
         batches = iter(self.batches)
-        in_flight = sum(self._submit(next(batches, None), finished) for _ in range(self.window))
-        while in_flight:
-            batch, future = finished.get()
-            in_flight -= 1
-            self._collect(batch, future)
-            in_flight += self._submit(next(batches, None), finished)
+        for _ in range(self.window):
+            self._submit(next(batches, None), finished)
+        while self.in_flight:
+            for key in self._finished(finished):
+                self._collect(self.in_flight.pop(key))
+                self._submit(next(batches, None), finished)
         for agency_id, future, prior in self.pending:  # one crawl in memory at a time
             outcome = self.stage.unpark(agency_id)
-            checks = _recheck_result(future)
+            checks = _recheck_result(future, self.batch_deadline(1))
             owner = _owner(outcome.agency, _parent_name(self.reg, outcome.agency))
             outcome = settle(outcome, prior, checks, self.shared, owner)
             items = self.declared.get(outcome.agency.id, [])
@@ -373,36 +408,66 @@ class CrawlRun:
                                 self.stage.overrides.get(outcome.agency.id)))
         return [self.summaries[a.id] for a in self.reg if a.id in self.summaries]
 
-    def _submit(self, batch: list[Agency] | None, finished: queue.Queue) -> int:
-        if batch is None:
-            return 0
-        ids = [a.id for a in batch]
+    def batch_deadline(self, size: int) -> float | None:
+        """Seconds after its submission a batch of ``size`` agencies is given up for lost:
+        the longest its agencies can take one after another (every attempt within the agency
+        timeout, backing off between), twice over (it may queue behind a batch, the window
+        being two batches per slot), plus ``DEADLINE_SLACK`` for detection and the task's start.
+        None when agencies have no timeout."""
+        s = self.shared
+        if not s.timeout:
+            return None
+        backoff = sum(s.retry_backoff * 2 ** k for k in range(s.retries))
+        return 2 * size * ((s.retries + 1) * s.timeout + backoff) + self.DEADLINE_SLACK
+
+    def _finished(self, finished: queue.Queue) -> list[int]:
+        """The batches to collect next: the one whose callback came, or after
+        ``poll_seconds`` without one, those found done or past their deadline."""
+        try:
+            key = finished.get(timeout=self.poll_seconds)
+        except queue.Empty:
+            return self._overdue()
+        return [key] if key in self.in_flight else []  # a late callback: already collected
+
+    def _overdue(self) -> list[int]:
+        keys, now = [], time.monotonic()
+        for key, batch in self.in_flight.items():
+            deadline = self.batch_deadline(len(batch.agencies))
+            if runner_done(batch.future):
+                _logger().warning(
+                    "Crawl task of %s finished without its completion callback; collected "
+                    "by polling", batch.agencies[0].id)
+                keys.append(key)
+            elif deadline is not None and now - batch.submitted > deadline:
+                batch.lost = (f"crawl task lost: no result {deadline:g} s after it was "
+                              f"submitted (task run {_task_state(batch.future)})")
+                _logger().error("%s: %s", ", ".join(a.id for a in batch.agencies),
+                                   batch.lost)
+                keys.append(key)
+        return keys
+
+    def _submit(self, agencies: list[Agency] | None, finished: queue.Queue) -> None:
+        if agencies is None:
+            return
+        ids = [a.id for a in agencies]
         caches, priors = self.stage.http_caches(ids), self.stage.prior_runs(ids)
         jobs = [AgencyJob(a, _parent_name(self.reg, a), *caches[a.id], priors.get(a.id),
                           self.declared.get(a.id, []), self.stage.overrides.get(a.id, {}),
                           self._plan(a, caches[a.id][0], priors.get(a.id)))
-                for a in batch]
+                for a in agencies]
+        key = id(jobs)
         future = self.submit(check_agencies, jobs, self.shared)
-        future.add_done_callback(lambda done, batch=(batch, jobs): finished.put((batch, done)))
-        return 1
+        self.in_flight[key] = Batch(agencies, jobs, future, time.monotonic())
+        future.add_done_callback(lambda _, key=key: finished.put(key))
 
     def _plan(self, agency: Agency, cache: dict[str, Page], prior: PriorRun | None) -> CrawlPlan:
         """Smart or full for this agency (``flows.schedules.crawl_plan``)."""
         return crawl_plan(self.stage.recrawl_states.get(agency.id), prior, bool(cache),
                           self.started, self.settings.crawl, self.full, agency.url)
 
-    def _collect(self, batch: tuple[list[Agency], list[AgencyJob]], future: PrefectFuture) -> None:
-        agencies, jobs = batch
-        future.wait()
-        if future.state.is_completed():
-            results = future.result()
-        else:
-            error = f"crawl task {future.state.name.lower()}: {_state_error(future.state)}"
-            results = [AgencyResult(a.id, rows=rows_of(declared_outcome(
-                failed_outcome(a, error, self.shared.checklist), self.declared.get(a.id, []),
-                None, self.shared.checklist, self.shared.today, None), self.shared.checklist))
-                for a in agencies]
-        for job, result in zip(jobs, results, strict=True):
+    def _collect(self, batch: Batch) -> None:
+        results = self._results(batch)
+        for job, result in zip(batch.jobs, results, strict=True):
             if result.pending is not None:
                 recheck_future = self.submit(recheck_evidence, job.agency, result.recheck_urls,
                                              self.shared.crawl)
@@ -414,6 +479,21 @@ class CrawlRun:
         # refers to this very list: emptied, the batch's rows are freed now.
         if isinstance(results, list):
             results.clear()
+
+    def _results(self, batch: Batch) -> list[AgencyResult]:
+        """The task's results, or for a failed or lost task every agency ``unreachable``
+        with the reason."""
+        error = batch.lost
+        if not error:
+            future = batch.future
+            future.wait()
+            if future.state.is_completed():
+                return future.result()
+            error = f"crawl task {future.state.name.lower()}: {_state_error(future.state)}"
+        return [AgencyResult(a.id, rows=rows_of(declared_outcome(
+            failed_outcome(a, error, self.shared.checklist), self.declared.get(a.id, []),
+            None, self.shared.checklist, self.shared.today, None), self.shared.checklist))
+            for a in batch.agencies]
 
     def after_insert(self, con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         """Inside the run's commit: the declaration checks (with their audit rows), then the
@@ -430,13 +510,33 @@ class CrawlRun:
         progress.agency_done(rows.summary, len(self.summaries), self.total)
 
 
-def _recheck_result(future: PrefectFuture | None) -> dict[str, DocumentCheck]:
-    """The re-checks, or none when the task failed: every old evidence URL then counts as
-    not answering, which only ever holds a drop back (it never confirms one by itself)."""
+def _recheck_result(future: PrefectFuture | None,
+                    deadline: float | None = None) -> dict[str, DocumentCheck]:
+    """The re-checks, or none when the task failed or gave no answer within ``deadline``
+    seconds: every old evidence URL then counts as not answering, which only ever holds a
+    drop back (it never confirms one by itself)."""
     if future is None:
         return {}
-    future.wait()
+    future.wait(deadline)
+    if hasattr(future, "wrapped_future") and not runner_done(future):
+        return {}  # still running after the deadline
     return future.result() if future.state.is_completed() else {}
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    """The flow run's logger, or a plain one when the crawl runs outside a flow (benchmarks)."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("pantau.crawl")
+
+
+def _task_state(future: PrefectFuture) -> str:
+    """The task run's state as the Prefect API has it (for the log of a lost task)."""
+    try:
+        return future.state.name
+    except Exception as exc:  # noqa: BLE001 - only for the message
+        return f"state unknown: {_message(exc)}"
 
 
 def _state_error(state) -> str:

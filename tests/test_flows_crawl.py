@@ -283,6 +283,108 @@ def test_an_agency_past_its_timeout_is_unreachable_and_the_batch_goes_on(sample_
     assert second.rows.summary.reachable
 
 
+# --- a batch whose completion never reaches the flow ------------------------------------------
+
+class RunnerFuture:
+    """What ``CrawlRun`` needs of a Prefect future, over a thread pool's future; its
+    callback is late by ``late`` seconds, or never comes (``late=None``)."""
+
+    def __init__(self, future, late: float | None) -> None:
+        self.wrapped_future, self.late = future, late
+
+    def add_done_callback(self, fn) -> None:
+        import threading
+
+        if self.late is not None:
+            self.wrapped_future.add_done_callback(
+                lambda _: threading.Timer(self.late, fn, [self]).start())
+
+    def wait(self, timeout=None) -> None:
+        from concurrent.futures import wait
+
+        wait([self.wrapped_future], timeout=timeout)
+
+    @property
+    def state(self):
+        from prefect.states import Completed, Failed, Running
+
+        if not self.wrapped_future.done():
+            return Running()
+        error = self.wrapped_future.exception()
+        return Completed() if error is None else Failed(message=str(error))
+
+    def result(self):
+        return self.wrapped_future.result()
+
+
+def crawl_run(registry, tmp_path, submit, **schedule):
+    """``CrawlRun.run()`` over the sample world with ``submit``, polling every 50 ms; the
+    summaries, then the staged run committed (a duplicate agency would fail the commit)."""
+    from datetime import UTC, datetime
+
+    from flows.summary import run_summary
+    from warehouse.load import RunMeta
+    from warehouse.staging import RunStage
+
+    settings = load_settings(env={}).replace("crawl", host_delay=0.0, retries=0,
+                                             read_timeout=5, page_timeout=10)
+    settings = settings.replace("schedule", agency_task_retries=0, **schedule)
+    checklist = load_checklist()
+    reg = load_registry(registry)
+    shared = crawl_flow.BatchSettings.of(settings, checklist, TODAY)
+    started = datetime.now(UTC)
+    with RunStage.open(tmp_path / "pantau.duckdb", [a.id for a in reg], started=started) as stage:
+        run = crawl_flow.CrawlRun(stage, reg, shared, slots=2, most=3, settings=settings,
+                                  submit=submit, poll_seconds=0.05)
+        run.DEADLINE_SLACK = 0.5
+        summaries = run.run()
+        meta = RunMeta(started, datetime.now(UTC), list(checklist), reg.source, {},
+                       run_summary(summaries, stage.previous_scores()))
+        stage.commit(meta, run.after_insert)
+    return summaries
+
+
+def test_batches_whose_callbacks_come_late_or_never_are_collected_by_polling(
+        sample_world, registry, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    lateness = iter([None, 0.3] * 50)  # every other callback lost, the rest late
+    with ThreadPoolExecutor(4) as pool:
+        summaries = crawl_run(registry, tmp_path, lambda task, *args: RunnerFuture(
+            pool.submit(task.fn, *args), next(lateness)))
+    reg = load_registry(registry)
+    assert [s.agency_id for s in summaries] == [a.id for a in reg]
+    down = {a.id for a in reg if set(sample_world.labels(a.id).values()) == {"unreachable"}}
+    assert {s.agency_id for s in summaries if not s.reachable} == down
+    assert dict(query(tmp_path / "pantau.duckdb", "SELECT agency_id, count(*) FROM agency_runs "
+                                                  "GROUP BY 1")) == {a.id: 1 for a in reg}
+
+
+def test_a_batch_that_never_finishes_is_given_up_and_its_agencies_are_unreachable(
+        sample_world, registry, tmp_path):
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    reg = load_registry(registry)
+    stuck: list[set[str]] = []
+
+    def submit(task, *args):
+        if not stuck and task.name == "check-agencies":  # the first batch hangs for good
+            stuck.append({job.agency.id for job in crawl_flow.opened(args[0])})
+            return RunnerFuture(Future(), late=0)
+        return RunnerFuture(pool.submit(task.fn, *args), late=0)
+
+    with ThreadPoolExecutor(4) as pool:
+        summaries = crawl_run(registry, tmp_path, submit, agency_task_timeout=1)
+    by_id = {s.agency_id: s for s in summaries}
+    assert set(by_id) == {a.id for a in reg}
+    for agency_id in stuck[0]:
+        assert not by_id[agency_id].reachable
+        assert by_id[agency_id].error.startswith("crawl task lost: no result ")
+        assert "(task run Running)" in by_id[agency_id].error
+    others = [s for s in summaries if s.agency_id not in stuck[0]]
+    assert any(s.reachable for s in others)
+
+
 # --- smart recrawl through the flow (issue 16) -----------------------------------------------
 
 

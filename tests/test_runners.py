@@ -23,6 +23,11 @@ def executed_per_worker(address: str) -> dict[str, int]:
         return client.run(lambda dask_worker: dask_worker.state.executed_count)
 
 
+def profiling(dask_worker) -> bool:
+    """Whether the worker samples its threads' stacks (``sys._current_frames``) on a timer."""
+    return "profile" in dask_worker.periodic_callbacks
+
+
 def test_crawl_all_spreads_over_a_real_scheduler_and_two_workers(prefect_api, sample_world,
                                                                 tmp_path, fast_settings_file):
     from prefect.settings import PREFECT_API_URL
@@ -39,6 +44,10 @@ def test_crawl_all_spreads_over_a_real_scheduler_and_two_workers(prefect_api, sa
         settings = load_settings(settings_path)
         assert settings.schedule.task_runner.startswith("dask://127.0.0.1:")
         before = executed_per_worker(cluster.address)
+        from distributed import Client
+
+        with Client(cluster.address, timeout=30) as client:
+            assert set(client.run(profiling).values()) == {False}, "started as the README says"
         result = crawl_all_with_runner(settings)(
             registry=str(registry), db=str(tmp_path / "pantau.duckdb"),
             settings_file=str(settings_path), today=TODAY)
@@ -75,3 +84,15 @@ def test_task_runner_setting():
     assert local.cluster_kwargs["n_workers"] == 3 and local.cluster_kwargs["threads_per_worker"] == 2
     with pytest.raises(ValueError, match="use 'threads', 'dask'"):
         task_runner_for(settings.replace("schedule", task_runner="ray").schedule)
+
+
+def test_the_local_dask_cluster_starts_its_workers_without_the_profiler():
+    """The profiler's ``sys._current_frames()`` can deadlock a crawling worker on CPython
+    3.11 (``flows.runners``); the ``dask`` runner's own workers run without it."""
+    from flows.runners import task_runner_for
+
+    settings = load_settings(env={}).replace("schedule", task_runner="dask", max_workers=2,
+                                              dask_threads_per_worker=1)
+    with task_runner_for(settings.schedule) as runner:
+        states = runner.client.run(profiling)
+    assert len(states) == 2 and set(states.values()) == {False}
