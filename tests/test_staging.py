@@ -86,6 +86,32 @@ def test_a_large_site_is_staged_whole(tmp_path):
     assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM http_cache") == 3001
 
 
+def test_the_staging_file_lets_go_of_what_it_has_written(tmp_path):
+    """After each flush DuckDB's buffer pool drops the blocks it wrote (``EVICT_TO``): the
+    flow's memory does not grow with the run up to the pool's limit."""
+    cats = f.categories(2)
+    agencies = [f.agency(f"a{i}") for i in range(30)]
+    with RunStage.open(tmp_path / "w.duckdb", [a.id for a in agencies], flush_rows=2_000,
+                       flush_seconds=3600) as stage:
+        for a in agencies:
+            rows = rows_for(cats, a, {"c0": "found", "c1": "missing"}, pages=200)
+            data = rows.tables["http_cache"]["data"]
+            for i in range(len(data)):
+                pad = os.urandom(1_500).hex()  # ~20 MB in all that does not compress
+                data[i] = data[i][:-1] + f', "pad": "{pad}"}}'
+            stage.add(rows)
+        assert stage.flushes >= 5
+        pool, limit = stage.con.execute(
+            "SELECT (SELECT sum(memory_usage_bytes) FROM duckdb_memory()), "
+            "current_setting('memory_limit')").fetchall()[0]
+        assert pool < 8e6, f"{pool / 1e6:.1f} MB of written blocks still cached"
+        configured = duckdb.connect(config={"memory_limit": staging.STAGING_CONFIG[
+            "memory_limit"]}).execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        assert limit == configured, "the limit is back after the eviction"
+        stage.commit(meta(cats))
+    assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM http_cache") == 30 * 201
+
+
 def test_what_the_tasks_need_is_read_back_per_agency(tmp_path):
     cats = f.categories(2)
     path = tmp_path / "w.duckdb"

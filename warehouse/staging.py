@@ -57,6 +57,10 @@ STAGING_CONFIG = {**warehouse_db.CONFIG, "memory_limit": "128MB", "threads": 1,
 """The staging file takes appends (at most ``FLUSH_BYTES`` of JSON lines at a time) from one
 thread in any order; a small buffer pool keeps the flow's memory from growing with the run
 (DuckDB writes what does not fit to the file)."""
+EVICT_TO = "4MB"
+"""After each flush the buffer pool is let down to this for a moment, so DuckDB drops the
+blocks it has just written to the file: otherwise the pool keeps them cached until it reaches
+``STAGING_CONFIG``'s limit, and the flow's memory grows with the run up to that limit."""
 SLICE_ROWS = 256
 """Rows of one table of one agency written before the weight is checked again: a site of
 thousands of pages is flushed part by part (the staging file need not hold whole agencies
@@ -241,8 +245,9 @@ class RunStage:
             self.rows.load(con)
             con.execute("COMMIT")
             # written to the file, the rows' blocks can leave memory: the buffer pool stays
-            # within STAGING_CONFIG's limit however long the run
+            # small however long the run (EVICT_TO)
             con.execute("CHECKPOINT")
+            _evict(con)
         except BaseException as exc:
             _rollback(con)
             if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
@@ -349,6 +354,17 @@ def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
+
+
+def _evict(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the staging file's written blocks from DuckDB's buffer pool (lowering the limit
+    makes DuckDB evict them), then restore the limit; blocks still pinned simply stay."""
+    try:
+        con.execute(f"SET memory_limit = '{EVICT_TO}'")
+    except duckdb.OutOfMemoryException:
+        pass  # could not free that much now: the next flush tries again
+    finally:
+        con.execute(f"SET memory_limit = '{STAGING_CONFIG['memory_limit']}'")
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

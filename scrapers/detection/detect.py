@@ -57,6 +57,7 @@ from core.words import detection_words
 from scrapers.detection.doctypes import document_kind, image_kind
 from scrapers.detection.hosts import HostRule, bundled_host_rules, host_rule_for
 from scrapers.detection.match import (
+    MEMO_SIZE,
     Match,
     Matcher,
     Terms,
@@ -192,12 +193,12 @@ def page_ok(page: Page) -> bool:
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=MEMO_SIZE)
 def _key(url: str) -> str:
     return normalize_url(url) or url
 
 
-_document_kind = lru_cache(maxsize=65536)(document_kind)
+_document_kind = lru_cache(maxsize=MEMO_SIZE)(document_kind)
 
 
 def dead_page_reason(page: Page) -> str:
@@ -305,7 +306,7 @@ def is_download_link(link: Link) -> bool:
     return bool(words & DOWNLOAD_WORDS) or segments[-1] in DOWNLOAD_WORDS
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=MEMO_SIZE)
 def is_news_or_share(url: str) -> bool:
     """A news/gallery/blog URL (not a document) or a share button: it publishes nothing."""
     parts = urlsplit(url)
