@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pytest
@@ -103,10 +104,14 @@ def test_no_browser_is_named_not_raised():
 
 
 def test_a_crashed_browser_fails_the_render_and_the_next_one_starts_afresh():
+    """The browser is gone before the render, but still says it is connected (as a browser
+    that is closing does for a moment): the failed render finds out by asking for a new
+    context, and the next render starts a new browser."""
     calls: list[str] = []
     with Renderer(CrawlSettings(render_timeout=30.0)) as own, shell_app() as app:
         own.start()
-        own._loop.call_soon_threadsafe(lambda: own._loop.create_task(own._browser.close()))
+        asyncio.run_coroutine_threadsafe(own._browser.close(), own._loop).result(timeout=30)
+        own._browser.is_connected = lambda: True
         crashed = own.render(app.url("/"), plain_fetch(calls), lambda url: None,
                              timeout=20, max_requests=50)
         again = own.render(app.url("/"), plain_fetch(calls), lambda url: None,

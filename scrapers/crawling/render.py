@@ -229,7 +229,7 @@ class Renderer:
             future.cancel()
             return Rendered(url=url, error=f"render timed out after {time.monotonic() - started:.0f}s")
         except Exception as exc:  # noqa: BLE001 - a crashed browser fails this render, not the crawl
-            if self._browser is not None and not self._browser.is_connected():
+            if self._browser_gone():
                 self.close()  # the next render starts a new browser
             return Rendered(url=url, error=f"browser: {_first_line(exc)}")
 
@@ -252,9 +252,29 @@ class Renderer:
             future.cancel()
             return Rendered(url=url, error=f"screenshot timed out after {timeout:.0f}s")
         except Exception as exc:  # noqa: BLE001 - a crashed browser fails this capture only
-            if self._browser is not None and not self._browser.is_connected():
+            if self._browser_gone():
                 self.close()
             return Rendered(url=url, error=f"browser: {_first_line(exc)}")
+
+    def _browser_gone(self) -> bool:
+        """Whether the browser can no longer be used, asked after a render failed: it is
+        disconnected, or it refuses a new context (a browser that is closing says so only
+        later through ``is_connected``, and the next render would fail the same way)."""
+        browser, loop = self._browser, self._loop
+        if browser is None or loop is None:
+            return False
+        if not browser.is_connected():
+            return True
+
+        async def probe() -> None:
+            context = await browser.new_context()
+            await context.close()
+
+        try:
+            asyncio.run_coroutine_threadsafe(probe(), loop).result(timeout=10)
+        except Exception:  # noqa: BLE001 - refused, crashed or hung: a new browser is needed
+            return True
+        return False
 
     async def _render(
         self, url: str, fetch: FetchFn, allow: AllowFn, timeout: float, max_requests: int,
