@@ -21,6 +21,7 @@ the run. A run that fails or is killed leaves the views as they were.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -375,11 +376,12 @@ class CrawlRun:
         self.carried: dict[tuple[str, str], tuple[int, str]] = {}
         self.batches = plan_batches(list(reg), slots, most)
         self.window = max(2, 2 * slots)
-        self.slots = max(1, slots)
         self.poll_seconds = self.POLL_SECONDS if poll_seconds is None else poll_seconds
         self.total = len(reg)
         self.summaries: dict[str, AgencySummary] = {}
         self.in_flight: dict[int, Batch] = {}
+        self._keys = itertools.count()
+        """Batch numbers: a late callback names its batch by one (an ``id()`` may be reused)."""
         self.pending: list[tuple[str, PrefectFuture, PriorRun | None]] = []
         """Agencies awaiting re-checks: their outcomes are parked in the staging file."""
 
@@ -441,8 +443,7 @@ class CrawlRun:
             elif deadline is not None and now - batch.submitted > deadline:
                 batch.lost = (f"crawl task lost: no result {deadline:g} s after it was "
                               f"submitted (task run {_task_state(batch.future)})")
-                _logger().error("%s: %s", ", ".join(a.id for a in batch.agencies),
-                                   batch.lost)
+                _logger().error("%s: %s", ", ".join(a.id for a in batch.agencies), batch.lost)
                 keys.append(key)
         return keys
 
@@ -455,7 +456,7 @@ class CrawlRun:
                           self.declared.get(a.id, []), self.stage.overrides.get(a.id, {}),
                           self._plan(a, caches[a.id][0], priors.get(a.id)))
                 for a in agencies]
-        key = id(jobs)
+        key = next(self._keys)
         future = self.submit(check_agencies, jobs, self.shared)
         self.in_flight[key] = Batch(agencies, jobs, future, time.monotonic())
         future.add_done_callback(lambda _, key=key: finished.put(key))
