@@ -20,3 +20,11 @@ def local_now(settings: Settings) -> datetime:
 def local_today(settings: Settings) -> date:
     """Today's date in ``schedule.timezone``."""
     return local_now(settings).date()
+
+
+def in_schedule_zone(settings: Settings, value):
+    """A stored aware time in ``schedule.timezone``, so its date is the date "today" counts in
+    (a crawl at 20:00 UTC is the next day in WIB); dates, naive times and None pass unchanged."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(ZoneInfo(settings.schedule.timezone))
+    return value

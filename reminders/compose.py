@@ -21,12 +21,11 @@ from email.utils import formatdate, make_msgid
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from core.checklist import DEFAULT_FRESHNESS_RULES, load_checklist
-from core.clock import local_now
+from core.clock import in_schedule_zone, local_now
 from core.settings import Settings
 from core.vocabulary import (
     BROKEN,
@@ -191,11 +190,7 @@ class Composer:
         return subject, text, html
 
     def _local(self, value):
-        """An aware time in the schedule's zone, so its date is the date ``today`` counts in
-        (a crawl at 23:30 UTC is the next day in WIB); dates and naive times pass unchanged."""
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.astimezone(ZoneInfo(self.settings.schedule.timezone))
-        return value
+        return in_schedule_zone(self.settings, value)
 
     def reminder(self, agency: AgencyState, *, contact: Contact | None,
                  escalation: Escalation | None, today: date,

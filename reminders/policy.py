@@ -43,8 +43,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
+from core.clock import in_schedule_zone
 from core.settings import Settings
 from core.vocabulary import RUN, UNREACHABLE_WORD
 from reminders.compose import (
@@ -301,11 +301,8 @@ class _Planner:
     def _local_date(self, moment: datetime | date | None) -> date | None:
         """The day of a logged time in ``schedule.timezone`` (a naive time is taken as
         already being in it; a date or None passes unchanged)."""
-        if not isinstance(moment, datetime):
-            return moment
-        if moment.tzinfo is None:
-            return moment.date()
-        return moment.astimezone(ZoneInfo(self.settings.schedule.timezone)).date()
+        moment = in_schedule_zone(self.settings, moment)
+        return moment.date() if isinstance(moment, datetime) else moment
 
     def _message_id(self, retry: LogEntry | None, kind: str, agency_id: str, run_id: int) -> str:
         if retry is not None and retry.message_id:

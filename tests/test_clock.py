@@ -1,6 +1,6 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from core.clock import local_now, local_today
+from core.clock import in_schedule_zone, local_now, local_today
 from core.settings import load_settings
 
 
@@ -12,3 +12,13 @@ def test_now_and_today_follow_the_schedule_time_zone():
     assert local_now(jakarta).utcoffset() == timedelta(hours=7)
     assert local_now(kiritimati).utcoffset() == timedelta(hours=14)
     assert local_today(kiritimati) == (utc_now + timedelta(hours=14)).date()
+
+
+def test_a_stored_time_is_read_in_the_schedule_zone():
+    settings = load_settings(env={})
+    late = in_schedule_zone(settings, datetime(2026, 11, 21, 20, tzinfo=UTC))
+    assert (late.date(), late.hour, late.utcoffset().total_seconds()) == (date(2026, 11, 22), 3, 7 * 3600)
+    naive = datetime(2026, 11, 21, 20)
+    assert in_schedule_zone(settings, naive) is naive
+    assert in_schedule_zone(settings, date(2026, 11, 21)) == date(2026, 11, 21)
+    assert in_schedule_zone(settings, None) is None
