@@ -169,12 +169,15 @@ def test_staging_files_of_dead_runs_are_removed_and_live_ones_kept(tmp_path):
     stale = staging_path(path).with_name(staging_path(path).name.replace(
         f".run-{os.getpid()}-", f".run-{dead}-"))
     stale.write_bytes(b"")
+    parked = stale.with_name(stale.name + ".parked-0")
+    parked.write_bytes(b"")
     mine = staging_path(path)
     mine.write_bytes(b"")
     other = tmp_path / "other.duckdb.run-1-20260101T000000000000.staging"
     other.write_bytes(b"")
     assert remove_stale(path) == [stale]
-    assert not stale.exists() and mine.exists() and other.exists()
+    assert not stale.exists() and not parked.exists()
+    assert mine.exists() and other.exists()
 
 
 def test_the_staging_copy_follows_the_warehouse_columns(tmp_path):
@@ -196,16 +199,57 @@ def test_the_staging_copy_follows_the_warehouse_columns(tmp_path):
             con.close()
 
 
-def test_an_outcome_awaiting_its_rechecks_waits_in_the_staging_file(tmp_path):
-    a = f.agency("a")
+def test_an_outcome_awaiting_its_rechecks_waits_on_disk_beside_the_staging_file(tmp_path):
+    """Parked in a file of its own, not in the staging file: DuckDB's buffer pool would keep
+    the large value in the flow's memory until the end of the run."""
+    a, b = f.agency("a"), f.agency("b")
     outcome = f.outcome(a, {"c0": "found", "c1": "missing"}, WHEN)
     outcome.crawl = SiteCrawl(start_url=a.url, reachable=True,
                               pages=[Page(url=f"{a.url}p{i}", status=200) for i in range(50)])
-    with RunStage.open(tmp_path / "w.duckdb", ["a"]) as stage:
+    with RunStage.open(tmp_path / "w.duckdb", ["a", "b"]) as stage:
         stage.park("a", outcome)
+        stage.park("b", f.outcome(b, {"c0": "missing", "c1": "missing"}, WHEN))
+        parked = sorted(tmp_path.glob(f"{stage.path.name}.parked-*"))
+        assert len(parked) == 2
+        assert stage.con.execute("SELECT count(*) FROM duckdb_tables() "
+                                 "WHERE table_name = 'parked'").fetchone() == (0,)
         back = stage.unpark("a")
         assert back == outcome and back is not outcome
         assert len(back.crawl.pages) == 50
+        assert len(list(tmp_path.glob(f"{stage.path.name}.parked-*"))) == 1
+    assert not list(tmp_path.glob("*.parked-*"))  # leaving the run deletes what is left
+
+
+def test_the_commit_copies_without_insertion_order_within_its_memory_bound(tmp_path):
+    """The copy runs with ``COMMIT_SETTINGS`` and ``COMMIT_MEMORY`` (asked inside the run's
+    transaction, through ``after_insert``)."""
+    cats = f.categories(2)
+    seen = {}
+
+    def during(con, run_id):
+        seen["order"], seen["memory"] = con.execute(
+            "SELECT current_setting('preserve_insertion_order'), "
+            "current_setting('memory_limit')").fetchone()
+
+    with RunStage.open(tmp_path / "w.duckdb", ["a"]) as stage:
+        stage.add(rows_for(cats, f.agency("a"), {"c0": "found", "c1": "missing"}))
+        stage.commit(meta(cats), during)
+    assert seen == {"order": False, "memory": "122.0 MiB"}  # DuckDB's spelling of 128 MB
+
+
+def test_settings_for_a_block_are_put_back_afterwards_even_on_error():
+    con = duckdb.connect(config={"memory_limit": "1GB"})
+    try:
+        before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        with pytest.raises(RuntimeError), staging._settings(
+                con, {"memory_limit": "64MB", "preserve_insertion_order": False}):
+            assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (False,)
+            raise RuntimeError("the copy failed")
+        after = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert after.startswith("953.") and after.endswith(" MiB"), (before, after)  # as spelled
+        assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (True,)
+    finally:
+        con.close()
 
 
 def test_a_run_too_large_for_the_commit_memory_bound_is_stored_without_it(tmp_path, monkeypatch):
