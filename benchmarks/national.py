@@ -521,6 +521,10 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
                     "(peak minus its size when the run starts)",
                     f"{growth[sizes[-1]]:+.0f} MB", f"{growth[sizes[0]]:+.0f} MB at {sizes[0]:,}",
                     "—", "flat (informative)", None))
+    if big.get("phase_peak_mb"):
+        rows.append(Row(f"  where the flow process's peak is at {sizes[-1]:,} agencies "
+                        "(peak RSS by phase of the run)", phase_text(big), "—", "—",
+                        "informative (explains the peak)", None))
     workers = big["worker_peak_rss_mb"]
     rows.append(Row("  peak RSS of each Dask worker", " / ".join(f"{m:.0f} MB" for m in workers),
                     "—", "—", "informative", None))
@@ -545,14 +549,15 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         f"({size.threads_per_worker} threads each, no nanny) on loopback; no per-host delay.",
         "",
         "| agencies | wall s | agencies/s | unreachable | findings | flow RSS at start MB | "
-        "flow peak RSS MB | worker peak RSS MB | staging flushes | DuckDB write s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "flow peak RSS MB | … while crawling / flushing / committing MB | worker peak RSS MB | "
+        "staging flushes | DuckDB write s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n_ in sizes:
         r = runs[n_]
         lines.append(f"| {n_:,} | {r['wall']:.1f} | {n_ / r['wall']:.0f} | {r['unreachable']:,} | "
                      f"{r['findings']:,} | {r.get('rss_at_start_mb', float('nan')):.0f} | "
-                     f"{r['peak_rss_mb']:.0f} | "
+                     f"{r['peak_rss_mb']:.0f} | {phase_cells(r)} | "
                      f"{' / '.join(f'{m:.0f}' for m in r['worker_peak_rss_mb'])} | "
                      f"{r.get('flushes', '—')} | {r['write_seconds']:.2f} |")
     lines += [
@@ -576,6 +581,24 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
         lines += ["", "Flow process, where the time went (cProfile, top functions by own time):",
                   "", "```", *big["profile"], "```"]
     return rows, "\n".join(lines)
+
+
+PHASES = (("crawl", "crawling"), ("flush", "staging flushes"), ("commit", "commit"))
+"""The phases of a run whose peak RSS ``national_runner.PhasePeaks`` measures."""
+
+
+def phase_cells(result: dict) -> str:
+    """``crawl / flush / commit`` peak MB of a run, or — when not measured."""
+    peaks = result.get("phase_peak_mb") or {}
+    return " / ".join(f"{peaks[k]:.0f}" if k in peaks else "—" for k, _ in PHASES)
+
+
+def phase_text(result: dict) -> str:
+    """The run's peak RSS by phase, with the process's size before the run."""
+    peaks = result.get("phase_peak_mb") or {}
+    parts = [f"before {result['rss_at_start_mb']:.0f}"] if "rss_at_start_mb" in result else []
+    parts += [f"{label} {peaks[k]:.0f}" for k, label in PHASES if k in peaks]
+    return ", ".join(parts) + " MB"
 
 
 # --- (5) memory of the streamed pipeline over the world of (1) ------------------------------
@@ -621,6 +644,11 @@ def memory_rows(streamed: dict, pages: int) -> list[Row]:
                             f"{mb:.0f} MB", f"{RSS_TARGET_MB:.0f} MB (bound)",
                             f"{mb / RSS_TARGET_MB:.2f}× bound", f"< {RSS_TARGET_MB:.0f} MB",
                             mb < RSS_TARGET_MB))
+    for mode, label in (("direct", "no Prefect"), ("flow", "crawl_all flow")):
+        if streamed.get(mode, {}).get("phase_peak_mb"):
+            rows.append(Row(f"  where that peak is ({label}): peak RSS by phase of the run",
+                            phase_text(streamed[mode]), "—", "—",
+                            "informative (explains the peak)", None))
     if "imports_mb" in streamed:
         rows.append(Row("  the flow process before crawling (imports: Prefect, DuckDB, crawler, Dask client)",
                         f"{streamed['imports_mb']:.0f} MB", "—", "—", "informative", None))
@@ -638,7 +666,8 @@ def memory_details(streamed: dict, pages: int) -> str:
         if mode in streamed:
             r = streamed[mode]
             parts.append(f"{mode}: {r['pages']:,} pages stored in {r['wall']:.1f} s, peak RSS "
-                         f"{r['peak_rss_mb']:.0f} MB, {r.get('flushes', '—')} staging flushes, "
+                         f"{r['peak_rss_mb']:.0f} MB ({phase_text(r)}), "
+                         f"{r.get('flushes', '—')} staging flushes, "
                          f"write {r['write_seconds']:.2f} s.")
     if "imports_mb" in streamed:
         parts.append(f"Importing the flow's modules alone takes {streamed['imports_mb']:.0f} MB "

@@ -8,8 +8,9 @@ or a Prefect test server when it is unset, with the task runner the settings nam
 figure). ``direct`` does the same work without Prefect: the same ``flows.crawl.CrawlRun``
 (the same batches, the same staging file and commit) with each batch run by
 ``check_agencies.fn`` on a thread pool of ``schedule.max_workers`` threads. Both report the
-wall time of the run (not the Prefect server's start), this process's peak RSS (VmHWM) and
-CPU seconds, the DuckDB write, and the rows stored.
+wall time of the run (not the Prefect server's start), this process's peak RSS (VmHWM), also
+per phase of the run (crawl, staging flushes, commit: ``PhasePeaks``), and CPU seconds, the
+DuckDB write, and the rows stored.
 """
 
 from __future__ import annotations
@@ -61,6 +62,65 @@ class RssSampler:
                 "rss_peak_during_run_mb": max(self.samples or [self.at_start])}
 
 
+class PhasePeaks:
+    """This process's peak RSS in each phase of the run: the crawl (with detection when it runs
+    here), the staging flushes (while the crawl goes on) and the commit; what explains the
+    run's peak. At each change of phase the kernel's peak (VmHWM) is read and reset (Linux:
+    ``/proc/self/clear_refs``), so a phase's figure is the highest RSS while it lasted. The
+    phases are marked by wrapping ``RunStage.flush`` and ``RunStage.commit`` for the run."""
+
+    def __init__(self) -> None:
+        self.phase, self.peaks = "crawl", {}
+        self.lock = threading.Lock()
+        self.resettable = Path("/proc/self/clear_refs").exists()
+
+    def enter(self, phase: str) -> str:
+        """Close the current phase at its peak and start ``phase``; returns the one closed."""
+        with self.lock:
+            closed, self.phase = self.phase, phase
+            self.peaks[closed] = max(self.peaks.get(closed, 0.0), _status_mb("VmHWM"))
+            if self.resettable:
+                Path("/proc/self/clear_refs").write_text("5")
+            return closed
+
+    def __enter__(self) -> PhasePeaks:
+        from warehouse.staging import RunStage
+
+        self.saved = RunStage.flush, RunStage.commit
+        flush, commit = self.saved
+        peaks = self
+
+        def marked(method, phase):
+            def run(stage, *args, **kwargs):
+                before = peaks.enter(phase)
+                try:
+                    return method(stage, *args, **kwargs)
+                finally:
+                    peaks.enter(before)
+            return run
+
+        RunStage.flush, RunStage.commit = marked(flush, "flush"), marked(commit, "commit")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from warehouse.staging import RunStage
+
+        RunStage.flush, RunStage.commit = self.saved
+        self.enter("after")
+
+    def figures(self) -> dict:
+        """MB by phase, and the run's peak (the highest of them: VmHWM was reset)."""
+        peaks = {k: v for k, v in self.peaks.items() if k != "after"}
+        return {"phase_peak_mb": peaks, "peak_rss_mb": max(self.peaks.values(), default=0.0)}
+
+
+def _status_mb(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -109,13 +169,13 @@ def _timed_flow(registry: str, db: str, settings: str) -> dict:
         import tracemalloc
 
         tracemalloc.start(8)
-    with RssSampler() as rss:
+    with RssSampler() as rss, PhasePeaks() as phases:
         started, cpu = time.perf_counter(), cpu_seconds()
         summary = flow(registry=registry, db=db, settings_file=settings)
         wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     result = {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
               "flushes": summary["staging_flushes"], "write_tables": summary["write_tables"],
-              **rss.figures()}
+              **rss.figures(), **phases.figures()}
     if traced:
         snapshot = tracemalloc.take_snapshot()
         result["memory_profile"] = [
@@ -177,7 +237,7 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
     from warehouse.staging import RunStage
 
     settings = load_settings(settings_path)
-    rss = RssSampler().__enter__()
+    rss, phases = RssSampler().__enter__(), PhasePeaks().__enter__()
     started, cpu = time.perf_counter(), cpu_seconds()
     start_time = datetime.now(UTC)
     reg = load_registry(registry)
@@ -198,8 +258,9 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
         _, write = stage.commit(meta, crawl.after_insert)
         flushes = stage.flushes
     rss.__exit__()
+    phases.__exit__()
     return {"wall": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu,
-            "write_seconds": write, "flushes": flushes, **rss.figures()}
+            "write_seconds": write, "flushes": flushes, **rss.figures(), **phases.figures()}
 
 
 def stored(db: str) -> dict:
@@ -244,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
                           args.dask_threads)
     else:
         result = run_direct(args.registry, args.db, args.settings)
-    result.update(stored(args.db), mode=args.mode, peak_rss_mb=peak_rss_mb())
+    # VmHWM was reset at each phase (PhasePeaks): the run's peak is the highest phase's
+    result.update(stored(args.db), mode=args.mode,
+                  peak_rss_mb=max(result.get("peak_rss_mb", 0.0), peak_rss_mb()))
     Path(args.out).write_text(json.dumps(result))
     return 0
 

@@ -204,11 +204,16 @@ def test_national_world_serves_a_mix_of_sites_and_the_pipeline_stores_them(tmp_p
     assert result["unreachable"] == sum(k in ("e500", "waf", "refused") for k in kinds)
     assert result["found"] > 0 and result["pages"] > 0
     assert result["peak_rss_mb"] > 0 and result["write_seconds"] >= 0
+    phases = result["phase_peak_mb"]  # where the peak is: measured per phase, the run's is the top
+    assert set(phases) == {"crawl", "flush", "commit"}
+    assert result["peak_rss_mb"] >= max(phases.values()) > result["rss_at_start_mb"] > 0
     rows, details = national.report(
         {40: {**result, "worker_peak_rss_mb": [1.0, 1.0]}},
         {"best": {"flow": result, "direct": result}, "share": 0.0}, national.TINY)
     assert rows[0].figure.startswith("(9)") and rows[-1].figure.startswith("(10)")
     assert "| 40 |" in details
+    where = next(r for r in rows if r.figure.strip().startswith("where the flow process's peak"))
+    assert where.pantau.startswith("before ") and "commit " in where.pantau
 
 
 @pytest.mark.slow
@@ -224,3 +229,16 @@ def test_smart_recrawl_benchmark_compares_with_the_first_run_and_a_full_recrawl(
     assert out.raw["findings"]["missed"] == 0
     assert [r.figure.startswith("(8)") for r in out.rows][0] and len(out.rows) == 3
     assert not list(tmp_path.iterdir()), "the world is removed afterwards"
+
+
+def test_the_streamed_run_s_memory_rows_say_where_the_peak_is():
+    """A peak over the bound comes with its phases (the profile that explains the miss)."""
+    from benchmarks import national
+
+    run = {"peak_rss_mb": 300.0, "rss_at_start_mb": 110.0,
+           "phase_peak_mb": {"crawl": 200.0, "flush": 250.0, "commit": 300.0}}
+    rows = national.memory_rows({"direct": run}, 20_000)
+    assert rows[0].met is False and rows[0].pantau == "300 MB"
+    assert rows[1].pantau == "before 110, crawling 200, staging flushes 250, commit 300 MB"
+    assert "(before 110, crawling 200" in national.memory_details(
+        {"direct": {**run, "pages": 20_000, "wall": 10.0, "write_seconds": 0.1}}, 20_000)
