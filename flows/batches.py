@@ -44,6 +44,14 @@ def opened(value):
     return value.value if isinstance(value, Parcel) else value
 
 
+def runner_done(future) -> bool:
+    """Whether the task runner (Dask, a thread pool) holds a task's outcome: asked of the
+    runner's own future (a Prefect future's ``wrapped_future``), so it neither waits nor calls
+    the Prefect API. False for a future without one."""
+    wrapped = getattr(future, "wrapped_future", None)
+    return bool(wrapped is not None and wrapped.done())
+
+
 BATCHES_PER_SLOT = 4
 """Batches per slot of the task runner, at least: keeps the slots busy until the end."""
 

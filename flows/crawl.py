@@ -46,7 +46,7 @@ from core.registry import Agency, Registry, load_registry
 from core.settings import CrawlSettings, ScheduleSettings, Settings, TrustSettings, load_settings
 from core.vocabulary import run_word
 from flows import progress
-from flows.batches import Parcel, opened, plan_batches
+from flows.batches import Parcel, opened, plan_batches, runner_done
 from flows.declared import (
     declarations_path,
     declared_outcome,
@@ -338,13 +338,6 @@ class Batch:
     """Why it was given up (``CrawlRun.batch_deadline``); empty while it counts."""
 
 
-def runner_done(future: PrefectFuture) -> bool:
-    """Whether the task runner (Dask, a thread pool) holds the task's outcome: asked of the
-    runner's own future, so it neither waits nor calls the Prefect API."""
-    wrapped = getattr(future, "wrapped_future", None)
-    return bool(wrapped is not None and wrapped.done())
-
-
 class CrawlRun:
     """The wiring of one run's crawl: batches submitted a window at a time (what the flow
     read for them is in memory only while they run), results streamed into the stage.
@@ -403,7 +396,8 @@ class CrawlRun:
             outcome = settle(outcome, prior, checks, self.shared, owner)
             items = self.declared.get(outcome.agency.id, [])
             fetched = (fetched_result(self.submit(fetch_declared_task, outcome.agency, items,
-                                                  self.settings), items) if items else None)
+                                                  self.settings), items, self.batch_deadline(1))
+                       if items else None)
             outcome = declared_outcome(outcome, items, fetched, self.shared.checklist,
                                        self.shared.today, owner)
             self._stage(rows_of(outcome, self.shared.checklist,

@@ -22,7 +22,7 @@ from core.clock import local_now
 from core.declarations import load_declarations
 from core.registry import Agency, Registry
 from core.settings import CrawlSettings, Settings
-from flows.batches import Parcel, opened
+from flows.batches import Parcel, opened, runner_done
 from scrapers.crawling.declared import declared_host_refusal, fetch_declared
 from scrapers.detection.declared import (
     DeclarationCheck,
@@ -116,9 +116,15 @@ def check_declarations(outcomes: list[AgencyOutcome], declared: dict[str, list[D
     return result
 
 
-def fetched_result(future: PrefectFuture, items: list[DeclaredUrl]) -> list[DeclaredFetch]:
-    """The task's fetches, or (a failed task) each declaration refused with the task's fault."""
-    future.wait()
+def fetched_result(future: PrefectFuture, items: list[DeclaredUrl],
+                   deadline: float | None = None) -> list[DeclaredFetch]:
+    """The task's fetches, or each declaration refused with the task's fault: a failed task,
+    or one still running ``deadline`` seconds on (the run does not wait for ever on a task
+    whose answer was lost)."""
+    future.wait(deadline)
+    if deadline is not None and hasattr(future, "wrapped_future") and not runner_done(future):
+        reason = f"pemeriksaan tidak selesai dalam {deadline:g} detik"
+        return [DeclaredFetch(item, refusal=reason) for item in items]
     if future.state.is_completed():
         return future.result()
     reason = f"pemeriksaan gagal ({future.state.name.lower()})"

@@ -37,3 +37,16 @@ def test_agencies_on_one_host_share_a_batch_even_past_the_size():
     assert len(holding) == 1 and set(shared) <= set(holding[0])
     assert sorted(a.id for b in batches for a in b) == sorted(a.id for a in shared + others)
     assert max(len(b) for b in batches if b is not holding[0]) <= 10
+
+
+def test_runner_done_asks_the_runner_s_own_future_without_waiting():
+    from concurrent.futures import Future
+    from types import SimpleNamespace
+
+    from flows.batches import runner_done
+
+    pending, finished = Future(), Future()
+    finished.set_result([])
+    assert not runner_done(SimpleNamespace(wrapped_future=pending))
+    assert runner_done(SimpleNamespace(wrapped_future=finished))
+    assert not runner_done(object())  # a future without a runner's future behind it

@@ -385,6 +385,25 @@ def test_a_batch_that_never_finishes_is_given_up_and_its_agencies_are_unreachabl
     assert any(s.reachable for s in others)
 
 
+def test_declared_urls_whose_check_never_answers_are_refused_at_the_deadline():
+    """The re-check and declared-URL tasks of the run's last phase are waited for with one
+    agency's deadline: a task whose answer was lost refuses its declarations with the reason
+    instead of hanging the run."""
+    from concurrent.futures import Future
+
+    from flows.declared import fetched_result
+    from scrapers.detection.declared import DeclaredUrl
+
+    items = [DeclaredUrl(1, "dinas", "berkala-lkjip", "http://127.0.0.1:9/lkjip.pdf")]
+    fetched = fetched_result(RunnerFuture(Future(), late=None), items, deadline=0.05)
+    assert [f.refusal for f in fetched] == ["pemeriksaan tidak selesai dalam 0.05 detik"]
+    done = Future()
+    done.set_exception(RuntimeError("boom"))
+    failed = fetched_result(RunnerFuture(done, late=0), items, deadline=0.05)
+    assert [f.refusal for f in failed] == ["pemeriksaan gagal (failed)"]
+    assert crawl_flow._recheck_result(RunnerFuture(Future(), late=None), 0.05) == {}
+
+
 # --- smart recrawl through the flow (issue 16) -----------------------------------------------
 
 
