@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import queue
 import threading
 import time
@@ -59,6 +60,7 @@ from flows.declared import (
 from flows.runners import task_runner_for
 from flows.schedules import CrawlPlan, crawl_plan
 from flows.summary import run_summary, summary_markdown
+from scrapers.crawling import shared_checks
 from scrapers.crawling.crawler import crawl_site
 from scrapers.crawling.recheck import recheck
 from scrapers.detection.confirm import PriorRun, patched_crawl
@@ -121,6 +123,9 @@ class BatchSettings:
     timeout: float | None = None
     declared_documents: int = 0
     """``claims.max_documents``: documents fetched per declared page."""
+    run_key: str = ""
+    """The run's name, under which its sites share off-site host answers in each process
+    (``scrapers.crawling.shared_checks``); empty: every site asks for itself."""
 
     @classmethod
     def of(cls, settings: Settings, checklist: Checklist, today: date) -> BatchSettings:
@@ -145,13 +150,15 @@ class AgencyResult:
 
 def fetch_site(agency: Agency, crawl_settings: CrawlSettings,
                cache: dict[str, Page], doc_cache: dict[str, DocumentCheck],
-               plan: CrawlPlan | None = None) -> SiteCrawl:
+               plan: CrawlPlan | None = None, run_key: str = "") -> SiteCrawl:
     """Crawl one agency's site (network I/O only; no database), smartly or fully as
-    ``plan`` says (``flows.schedules.crawl_plan``; None: full)."""
+    ``plan`` says (``flows.schedules.crawl_plan``; None: full); with ``run_key``, off-site host
+    answers are shared with the run's other sites in this process."""
     verify = crawl_settings.verify_tls and not agency.insecure_tls
     crawl = crawl_site(agency.url, crawl_settings, cache=cache, doc_cache=doc_cache,
                        verify_tls=verify, platform=agency.platform or None, render=agency.render,
-                       smart=plan.smart if plan else None)
+                       smart=plan.smart if plan else None,
+                       shared_checks=shared_checks.for_run(run_key) if run_key else None)
     if plan is not None and plan.smart is None and not crawl.mode_reason:
         crawl.mode_reason = plan.reason
     return crawl
@@ -209,7 +216,8 @@ def crawl_and_detect(job: AgencyJob, shared: BatchSettings) -> AgencyOutcome:
             time.sleep(shared.retry_backoff * 2 ** (attempt - 1))
         try:
             crawl = within(shared.timeout, lambda: fetch_site(agency, shared.crawl, job.cache,
-                                                              job.doc_cache, job.plan))
+                                                              job.doc_cache, job.plan,
+                                                              shared.run_key))
             break
         except TimeoutError:
             return failed_outcome(agency, f"crawl timed out after {shared.timeout:g} s",
@@ -358,10 +366,13 @@ class CrawlRun:
                  slots: int, most: int, declared: dict[str, list[DeclaredUrl]] | None = None,
                  settings: Settings | None = None, submit: Callable | None = None,
                  full: bool = False, poll_seconds: float | None = None) -> None:
+        self.started = datetime.now(UTC)
+        # the run's sites share off-site host answers (LAPOR!, JDIH …) in each process
+        run_key = shared.run_key or f"{os.getpid()}-{self.started:%Y%m%dT%H%M%S%f}"
+        shared = replace(shared, run_key=run_key)
         self.stage, self.reg, self.shared = stage, reg, shared
         self.full = full
         """Every agency crawled fully (``pantau crawl --full``)."""
-        self.started = datetime.now(UTC)
         self.settings = settings or load_settings(env={})
         self.submit = submit or task_submitter(self.settings.schedule.crawl_tag)
         self.declared = declared or {}

@@ -58,6 +58,7 @@ from scrapers.crawling.recrawl import (
 )
 from scrapers.crawling.render import Renderer
 from scrapers.crawling.robots import RobotsPolicy, fetch_robots
+from scrapers.crawling.shared_checks import SharedChecks
 from scrapers.crawling.shells import AUTO, ShellReader
 from scrapers.crawling.sitemap import collect_sitemap_urls
 from scrapers.detection.detect import is_generic_anchor
@@ -102,6 +103,7 @@ def crawl_site(
     hosts: tuple[HostRule, ...] | None = None,
     guard: AddressGuard | None = None,
     smart: SmartRecrawl | None = None,
+    shared_checks: SharedChecks | None = None,
 ) -> SiteCrawl:
     """Crawl one site within ``settings``' limits.
 
@@ -119,6 +121,8 @@ def crawl_site(
     own address class is allowed, see :mod:`scrapers.crawling.guard`).
     ``smart`` makes it a smart recrawl (:mod:`scrapers.crawling.recrawl`) when ``cache`` holds
     the last run's pages; None (or an empty cache) crawls fully.
+    ``shared_checks`` shares the answers of off-site publication hosts (LAPOR!, JDIH …) with the
+    other sites of the run (:mod:`scrapers.crawling.shared_checks`); None: this site asks itself.
     """
     if guard is None:
         guard = AddressGuard.for_registry_url(
@@ -137,6 +141,7 @@ def crawl_site(
         hosts=bundled_host_rules() if hosts is None else hosts,
         guard=guard,
         smart=smart,
+        shared_checks=shared_checks,
     )
     return crawler.run()
 
@@ -184,9 +189,11 @@ class SiteCrawler:
         hosts: tuple[HostRule, ...] = (),
         guard: AddressGuard | None = None,
         smart: SmartRecrawl | None = None,
+        shared_checks: SharedChecks | None = None,
     ) -> None:
         self.settings = settings
         self.hosts = hosts
+        self.shared_checks = shared_checks
         self.platform = platform
         self.start_url = start_url
         self.cache = cache
@@ -558,10 +565,16 @@ class SiteCrawler:
     def _verify(self, url: str) -> DocumentCheck:
         rule = None if self.scope.contains(url) else host_rule_for(url, self.hosts)
         if rule is not None:
-            return verify_host_link(
-                self.fetcher, url, rule, body_bytes=self.settings.host_check_bytes,
-                allow_hop=self._document_hop_check, deadline=self.deadline,
-            )
+            def fetch() -> DocumentCheck:
+                return verify_host_link(
+                    self.fetcher, url, rule, body_bytes=self.settings.host_check_bytes,
+                    allow_hop=self._document_hop_check, deadline=self.deadline,
+                )
+            if self.shared_checks is None:
+                return fetch()
+            # asked the same way by another site of the run: the same answer
+            key = (url, rule.name, self.fetcher.verify_tls, self.fetcher.guard.allowed)
+            return self.shared_checks.answer(key, fetch)
         return verify_document(
             self.fetcher,
             url,
