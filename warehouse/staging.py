@@ -20,8 +20,9 @@ the run.
 
 All or nothing for the views: until ``commit`` nothing of the run is in the warehouse; a run
 that fails, or a process that is killed, leaves only a staging file (and its row and parked
-files), which the next run of the same warehouse removes (``remove_stale``). The warehouse file itself is held only at the start
-and at the commit, so the dashboard reads it freely while the crawl runs.
+files), which the next run of the same warehouse removes (``remove_stale``). The warehouse
+file itself is held only at the start and at the commit, so the dashboard reads it freely
+while the crawl runs.
 """
 
 from __future__ import annotations
@@ -76,10 +77,10 @@ COMMIT_MEMORY = "128MB"
 streams table to table, and an unbounded pool would grow with the run (DuckDB writes what
 does not fit to the file and its temporary directory)."""
 COMMIT_SETTINGS = {"preserve_insertion_order": False}
-"""DuckDB settings of the warehouse connection for the commit's copy (and ``COMMIT_MEMORY``). Without insertion order
-each thread appends its own row groups instead of waiting to append in the source's order:
-the 900,000 findings of a national run go in about twice as fast (the staged rows have no
-meaningful order anyway: agencies are staged as they finish)."""
+"""DuckDB settings of the warehouse connection for the commit's copy (with ``COMMIT_MEMORY``).
+Without insertion order each thread appends its own row groups instead of waiting to append
+in the source's order: the 900,000 findings of a national run go in about twice as fast (the
+staged rows have no meaningful order anyway: agencies are staged as they finish)."""
 FLUSH_ROWS = 20_000
 """Rows (over all tables) buffered in memory before they go into the staging file."""
 FLUSH_SECONDS = 2.0
