@@ -38,10 +38,7 @@ class RssSampler:
 
     @staticmethod
     def rss_mb() -> float:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+        return _status_mb("VmRSS")
 
     def _loop(self) -> None:
         while self.running:
@@ -115,6 +112,7 @@ class PhasePeaks:
 
 
 def _status_mb(key: str) -> float:
+    """A size from this process's ``/proc/self/status`` (``VmRSS``, ``VmHWM``) in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
@@ -282,10 +280,7 @@ def stored(db: str) -> dict:
 
 
 def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return _status_mb("VmHWM")
 
 
 def main(argv: list[str] | None = None) -> int:
