@@ -383,11 +383,12 @@ def _settings(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> Iter
 def _literal(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "'" + str(value).replace("'", "''") + "'"
+    return f"'{_quoted(str(value))}'"
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
+def _quoted(text: Path | str) -> str:
+    """``text`` inside a SQL string literal (its quotes doubled)."""
+    return str(text).replace("'", "''")
 
 
 
