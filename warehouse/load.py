@@ -587,7 +587,8 @@ def _cache_rows(o: AgencyOutcome) -> list[dict]:
 
 def _cache_row(agency_id, url, kind, etag, last_modified, data) -> dict:
     return {"agency_id": agency_id, "url": url, "kind": kind, "etag": etag,
-            "last_modified": last_modified, "data": json.dumps(data, default=str)}
+            "last_modified": last_modified,
+            "data": json.dumps(data, default=str, separators=(",", ":"))}
 
 
 def previous_scores(con: duckdb.DuckDBPyConnection) -> dict[str, float | None]:
