@@ -60,6 +60,7 @@ def test_rows_stream_into_the_staging_file_and_commit_as_one_run(tmp_path):
         assert count(path, "SELECT count(*) FROM runs") == 0, "nothing in the warehouse yet"
         run_id, seconds = stage.commit(meta(cats))
     assert run_id == 1 and seconds >= 0
+    assert 0 < stage.commit_cpu_seconds < 60, "the commit's CPU time is measured"
     assert not stage.path.exists()
     assert count(path, "SELECT count(*) FROM latest_findings") == 10
     assert count(path, "SELECT count(*) FROM pages WHERE run_id = 1") == 15
@@ -110,6 +111,26 @@ def test_the_staging_file_lets_go_of_what_it_has_written(tmp_path):
         assert limit == configured, "the limit is back after the eviction"
         stage.commit(meta(cats))
     assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM http_cache") == 30 * 201
+
+
+def test_flushes_append_in_small_row_groups(tmp_path):
+    """Each flush's checkpoint rewrites the row group it appended to: the staging file keeps
+    them at ``ROW_GROUP_SIZE`` rows (not DuckDB's 122,880), so that rewrite stays small."""
+    cats = f.categories(30)
+    agencies = [f.agency(f"a{i}") for i in range(300)]  # 9,000 findings
+    with RunStage.open(tmp_path / "w.duckdb", [a.id for a in agencies], flush_rows=3_000,
+                       flush_seconds=3600) as stage:
+        for a in agencies:
+            stage.add(rows_for(cats, a, {c.id: "found" for c in cats}))
+        stage.flush()
+        groups = stage.con.execute("SELECT row_group_id, sum(count) "
+                                   "FROM pragma_storage_info('findings') WHERE column_path = '[0]' "
+                                   "GROUP BY ALL").fetchall()
+        assert stage.flushes >= 3
+        assert max(n for _, n in groups) <= staging.ROW_GROUP_SIZE < sum(n for _, n in groups)
+        assert stage.con.execute("SELECT count(*) FROM findings").fetchall()[0][0] == 9_000
+        stage.commit(meta(cats))
+    assert count(tmp_path / "w.duckdb", "SELECT count(*) FROM latest_findings") == 9_000
 
 
 def test_what_the_tasks_need_is_read_back_per_agency(tmp_path):

@@ -64,6 +64,12 @@ STAGING_CONFIG = {**warehouse_db.CONFIG, "memory_limit": "128MB", "threads": 1,
 """The staging file takes appends (at most ``FLUSH_BYTES`` of JSON lines at a time) from one
 thread in any order; a small buffer pool keeps the flow's memory from growing with the run
 (DuckDB writes what does not fit to the file)."""
+ROW_GROUP_SIZE = 8192
+"""Rows per row group in the staging file (DuckDB's default is 122,880). Each flush appends
+to the last row group of each table, and the checkpoint after it rewrites that row group
+whole: with the default, the flush that fills a national run's findings row group took
++130 MB for a moment, against +55 MB at most with this size (and flushes took half the
+time; the commit reads the smaller row groups as fast)."""
 EVICT_TO = "4MB"
 """After each flush the buffer pool is let down to this for a moment, so DuckDB drops the
 blocks it has just written to the file: otherwise the pool keeps them cached until it reaches
@@ -91,6 +97,19 @@ def staging_path(db_path: Path, started: datetime | None = None) -> Path:
     """A staging file name of this process for this warehouse (unique per run)."""
     stamp = (started or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%f")
     return db_path.with_name(f"{db_path.name}.run-{os.getpid()}-{stamp}{SUFFIX}")
+
+
+def connect_staging(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to the staging file for the run's flushes (``STAGING_CONFIG``; rows in
+    row groups of ``ROW_GROUP_SIZE``, which DuckDB takes only as an option of ``ATTACH``)."""
+    con = duckdb.connect(config={**STAGING_CONFIG, "temp_directory": f"{path}.tmp"})
+    try:
+        con.execute(f"ATTACH '{_quoted(path)}' AS staging (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        con.execute("USE staging")
+    except BaseException:
+        con.close()
+        raise
+    return warehouse_db.quiet(con)
 
 
 def remove_stale(db_path: Path) -> list[Path]:
@@ -145,6 +164,9 @@ class RunStage:
         self.staged_agencies = 0
         self.commit_timings: dict[str, float] = {}
         """Seconds of each table's copy in the commit (``warehouse.load.store_run_rows``)."""
+        self.commit_cpu_seconds = 0.0
+        """CPU seconds of the process (all its threads, DuckDB's among them) while the commit
+        wrote: against the write's wall time, how many cores the write kept busy."""
         self.unbounded_commit = False
         """The run did not fit ``COMMIT_MEMORY`` and was stored without the bound."""
         self.overrides: dict[str, dict] = {}
@@ -169,7 +191,7 @@ class RunStage:
         try:
             with warehouse_db.writing(db_path) as con:  # migrates an older file first
                 stage._prepare(con, ids)
-            stage.con = warehouse_db.quiet(duckdb.connect(str(stage.path), config=STAGING_CONFIG))
+            stage.con = connect_staging(stage.path)
         except BaseException as exc:
             _delete(stage.path)
             if isinstance(exc, duckdb.Error | OSError):  # a full disk, a broken file
@@ -319,7 +341,7 @@ class RunStage:
         timings = self.commit_timings
         opening = time.perf_counter()
         with warehouse_db.writing(self.db_path) as con:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             timings["open"] = started - opening
             con.execute(f"ATTACH '{_quoted(self.path)}' AS stage (READ_ONLY)")
             try:
@@ -329,6 +351,7 @@ class RunStage:
             closing = time.perf_counter()
         timings["close"] = time.perf_counter() - closing
         seconds = time.perf_counter() - started
+        self.commit_cpu_seconds = time.process_time() - cpu
         _delete(self.path)
         return run_id, seconds
 
