@@ -81,6 +81,13 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b else "—"
 
 
+def cores_busy(cpu_seconds: float, wall_seconds: float) -> str:
+    """CPU time against wall time: ``3.9 CPU-seconds, 1.5 of 2 cores busy``. A step whose
+    cores are all busy is bound by the machine, not by waiting."""
+    busy = cpu_seconds / wall_seconds if wall_seconds > 0 else 0.0
+    return f"{cpu_seconds:.1f} CPU-seconds, {busy:.1f} of {os.cpu_count()} cores busy"
+
+
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)

@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import ROOT, Outcome, Row
+from benchmarks.common import ROOT, Outcome, Row, cores_busy
 from benchmarks.world import find_nginx
 
 ORDINARY = 14
@@ -533,6 +533,10 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
     rows.append(Row(f"  DuckDB write of the run ({sizes[-1]:,} agencies, {findings:,} findings)",
                     f"{write:.2f} s", f"{WRITE_TARGET_S:.0f} s (bound)",
                     f"{write / WRITE_TARGET_S:.2f}× bound", "< 2 s", write < WRITE_TARGET_S))
+    if "write_cpu_seconds" in big:
+        rows.append(Row("    the write's CPU (the flow process: DuckDB's threads)",
+                        cores_busy(big["write_cpu_seconds"], write), "—", "—",
+                        "informative (explains the write)", None))
     flow, direct = cost["best"]["flow"], cost["best"]["direct"]
     n = size.overhead_agencies
     rows.append(Row(f"(10) Prefect overhead at {n:,} agencies: crawl_all vs the same work "
@@ -572,7 +576,9 @@ def report(runs: dict[int, dict], cost: dict, size: Size) -> tuple[list[Row], st
     if big.get("write_tables"):
         lines += ["", f"The DuckDB write at {sizes[-1]:,} agencies, seconds per step of the one "
                   "transaction (table-to-table copies from the staging file): "
-                  + ", ".join(f"{t} {sec:.2f}" for t, sec in big["write_tables"].items()) + "."]
+                  + ", ".join(f"{t} {sec:.2f}" for t, sec in big["write_tables"].items())
+                  + (f"; {cores_busy(big['write_cpu_seconds'], write)}"
+                     if "write_cpu_seconds" in big else "") + "."]
     if big.get("memory_profile"):
         lines += ["", f"Live Python allocations of the flow process at the end of the "
                   f"{sizes[-1]:,}-agency run (tracemalloc, largest first):", "", "```",

@@ -172,6 +172,7 @@ def _timed_flow(registry: str, db: str, settings: str) -> dict:
         summary = flow(registry=registry, db=db, settings_file=settings)
         wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     result = {"wall": wall, "cpu_seconds": cpu, "write_seconds": summary["write_seconds"],
+              "write_cpu_seconds": summary["write_cpu_seconds"],
               "flushes": summary["staging_flushes"], "write_tables": summary["write_tables"],
               **rss.figures(), **phases.figures()}
     if traced:
@@ -254,11 +255,12 @@ def run_direct(registry: str, db: str, settings_path: str) -> dict:
         meta = RunMeta(start_time, datetime.now(UTC), list(checklist), reg.source,
                        {"crawl": settings.crawl.model_dump()}, summary)
         _, write = stage.commit(meta, crawl.after_insert)
-        flushes = stage.flushes
+        flushes, write_cpu = stage.flushes, stage.commit_cpu_seconds
     rss.__exit__()
     phases.__exit__()
     return {"wall": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu,
-            "write_seconds": write, "flushes": flushes, **rss.figures(), **phases.figures()}
+            "write_seconds": write, "write_cpu_seconds": write_cpu, "flushes": flushes,
+            **rss.figures(), **phases.figures()}
 
 
 def stored(db: str) -> dict:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.common import ROOT, Outcome, Row, median, ms, percentile, timed
+from benchmarks.common import ROOT, Outcome, Row, cores_busy, median, ms, percentile, timed
 from core.vocabulary import sql_parameters
 
 QUERY_TARGET = 0.200
@@ -414,8 +414,8 @@ def write_staged(path: Path, record, templates: list[SiteTemplate]) -> tuple[flo
         staged = time.perf_counter() - started
         rows = stage.staged_rows()
         run_id, write_s = stage.commit(RunMeta.of(record))
-        steps = dict(stage.commit_timings)
-    return staged, write_s, run_id, {"rows": rows, "steps": steps}
+        steps, cpu = dict(stage.commit_timings), stage.commit_cpu_seconds
+    return staged, write_s, run_id, {"rows": rows, "steps": steps, "cpu_seconds": cpu}
 
 
 def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
@@ -504,6 +504,9 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
         f"  the commit step by step (s): {format_steps(write['steps'])}", "—", "—", "—",
         "informative", None))
     outcome.rows.append(Row(
+        "  the commit's CPU (DuckDB's threads)", cores_busy(write["cpu_seconds"], write_s),
+        "—", "—", "informative (explains the write)", None))
+    outcome.rows.append(Row(
         "  left for later: the next open of the warehouse, then a CHECKPOINT",
         f"{reopen_s:.2f} s + {checkpoint_s:.2f} s", "—", "—", "informative", None))
     outcome.rows.append(Row(
@@ -543,7 +546,8 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
         + " rows; the warehouse already held every agency's HTTP cache from an earlier run, "
         f"which the run's rows replace ({counts['http_cache']:,} cache rows after it). The "
         "commit step by step (seconds; from the warehouse open to its close, the transaction "
-        f"between; `RunStage.commit_timings`): {format_steps(write['steps'])}. Left for "
+        f"between; `RunStage.commit_timings`): {format_steps(write['steps'])}; "
+        f"{cores_busy(write['cpu_seconds'], write_s)}. Left for "
         f"later: opening the warehouse again took {reopen_s:.2f} s and a CHECKPOINT then "
         f"{checkpoint_s:.2f} s.",
         "",
@@ -574,7 +578,8 @@ def run(size: Size = FULL, workdir: Path | None = None, log=print) -> Outcome:
             lines.append(f"- **{label}**{split}")
             lines += [f"  - {s}" for s in spots]
     outcome.details = "\n".join(lines)
-    outcome.raw = {"write_s": write_s, "write_steps": write["steps"], "staged_rows": staged_rows,
+    outcome.raw = {"write_s": write_s, "write_steps": write["steps"],
+                   "write_cpu_seconds": write["cpu_seconds"], "staged_rows": staged_rows,
                    "reopen_s": reopen_s, "checkpoint_s": checkpoint_s, "stage_s": stage_s, "history_s": history_s, "findings": n_findings,
                    "counts": counts, "size_mb": size_mb, "rows": result_rows,
                    "timings": timings, "open_times": open_times, "skipped": skipped,

@@ -627,7 +627,8 @@ def store_run(stage: RunStage, started: datetime, reg: Registry, settings: Setti
     """The flow's one write, in a straight line: summarise the run against the previous
     scores, then commit the staged run (with its summary) in one transaction. Returns the
     summary with the new ``run_id``, and how the write went (``write_seconds``,
-    ``staging_flushes``, ``write_tables``: seconds per table; not part of the stored summary)."""
+    ``write_cpu_seconds``, ``staging_flushes``, ``write_tables``: seconds per table; not part
+    of the stored summary)."""
     db_path = stage.db_path
     try:
         summary = run_summary(summaries, stage.previous_scores())
@@ -641,6 +642,7 @@ def store_run(stage: RunStage, started: datetime, reg: Registry, settings: Setti
         raise error from exc
     get_run_logger().info("Run %d written to the warehouse in %.2f s", run_id, seconds)
     return {"run_id": run_id, **summary, "write_seconds": round(seconds, 3),
+            "write_cpu_seconds": round(stage.commit_cpu_seconds, 3),
             "staging_flushes": stage.flushes,
             "write_tables": {t: round(s, 3) for t, s in stage.commit_timings.items()}}
 

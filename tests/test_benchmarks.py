@@ -4,6 +4,7 @@ warehouse and the report. These assert structure, never timings (`make bench` me
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 import requests
 
 from benchmarks import crawl, run, warehouse
-from benchmarks.common import Outcome, Row, machine, percentile
+from benchmarks.common import Outcome, Row, cores_busy, machine, percentile
 from benchmarks.world import Nginx, PythonServer, WorldSpec, doc_path, find_nginx, generate
 
 TINY_WORLD = WorldSpec(sites=3, pages=5, documents=2)
@@ -107,6 +108,13 @@ def test_warehouse_times_every_named_query(tmp_path):
     assert {"ranking", "matrix", "agency_history", "changes", "score_changes"} <= timed
     assert all(len(t) == size.repeat for t in raw["timings"].values())
     assert out.rows[0].figure.startswith("write_run")
+    assert raw["write_cpu_seconds"] > 0
+    assert any(r.figure.strip().startswith("the commit's CPU") for r in out.rows)
+
+
+def test_cores_busy_says_how_much_of_the_machine_a_step_used():
+    assert cores_busy(3.0, 2.0) == f"3.0 CPU-seconds, 1.5 of {os.cpu_count()} cores busy"
+    assert cores_busy(0.0, 0.0).startswith("0.0 CPU-seconds, 0.0 of")
 
 
 def test_hotspots_name_the_costliest_operators(tmp_path):
@@ -214,6 +222,8 @@ def test_national_world_serves_a_mix_of_sites_and_the_pipeline_stores_them(tmp_p
     assert "| 40 |" in details
     where = next(r for r in rows if r.figure.strip().startswith("where the flow process's peak"))
     assert where.pantau.startswith("before ") and "commit " in where.pantau
+    cpu = next(r for r in rows if r.figure.strip().startswith("the write's CPU"))
+    assert cpu.pantau.endswith(f"of {os.cpu_count()} cores busy"), "explains the write's time"
 
 
 @pytest.mark.slow
