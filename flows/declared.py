@@ -25,12 +25,10 @@ from core.settings import CrawlSettings, Settings
 from flows.batches import Parcel, opened, runner_done
 from scrapers.crawling.declared import declared_host_refusal, fetch_declared
 from scrapers.detection.declared import (
-    DeclarationCheck,
     DeclaredFetch,
     DeclaredUrl,
     apply_declarations,
     confirm_fetched,
-    refused_check,
     unreachable_checks,
 )
 from scrapers.detection.ownership import Owner
@@ -95,27 +93,6 @@ def declared_outcome(outcome: AgencyOutcome, items: list[DeclaredUrl],
                    findings=apply_declarations(outcome.findings, checks))
 
 
-def check_declarations(outcomes: list[AgencyOutcome], declared: dict[str, list[DeclaredUrl]],
-                       settings: Settings, checklist: Checklist, today: date,
-                       owners: dict[str, Owner]) -> list[AgencyOutcome]:
-    """Fetch every reachable agency's declared URLs (a task each), confirm them (pure) and
-    apply the confirmed ones; an unreachable agency's declarations wait for the next run."""
-    futures = {o.agency.id: fetch_declared_task.submit(o.agency, declared[o.agency.id], settings)
-               for o in outcomes if o.reachable and declared.get(o.agency.id)}
-    result = []
-    for outcome in outcomes:
-        items = declared.get(outcome.agency.id, [])
-        if not items:
-            result.append(outcome)
-            continue
-        if outcome.agency.id not in futures:
-            result.append(replace(outcome, declaration_checks=unreachable_checks(items)))
-            continue
-        result.append(declared_outcome(outcome, items, fetched_result(futures[outcome.agency.id], items),
-                                       checklist, today, owners.get(outcome.agency.id)))
-    return result
-
-
 def fetched_result(future: PrefectFuture, items: list[DeclaredUrl],
                    deadline: float | None = None) -> list[DeclaredFetch]:
     """The task's fetches, or each declaration refused with the task's fault: a failed task,
@@ -129,8 +106,3 @@ def fetched_result(future: PrefectFuture, items: list[DeclaredUrl],
         return future.result()
     reason = f"pemeriksaan gagal ({future.state.name.lower()})"
     return [DeclaredFetch(item, refusal=reason) for item in items]
-
-
-def failed_checks(items: list[DeclaredUrl], reason: str) -> list[DeclarationCheck]:
-    """Checks of declarations that could not be made at all, with the reason."""
-    return [refused_check(item, reason) for item in items]
